@@ -1,0 +1,65 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace LedgerSync;
+
+/// <summary>
+/// LedgerSync settings. Bound from the <c>LedgerSync</c> configuration section (keys as the reference product spells
+/// them, e.g. <c>maxNumberOfIbfFilterFlows</c>), from code through <c>AddLedgerSync(o =&gt; ...)</c>, or from a
+/// node-style <c>.conf</c> file. Every value is validated when the host starts.
+/// </summary>
+public sealed class LedgerSyncOptions
+{
+    /// <summary>The configuration section the options bind from.</summary>
+    public const string SectionName = "LedgerSync";
+
+    /// <summary>The default maximum message size: 10 MiB.</summary>
+    public const int DefaultMaxMessageSize = 10 * 1024 * 1024;
+
+    /// <summary>The most sketch exchanges (request/response rounds) one reconciliation may use. Default 5; 1 to 15.</summary>
+    [Range(1, 15)]
+    public int MaxNumberOfIbfFilterFlows { get; set; } = 5;
+
+    /// <summary>The size of the execution pool shared by outgoing and admitted incoming runs. Default 3; 1 to 10.</summary>
+    [Range(1, 10)]
+    public int MaxNumberOfParallelReconciliationRequests { get; set; } = 3;
+
+    /// <summary>How long a requester keeps retrying a busy peer. Default 1 hour; 0 seconds or more.</summary>
+    public TimeSpan MaxReconciliationRetryAttemptTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The sliding window for counting incoming requests per party. Default 1 hour; 0 seconds or more.</summary>
+    public TimeSpan TimeWindowForReconciliationRequestLimit { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How many incoming requests per party are answered per window. Default 1000; 0 (refuse all) to 2147483647.</summary>
+    [Range(0, int.MaxValue)]
+    public int MaxAllowedReconciliationRequestsPerTimeWindow { get; set; } = 1000;
+
+    /// <summary>How many transactions are read per page while the ledger graph initializes. Default 100; 10 to 10000000.</summary>
+    [Range(10, 10_000_000)]
+    public int TransactionReaderPageSize { get; set; } = 100;
+
+    /// <summary>How many workers decode transactions in parallel while the ledger graph initializes. Default 10; 5 to 1000.</summary>
+    [Range(5, 1000)]
+    public int TransactionReaderPoolSize { get; set; } = 10;
+
+    /// <summary>This node's own legal identity, for example <c>O=PartyA, L=London, C=GB</c>. Required.</summary>
+    public PartyName? LocalParty { get; set; }
+
+    /// <summary>The largest message, in bytes, sent or accepted. Default 10 MiB; 4096 to 2147483647.</summary>
+    [Range(4096, int.MaxValue)]
+    public int MaxMessageSize { get; set; } = DefaultMaxMessageSize;
+
+    /// <summary>How long a session may wait for the next message from its peer before the run fails. Default 2 minutes; 1 second to 1 day.</summary>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often the stuck-session monitor looks for runs waiting on a peer, and the wait after which it warns. Default 30 seconds; 1 second to 1 day.</summary>
+    public TimeSpan StuckSessionWarningInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a running job's lease lasts before another scheduler instance may take it over; renewed at a third of it. Default 30 seconds; 1 second to 1 hour.</summary>
+    public TimeSpan RunLeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The first back-off delay when a peer is busy; it grows (with jitter) on each retry. Default 1 second; 10 milliseconds to 1 hour.</summary>
+    public TimeSpan RetryInitialDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The largest back-off delay between retries of a busy peer. Default 5 minutes; at least <see cref="RetryInitialDelay"/>, at most 1 day.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+}

@@ -1,0 +1,149 @@
+namespace LedgerSync.Diagnostics;
+
+/// <summary>
+/// The live record of one in-flight run: the scheduler and the protocol report to it, and the in-flight dump, the
+/// stuck-session monitor and the metrics read from it. Thread-safe. Dispose (or <see cref="End"/>) removes it from
+/// its registry.
+/// </summary>
+public sealed class RunTracker : IDisposable
+{
+    private const int MaxStages = 256;
+
+    private readonly Lock _lock = new();
+    private readonly List<RunStage> _stages = [];
+    private readonly ReconciliationRunRegistry _registry;
+    private RunWaitReason _waitingOn;
+    private DateTimeOffset _waitingSince;
+    private int _exchanges;
+    private long _bytesSent;
+    private long _bytesReceived;
+    private int _ended;
+
+    internal RunTracker(ReconciliationRunRegistry registry, Guid runId, string flowName, PartyName party, ReconciliationRole role, DateTimeOffset started)
+    {
+        _registry = registry;
+        RunId = runId;
+        FlowName = flowName;
+        Party = party;
+        Role = role;
+        Started = started;
+        _waitingSince = started;
+    }
+
+    /// <summary>The run's ID.</summary>
+    public Guid RunId { get; }
+
+    /// <summary>The flow that runs it.</summary>
+    public string FlowName { get; }
+
+    /// <summary>The counterparty.</summary>
+    public PartyName Party { get; }
+
+    /// <summary>This node's role.</summary>
+    public ReconciliationRole Role { get; }
+
+    /// <summary>When the run was created.</summary>
+    public DateTimeOffset Started { get; }
+
+    /// <summary>Bytes sent so far.</summary>
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
+
+    /// <summary>Bytes received so far.</summary>
+    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+
+    /// <summary>Completed exchanges so far.</summary>
+    public int Exchanges => Volatile.Read(ref _exchanges);
+
+    /// <summary>Whether <see cref="End"/> has been called.</summary>
+    public bool HasEnded => Volatile.Read(ref _ended) != 0;
+
+    /// <summary>Appends a stage to the history (the oldest entries are dropped past 256).</summary>
+    public void Stage(string stage)
+    {
+        var now = _registry.TimeProvider.GetUtcNow();
+        lock (_lock)
+        {
+            if (_stages.Count == MaxStages)
+            {
+                _stages.RemoveAt(1); // keep the first stage: it says how the run began
+            }
+
+            _stages.Add(new RunStage(stage, now));
+        }
+    }
+
+    /// <summary>Records that the run now waits on <paramref name="reason"/> (<see cref="RunWaitReason.None"/> when it resumes work).</summary>
+    public void WaitingOn(RunWaitReason reason)
+    {
+        var now = _registry.TimeProvider.GetUtcNow();
+        lock (_lock)
+        {
+            if (_waitingOn != reason)
+            {
+                _waitingOn = reason;
+                _waitingSince = now;
+            }
+        }
+    }
+
+    /// <summary>Adds to the bytes sent.</summary>
+    public void AddBytesSent(long bytes)
+    {
+        Interlocked.Add(ref _bytesSent, bytes);
+        _registry.OnBytes(this, bytes, sent: true);
+    }
+
+    /// <summary>Adds to the bytes received.</summary>
+    public void AddBytesReceived(long bytes)
+    {
+        Interlocked.Add(ref _bytesReceived, bytes);
+        _registry.OnBytes(this, bytes, sent: false);
+    }
+
+    /// <summary>Counts one completed request/response exchange.</summary>
+    public void ExchangeCompleted()
+    {
+        Interlocked.Increment(ref _exchanges);
+        _registry.OnExchange(this);
+    }
+
+    /// <summary>Records how the run ended (once) and removes it from the registry.</summary>
+    /// <param name="outcome">The final state.</param>
+    /// <param name="differences">The number of differences found (requester), or 0.</param>
+    /// <param name="error">The error text for <see cref="ReconciliationState.Failed"/>.</param>
+    public void End(ReconciliationState outcome, int differences = 0, string? error = null)
+    {
+        if (Interlocked.Exchange(ref _ended, 1) != 0)
+        {
+            return;
+        }
+
+        Stage(error is null ? $"ended {outcome.ToName()}" : $"ended {outcome.ToName()}: {error}");
+        _registry.OnEnded(this, outcome, differences, error);
+    }
+
+    /// <summary>Ends the run as <see cref="ReconciliationState.Failed"/> if nothing else ended it.</summary>
+    public void Dispose() => End(ReconciliationState.Failed, 0, "the run ended without recording an outcome");
+
+    /// <summary>A point-in-time copy for the in-flight dump.</summary>
+    public RunSnapshot Snapshot()
+    {
+        lock (_lock)
+        {
+            return new RunSnapshot
+            {
+                RunId = RunId,
+                FlowName = FlowName,
+                Party = Party,
+                Role = Role,
+                Started = Started,
+                WaitingOn = _waitingOn,
+                WaitingSince = _waitingSince,
+                Exchanges = Exchanges,
+                BytesSent = BytesSent,
+                BytesReceived = BytesReceived,
+                Stages = [.. _stages],
+            };
+        }
+    }
+}

@@ -1,0 +1,18 @@
+namespace LedgerSync.Protocol;
+
+/// <summary>The outcome of a successful outgoing reconciliation.</summary>
+/// <param name="Missing">Relevant transactions the counterparty has and this node lacks (each checked absent locally).</param>
+/// <param name="LocalOnlyCount">How many relevant transactions this node has that the counterparty lacks (for information; the counterparty learns nothing).</param>
+/// <param name="Exchanges">The number of request/response exchanges used.</param>
+/// <param name="BytesSent">Bytes this node sent, headers included.</param>
+/// <param name="BytesReceived">Bytes this node received, headers included.</param>
+public sealed record ReconciliationResult(
+    IReadOnlyList<TransactionId> Missing,
+    long LocalOnlyCount,
+    int Exchanges,
+    long BytesSent,
+    long BytesReceived)
+{
+    /// <summary>The state this result is recorded as.</summary>
+    public ReconciliationState State => Missing.Count > 0 ? ReconciliationState.DifferencesFound : ReconciliationState.DifferencesNotFound;
+}
