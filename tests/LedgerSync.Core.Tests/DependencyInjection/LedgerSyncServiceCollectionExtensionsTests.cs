@@ -25,12 +25,13 @@ public sealed class LedgerSyncServiceCollectionExtensionsTests
     }
 
     [Test]
-    public void AddLedgerSync_CalledTwice_NoDuplicateHostedServicesValidatorsOrSingletons()
+    public async Task AddLedgerSync_CalledTwice_NoDuplicateHostedServicesValidatorsOrSingletons()
     {
         var services = new ServiceCollection();
+        services.AddLogging();
         services.AddLedgerSync(SetLocalParty);
         services.AddLedgerSync(SetLocalParty);
-        using var provider = services.BuildServiceProvider();
+        await using var provider = services.BuildServiceProvider();
 
         var validators = provider.GetServices<IValidateOptions<LedgerSyncOptions>>().ToList();
         Assert.That(validators.Select(v => v.GetType()), Is.Unique);
@@ -38,34 +39,31 @@ public sealed class LedgerSyncServiceCollectionExtensionsTests
         Assert.That(provider.GetServices<IHostedService>().Select(s => s.GetType()), Is.Unique);
         Assert.That(provider.GetServices<TimeProvider>().Count(), Is.EqualTo(1));
         Assert.That(
-            services.Where(d => d.Lifetime == ServiceLifetime.Singleton && !d.ServiceType.IsGenericTypeDefinition && !IsEnumerableService(d.ServiceType))
-                .GroupBy(d => d.ServiceType)
-                .Where(g => g.Count() > 1)
-                .Select(g => g.Key.FullName),
+            services.Where(d => !IsOptionsPlumbing(d.ServiceType)).GroupBy(Describe).Where(g => g.Count() > 1).Select(g => g.Key),
             Is.Empty);
     }
 
     [Test]
-    public void AddLedgerSync_SameConfigureTwice_AppliesItOnce()
+    public async Task AddLedgerSync_SameConfigureTwice_AppliesItOnce()
     {
         Action<LedgerSyncOptions> increment = o => o.MaxNumberOfIbfFilterFlows++;
         var services = new ServiceCollection();
         services.AddLedgerSync(SetLocalParty);
         services.AddLedgerSync(increment);
         services.AddLedgerSync(increment);
-        using var provider = services.BuildServiceProvider();
+        await using var provider = services.BuildServiceProvider();
 
         Assert.That(provider.GetRequiredService<IOptions<LedgerSyncOptions>>().Value.MaxNumberOfIbfFilterFlows, Is.EqualTo(6));
     }
 
     [Test]
-    public void AddLedgerSync_DifferentConfigureDelegates_AppliesEachInOrder()
+    public async Task AddLedgerSync_DifferentConfigureDelegates_AppliesEachInOrder()
     {
         var services = new ServiceCollection();
         services.AddLedgerSync(SetLocalParty);
         services.AddLedgerSync(o => o.MaxNumberOfIbfFilterFlows = 2);
         services.AddLedgerSync(o => o.MaxNumberOfIbfFilterFlows *= 3);
-        using var provider = services.BuildServiceProvider();
+        await using var provider = services.BuildServiceProvider();
 
         Assert.That(provider.GetRequiredService<IOptions<LedgerSyncOptions>>().Value.MaxNumberOfIbfFilterFlows, Is.EqualTo(6));
     }
@@ -105,23 +103,26 @@ public sealed class LedgerSyncServiceCollectionExtensionsTests
     }
 
     [Test]
-    public void AddLedgerSync_TimeProviderRegisteredFirst_KeepsIt()
+    public async Task AddLedgerSync_TimeProviderRegisteredFirst_KeepsIt()
     {
         var services = new ServiceCollection();
         var clock = new LedgerSync.Testing.FakeTimeProvider();
         services.AddSingleton<TimeProvider>(clock);
         services.AddLedgerSync(SetLocalParty);
-        using var provider = services.BuildServiceProvider();
+        await using var provider = services.BuildServiceProvider();
 
         Assert.That(provider.GetRequiredService<TimeProvider>(), Is.SameAs(clock));
     }
 
-    // Services registered many times by design (TryAddEnumerable keeps one per implementation; Options' own plumbing).
-    private static bool IsEnumerableService(Type type) =>
+    // Options registers its own plumbing per options type (IConfigureOptions<StartupValidatorOptions>, ...); ours is deduplicated by the fingerprint test.
+    private static bool IsOptionsPlumbing(Type type) =>
         type.IsGenericType && type.GetGenericTypeDefinition() is var definition
-        && (definition == typeof(IValidateOptions<>) || definition == typeof(IConfigureOptions<>) || definition == typeof(IPostConfigureOptions<>)
-            || definition == typeof(IOptionsChangeTokenSource<>));
+        && (definition == typeof(IConfigureOptions<>) || definition == typeof(IPostConfigureOptions<>) || definition == typeof(IOptionsChangeTokenSource<>));
 
-    private static List<string> Fingerprint(IServiceCollection services) =>
-        [.. services.Select(d => $"{d.ServiceType.FullName} {d.Lifetime} {d.ImplementationType?.FullName ?? d.ImplementationInstance?.GetType().FullName ?? "factory"}")];
+    // A registration's identity: service type, lifetime and implementation (type, instance type, or the factory's method).
+    private static string Describe(ServiceDescriptor d) =>
+        $"{d.ServiceType.FullName} {d.Lifetime} {d.ImplementationType?.FullName ?? d.ImplementationInstance?.GetType().FullName ?? $"{d.ImplementationFactory?.Method.DeclaringType?.FullName}.{d.ImplementationFactory?.Method.Name}"}";
+
+    // Order-insensitive: a second call may move a registration (services.Replace) without duplicating it.
+    private static List<string> Fingerprint(IServiceCollection services) => [.. services.Select(Describe).Order(StringComparer.Ordinal)];
 }
