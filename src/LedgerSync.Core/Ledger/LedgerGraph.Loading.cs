@@ -9,6 +9,13 @@ public sealed partial class LedgerGraph
     private const int InitStateRunning = 1;
     private const int InitStateDone = 2;
 
+    /// <summary>Loads every transaction from <paramref name="source"/>, which returns metadata (no decoder, no progress callback).</summary>
+    /// <param name="source">The host's transactions.</param>
+    /// <param name="cancellationToken">Cancels the load (the graph stays uninitialized and the load may be started again).</param>
+    /// <exception cref="InvalidOperationException">A load is running or has completed.</exception>
+    public Task InitializeAsync(ITransactionSource source, CancellationToken cancellationToken) =>
+        InitializeAsync(source, decoder: null, progress: null, cancellationToken);
+
     /// <summary>
     /// Loads every transaction from <paramref name="source"/>: pages of <c>transactionReaderPageSize</c> are read one
     /// after the other (keyset continuation) while up to <c>transactionReaderPoolSize</c> workers decode and record
