@@ -33,6 +33,7 @@ public sealed class RatelessDecoder
     private Recovered[] _recovered = new Recovered[16];
     private int _recoveredCount;
     private int _received;
+    private long _nextExpected;
     private int _nonEmpty;
     private int _remoteOnlyCount;
     private int _localOnlyCount;
@@ -58,8 +59,11 @@ public sealed class RatelessDecoder
     /// <summary>The number of IDs in the local set when decoding started.</summary>
     public long LocalSetSize { get; }
 
-    /// <summary>How many remote symbols have been consumed (the index the next symbol must have).</summary>
+    /// <summary>How many remote symbols have been consumed (fewer than were offered if decoding finished inside a batch).</summary>
     public long SymbolsReceived => _received;
+
+    /// <summary>The index the next batch must start at: one past the last symbol offered, consumed or not.</summary>
+    public long NextExpectedIndex => _nextExpected;
 
     /// <summary>How many IDs only the remote side has were recovered so far.</summary>
     public int RemoteOnlyCount => _remoteOnlyCount;
@@ -78,18 +82,18 @@ public sealed class RatelessDecoder
         _received > 0 && _nonEmpty == 0 && _remoteOnlyCount - _localOnlyCount == RemoteSetSize - LocalSetSize;
 
     /// <summary>
-    /// Adds the next remote symbols, which must start at index <see cref="SymbolsReceived"/>, and peels. Stops
+    /// Adds the next remote symbols, which must start at index <see cref="NextExpectedIndex"/>, and peels. Stops
     /// consuming as soon as the difference is complete and returns how many symbols it consumed (the rest of the
-    /// span is not needed).
+    /// span, and any later batch still in flight, is not needed and is ignored).
     /// </summary>
     /// <exception cref="LedgerSyncProtocolException"><paramref name="firstIndex"/> is not the next expected index.</exception>
     /// <exception cref="InvalidOperationException">The local set changed since the decoder was created.</exception>
     public int AddRemoteSymbols(long firstIndex, ReadOnlySpan<CodedSymbol> symbols)
     {
-        if (firstIndex != _received)
+        if (firstIndex != _nextExpected)
         {
             throw new LedgerSyncProtocolException(
-                $"Coded symbols arrived out of order: expected index {_received}, got a batch starting at {firstIndex}.");
+                $"Coded symbols arrived out of order: expected index {_nextExpected}, got a batch starting at {firstIndex}.");
         }
 
         if (_local.Version != _encoderVersion)
@@ -97,15 +101,16 @@ public sealed class RatelessDecoder
             throw new InvalidOperationException("The local set changed while decoding; start a new decoder.");
         }
 
+        if (_nextExpected + symbols.Length > RatelessEncoder.MaxPrefixLength)
+        {
+            throw new LedgerSyncProtocolException(
+                $"Too many coded symbols: {_nextExpected + symbols.Length} exceeds the limit of {RatelessEncoder.MaxPrefixLength}.");
+        }
+
+        _nextExpected += symbols.Length;
         if (symbols.IsEmpty || IsDecoded)
         {
             return 0;
-        }
-
-        if ((long)_received + symbols.Length > RatelessEncoder.MaxPrefixLength)
-        {
-            throw new LedgerSyncProtocolException(
-                $"Too many coded symbols: {(long)_received + symbols.Length} exceeds the limit of {RatelessEncoder.MaxPrefixLength}.");
         }
 
         var needed = _received + symbols.Length;
@@ -137,8 +142,8 @@ public sealed class RatelessDecoder
         return symbols.Length;
     }
 
-    /// <summary>Adds the next remote symbols (starting at <see cref="SymbolsReceived"/>); see <see cref="AddRemoteSymbols(long, ReadOnlySpan{CodedSymbol})"/>.</summary>
-    public int AddRemoteSymbols(ReadOnlySpan<CodedSymbol> symbols) => AddRemoteSymbols(_received, symbols);
+    /// <summary>Adds the next remote symbols (starting at <see cref="NextExpectedIndex"/>); see <see cref="AddRemoteSymbols(long, ReadOnlySpan{CodedSymbol})"/>.</summary>
+    public int AddRemoteSymbols(ReadOnlySpan<CodedSymbol> symbols) => AddRemoteSymbols(_nextExpected, symbols);
 
     /// <summary>Returns the difference if it is complete; <see langword="false"/> if more symbols are needed.</summary>
     public bool TryDecode([NotNullWhen(true)] out SetDifference? difference)
