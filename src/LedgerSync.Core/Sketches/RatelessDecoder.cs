@@ -31,6 +31,7 @@ public sealed class RatelessDecoder
     private readonly Stack<int> _candidates = new();
     private CodedSymbol[] _difference = new CodedSymbol[64];
     private Recovered[] _recovered = new Recovered[16];
+    private int[] _mapping = new int[64];
     private int _recoveredCount;
     private int _received;
     private long _nextExpected;
@@ -202,7 +203,7 @@ public sealed class RatelessDecoder
 
         if (!symbol.IsEmpty)
         {
-            _candidates.Push(index);
+            Enqueue(index);
         }
 
         Peel();
@@ -213,6 +214,7 @@ public sealed class RatelessDecoder
         while (_candidates.TryPop(out var index))
         {
             ref var symbol = ref _difference[index];
+            symbol.Cnt = 0; // no longer queued (the decoder keeps its "queued" flag in the unused count)
             if (symbol.IsEmpty)
             {
                 continue;
@@ -226,7 +228,8 @@ public sealed class RatelessDecoder
             }
 
             var id = symbol.Sum;
-            if (!MapsTo(hash, index) || !_recoveredIds.Add(id))
+            var mappings = MapReceived(hash, index, out var next, out var state);
+            if (mappings < 0 || !_recoveredIds.Add(id))
             {
                 // A checksum collision on a mixed symbol, or a hostile peer: not pure.
                 continue;
@@ -243,15 +246,11 @@ public sealed class RatelessDecoder
                 _localOnlyCount++;
             }
 
-            // Peel the ID from every received symbol it maps to, and park its iterator at the first index not yet received.
-            var state = hash;
-            long next = 0;
-            do
+            // Peel the ID from every received symbol it maps to; its iterator is parked at the first index not yet received.
+            for (var k = 0; k < mappings; k++)
             {
-                Apply((int)next, id, checksum);
-                next = SymbolMapping.Next(next, ref state);
+                Apply(_mapping[k], id, checksum);
             }
-            while (next < _received);
 
             if (_recoveredCount == _recovered.Length)
             {
@@ -283,20 +282,44 @@ public sealed class RatelessDecoder
                 _nonEmpty++;
             }
 
+            Enqueue(index);
+        }
+    }
+
+    private void Enqueue(int index)
+    {
+        ref var symbol = ref _difference[index];
+        if (symbol.Cnt == 0)
+        {
+            symbol.Cnt = 1;
             _candidates.Push(index);
         }
     }
 
-    private static bool MapsTo(ulong hash, int index)
+    /// <summary>
+    /// Collects into <see cref="_mapping"/> the received indices an ID with <paramref name="hash"/> maps to and
+    /// returns how many, or -1 if they do not include <paramref name="index"/> (so the symbol cannot be pure).
+    /// </summary>
+    private int MapReceived(ulong hash, int index, out long next, out ulong state)
     {
-        var state = hash;
-        long next = 0;
-        while (next < index)
+        state = hash;
+        next = 0;
+        var count = 0;
+        var hit = false;
+        do
         {
+            if (count == _mapping.Length)
+            {
+                Array.Resize(ref _mapping, count * 2);
+            }
+
+            _mapping[count++] = (int)next;
+            hit |= next == index;
             next = SymbolMapping.Next(next, ref state);
         }
+        while (next < _received);
 
-        return next == index;
+        return hit ? count : -1;
     }
 
     private struct Recovered(TransactionId id, uint checksum, ulong state, int sign)
