@@ -235,7 +235,7 @@ public sealed class ReconciliationProtocolBadInputTests
         Assert.That(async () => await _a.ReconcileAsync(PartyB, cts.Token), Throws.InstanceOf<OperationCanceledException>());
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await _network.WhenHandlersIdleAsync(wait.Token);
-        Assert.That(_b.Outcomes.Single().Error, Is.TypeOf<LedgerSyncProtocolException>());
+        Assert.That(_b.Outcomes.Single().Error, Is.InstanceOf<LedgerSyncException>());
     }
 
     private static async Task<List<ProtocolMessageType>> ReadTypesUntilEndAsync(IPeerSession session)
