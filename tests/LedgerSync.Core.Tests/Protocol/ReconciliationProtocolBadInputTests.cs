@@ -136,6 +136,20 @@ public sealed class ReconciliationProtocolBadInputTests
             Is.TypeOf<PeerSessionTimeoutException>().With.Property(nameof(PeerSessionTimeoutException.Party)).EqualTo(PartyA));
     }
 
+    [Test]
+    public async Task RespondAsync_RequesterStopsReading_TimesOutInsteadOfBlocking()
+    {
+        _b.Fake.Add(PartyA, ReconciliationProtocolTests.Ids(new Random(12), 20_000));
+        await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
+        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(1, PartyA.ToString(), 0)));
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _network.WhenHandlersIdleAsync(cts.Token);
+
+        Assert.That(_b.Outcomes.Single().Error,
+            Is.TypeOf<PeerSessionTimeoutException>().With.Property(nameof(PeerSessionTimeoutException.WaitingFor)).Contains("read"));
+    }
+
     [TestCase(1, 0)]
     [TestCase(1, 40)]
     [TestCase(2, 3)]
