@@ -202,6 +202,7 @@ public sealed class ReconciliationProtocolBadInputTests
     public async Task ReconcileAsync_ResponderStalls_ThrowsTimeoutNamingThePartyAndTheWait()
     {
         _network.Interceptor = m => m.From == PartyB && m.Sequence >= 1 ? InMemoryMessageFate.Stall : InMemoryMessageFate.Deliver;
+        _b.Options.SessionTimeout = TimeSpan.FromSeconds(60); // the requester must be the one that times out
 
         var ex = Assert.ThrowsAsync<PeerSessionTimeoutException>(async () => await _a.ReconcileAsync(PartyB));
 
