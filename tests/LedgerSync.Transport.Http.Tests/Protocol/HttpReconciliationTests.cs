@@ -4,6 +4,7 @@ using LedgerSync.Ledger;
 using LedgerSync.Protocol;
 using LedgerSync.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using static LedgerSync.Tests.Support.TestParties;
 
 namespace LedgerSync.Tests.Protocol;
@@ -80,8 +81,13 @@ public sealed class HttpReconciliationTests
         var shared = ledger.Transactions(500, PartyA, PartyB);
         var lost = ledger.Transactions(40, PartyA, PartyB);
         var gate = new GatedAdmission(admittedToHold: 3, refusalsBeforeRelease: 17);
+        // The protocol's own pool (the scheduler's admission is exercised by the scheduled-run tests).
         var b = await StartAsync(PartyB, [.. shared, .. lost], pool: 3, configureServices: services =>
-            services.Decorate<IIncomingReconciliationAdmission>(inner => gate.Wrap(inner)));
+        {
+            services.RemoveAll(d => d.ServiceType == typeof(IIncomingReconciliationAdmission));
+            services.AddSingleton(sp => gate.Wrap(new StandaloneIncomingReconciliationAdmission(
+                sp.GetRequiredService<IOptions<LedgerSyncOptions>>(), sp.GetRequiredService<ReconciliationRunRegistry>())));
+        });
         var a = await StartAsync(PartyA, shared);
         a.Knows(b);
 
@@ -237,64 +243,5 @@ public sealed class HttpReconciliationTests
 
         public List<TransactionMetadata> Transactions(int count, params PartyName[] participants) =>
             [.. Enumerable.Range(0, count).Select(_ => new TransactionMetadata(TransactionId.Random(_random), [], [.. participants]))];
-    }
-
-    /// <summary>Holds the first admitted runs until the expected number of others were refused as busy.</summary>
-    private sealed class GatedAdmission(int admittedToHold, int refusalsBeforeRelease)
-    {
-        private readonly int _admittedToHold = admittedToHold;
-        private readonly int _refusalsBeforeRelease = refusalsBeforeRelease;
-        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _admitted;
-        private int _refused;
-
-        public IIncomingReconciliationAdmission Wrap(IIncomingReconciliationAdmission inner) => new Gate(this, inner);
-
-        private sealed class Gate(GatedAdmission owner, IIncomingReconciliationAdmission inner) : IIncomingReconciliationAdmission
-        {
-            public async ValueTask<IIncomingReconciliation?> TryAdmitAsync(PartyName requester, CancellationToken cancellationToken)
-            {
-                var admitted = await inner.TryAdmitAsync(requester, cancellationToken);
-                if (admitted is null)
-                {
-                    if (Interlocked.Increment(ref owner._refused) == owner._refusalsBeforeRelease)
-                    {
-                        owner._release.TrySetResult();
-                    }
-                }
-                else if (Interlocked.Increment(ref owner._admitted) <= owner._admittedToHold)
-                {
-                    await owner._release.Task.WaitAsync(cancellationToken);
-                }
-
-                return admitted;
-            }
-        }
-    }
-}
-
-internal static class ServiceCollectionDecorateExtensions
-{
-    public static void RemoveAll(this IServiceCollection services, Func<ServiceDescriptor, bool> match)
-    {
-        foreach (var descriptor in services.Where(match).ToList())
-        {
-            services.Remove(descriptor);
-        }
-    }
-
-    /// <summary>Replaces the registration of <typeparamref name="T"/> with <paramref name="decorate"/> over the original.</summary>
-    public static void Decorate<T>(this IServiceCollection services, Func<T, T> decorate)
-        where T : class
-    {
-        var original = services.Last(d => d.ServiceType == typeof(T));
-        services.Remove(original);
-        services.AddSingleton(sp =>
-        {
-            var inner = original.ImplementationInstance as T
-                ?? (original.ImplementationFactory?.Invoke(sp) as T)
-                ?? (T)ActivatorUtilities.CreateInstance(sp, original.ImplementationType!);
-            return decorate(inner);
-        });
     }
 }
