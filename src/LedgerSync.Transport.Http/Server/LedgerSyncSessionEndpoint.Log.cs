@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+
+namespace LedgerSync.Transport.Http;
+
+internal sealed partial class LedgerSyncSessionEndpoint
+{
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3010, Level = LogLevel.Debug, Message = "Accepted a session from {Party} ({RemoteAddress})")]
+        public static partial void InboundSessionAccepted(ILogger logger, PartyName party, string remoteAddress);
+
+        [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Refused a session from {RemoteAddress}: no client certificate")]
+        public static partial void ClientCertificateMissing(ILogger logger, string remoteAddress);
+
+        [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Refused a session from {RemoteAddress}: {Reason}")]
+        public static partial void ClientCertificateRefused(ILogger logger, string remoteAddress, string reason);
+
+        [LoggerMessage(EventId = 3013, Level = LogLevel.Warning, Message = "Refused a session from {RemoteAddress}: it uses {Protocol}, LedgerSync needs HTTP/2 over TLS")]
+        public static partial void NotHttp2(ILogger logger, string remoteAddress, string protocol);
+
+        [LoggerMessage(EventId = 3014, Level = LogLevel.Error, Message = "Refused a session from {Party}: no IInboundSessionHandler is registered (call AddLedgerSync())")]
+        public static partial void NoInboundHandler(ILogger logger, PartyName party);
+
+        [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "The inbound session from {Party} failed: {Reason}")]
+        public static partial void InboundSessionFailed(ILogger logger, PartyName party, string reason);
+    }
+}

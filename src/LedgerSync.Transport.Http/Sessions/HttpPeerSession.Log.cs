@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+
+namespace LedgerSync.Transport.Http;
+
+internal abstract partial class HttpPeerSession
+{
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "{Party} announced a message of {Size} bytes, more than the maximum message size of {Limit} bytes; the session is closed without reading it")]
+        public static partial void OversizeFrameRefused(ILogger logger, PartyName party, uint size, int limit);
+
+        [LoggerMessage(EventId = 3021, Level = LogLevel.Warning, Message = "The session with {Party} timed out ({Direction}) after {Timeout}")]
+        public static partial void SessionTimedOut(ILogger logger, PartyName party, string direction, TimeSpan timeout);
+
+        [LoggerMessage(EventId = 3022, Level = LogLevel.Debug, Message = "The session with {Party} was aborted before both sides completed it")]
+        public static partial void SessionAborted(ILogger logger, PartyName party);
+
+        [LoggerMessage(EventId = 3023, Level = LogLevel.Information, Message = "The session with {Party} broke: {Reason}")]
+        public static partial void SessionBroken(ILogger logger, PartyName party, string reason);
+    }
+}
