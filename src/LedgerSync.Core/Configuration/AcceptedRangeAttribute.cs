@@ -23,6 +23,7 @@ internal sealed class AcceptedRangeAttribute(int minimum, int maximum) : RangeAt
         var min = ((int)Minimum).ToString(CultureInfo.InvariantCulture);
         var max = ((int)Maximum).ToString(CultureInfo.InvariantCulture);
         var shown = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "null";
-        return new ValidationResult($"{key} = {shown} is out of range; accepted: {min} to {max}.", [member]);
+        // No member names: the options validator would prefix them ("MaxMessageSize: ..."); the key already names it.
+        return new ValidationResult($"{key} = {shown} is out of range; accepted: {min} to {max}.");
     }
 }

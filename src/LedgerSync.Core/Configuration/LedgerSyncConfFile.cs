@@ -66,10 +66,16 @@ public static class LedgerSyncConfFile
             var keyText = content[..equals].Trim();
             if (!LedgerSyncOptionKeys.TryGet(keyText, out var key))
             {
-                var message = keyText.Any(c => !char.IsAsciiLetterOrDigit(c))
-                    ? $"{source}, line {lineNumber}: '{Shorten(content)}' is not of the form 'key = value'."
-                    : $"{source}, line {lineNumber}: unknown key '{keyText}'; known keys: {string.Join(", ", LedgerSyncOptionKeys.All.Select(k => k.Name))}.";
-                throw new LedgerSyncConfigurationException(message, keyText, lineNumber);
+                if (keyText.Any(c => !char.IsAsciiLetterOrDigit(c)))
+                {
+                    throw new LedgerSyncConfigurationException(
+                        $"{source}, line {lineNumber}: '{Shorten(content)}' is not of the form 'key = value'.", lineNumber: lineNumber);
+                }
+
+                throw new LedgerSyncConfigurationException(
+                    $"{source}, line {lineNumber}: unknown key '{keyText}'; known keys: {string.Join(", ", LedgerSyncOptionKeys.All.Select(k => k.Name))}.",
+                    keyText,
+                    lineNumber);
             }
 
             if (!TryReadValue(content[(equals + 1)..], out var value, out var problem))

@@ -13,6 +13,7 @@ internal sealed class LedgerSyncOptionsValidator : IValidateOptions<LedgerSyncOp
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
+        var failedKeys = new HashSet<string>(options.BindingFailures.Keys, StringComparer.OrdinalIgnoreCase);
 
         foreach (var key in LedgerSyncOptionKeys.All)
         {
@@ -28,18 +29,19 @@ internal sealed class LedgerSyncOptionsValidator : IValidateOptions<LedgerSyncOp
                 if (value < key.MinDuration || value > key.MaxDuration)
                 {
                     failures.Add($"{key.Name} = {LedgerSyncDuration.Format(value)} is out of range; accepted: {key.Accepted}.");
+                    failedKeys.Add(key.Name);
                 }
             }
         }
 
-        if (options.LocalParty is null && !options.BindingFailures.ContainsKey(LedgerSyncOptionKeys.LocalParty))
+        if (options.LocalParty is null && !failedKeys.Contains(LedgerSyncOptionKeys.LocalParty))
         {
             failures.Add($"{LedgerSyncOptionKeys.LocalParty} is not set; accepted: {LedgerSyncOptionKeys.All.Single(k => k.Name == LedgerSyncOptionKeys.LocalParty).Accepted}.");
         }
 
         if (options.RetryMaxDelay < options.RetryInitialDelay
-            && !options.BindingFailures.ContainsKey(LedgerSyncOptionKeys.RetryMaxDelay)
-            && !options.BindingFailures.ContainsKey(LedgerSyncOptionKeys.RetryInitialDelay))
+            && !failedKeys.Contains(LedgerSyncOptionKeys.RetryMaxDelay)
+            && !failedKeys.Contains(LedgerSyncOptionKeys.RetryInitialDelay))
         {
             failures.Add(
                 $"{LedgerSyncOptionKeys.RetryMaxDelay} = {LedgerSyncDuration.Format(options.RetryMaxDelay)} is less than " +
