@@ -7,9 +7,9 @@ namespace LedgerSync.Sketches;
 /// keyed checksums, and how many IDs it holds.
 /// </summary>
 /// <remarks>
-/// Symbols produced by <see cref="RatelessEncoder"/> carry the exact count. Symbols read from the wire carry
-/// the count modulo 256 (see docs/sketches.md); <see cref="RatelessDecoder"/> only ever compares counts
-/// modulo 256, so it accepts both.
+/// Symbols produced by <see cref="RatelessEncoder"/> carry the exact count. The count is not sent on the wire
+/// (symbols read from the wire have count 0) and <see cref="RatelessDecoder"/> does not use it: the requester
+/// tells the side of a recovered ID by its own set membership (see docs/sketches.md).
 /// </remarks>
 public struct CodedSymbol : IEquatable<CodedSymbol>
 {
@@ -38,13 +38,14 @@ public struct CodedSymbol : IEquatable<CodedSymbol>
     /// <summary>The XOR of the keyed checksums of the IDs mapped to this symbol.</summary>
     public readonly uint Checksum => Check;
 
-    /// <summary>The number of IDs mapped to this symbol (modulo 256 when read from the wire).</summary>
+    /// <summary>The number of IDs mapped to this symbol (0 when read from the wire, where it is not sent).</summary>
     public readonly int Count => Cnt;
 
-    internal readonly bool IsEmptyModulo256
+    /// <summary>Whether the sum and the checksum are zero (the count is not looked at).</summary>
+    internal readonly bool IsEmpty
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => (S0 | S1 | S2 | S3 | Check | (uint)(Cnt & 0xff)) == 0;
+        get => (S0 | S1 | S2 | S3 | Check) == 0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -10,11 +10,12 @@ namespace LedgerSync.Sketches;
 /// symbol whether the difference is complete.
 /// </summary>
 /// <remarks>
-/// <para>Never reports a wrong ID. A symbol counts as pure only when its count is +1 or -1 (modulo 256), the keyed
-/// checksum of its sum matches, the ID is not recovered already, and local membership agrees with the sign
-/// (an ID only the local side has must be in the local set; one only the remote side has must not be).
-/// The difference is complete only when every received symbol has peeled to empty (sum, checksum and count)
-/// and the recovered counts agree with the two set sizes.</para>
+/// <para>Never reports a wrong ID. A symbol counts as pure only when the keyed checksum of its sum matches, the
+/// sum's own keyed mapping includes the symbol's index, and the ID is not recovered already. Its side is
+/// decided by local membership: an ID in the local set can only be local-only, any other only remote-only
+/// (so the count, which the wire does not carry, is not needed). The difference is complete only when every
+/// received symbol has peeled to empty (sum and checksum zero) and the recovered counts agree with the two
+/// set sizes.</para>
 /// <para>The local set must not change while decoding: <see cref="AddRemoteSymbols(long, ReadOnlySpan{CodedSymbol})"/>
 /// throws <see cref="InvalidOperationException"/> if the encoder's <see cref="RatelessEncoder.Version"/> moved.
 /// Not thread-safe.</para>
@@ -176,8 +177,8 @@ public sealed class RatelessDecoder
         symbol.S2 = remote.S2 ^ local.S2;
         symbol.S3 = remote.S3 ^ local.S3;
         symbol.Check = remote.Check ^ local.Check;
-        symbol.Cnt = (remote.Cnt - local.Cnt) & 0xff;
-        if (!symbol.IsEmptyModulo256)
+        symbol.Cnt = 0;
+        if (!symbol.IsEmpty)
         {
             _nonEmpty++;
         }
@@ -186,14 +187,14 @@ public sealed class RatelessDecoder
         while (_pending.TryPeek(out var e, out var next) && next == index)
         {
             ref var element = ref _recovered[e];
-            Apply(index, element.Id, element.Checksum, element.Sign);
+            Apply(index, element.Id, element.Checksum);
             var state = element.State;
             var following = SymbolMapping.Next(index, ref state);
             element.State = state;
             _pending.DequeueEnqueue(e, following);
         }
 
-        if (IsPureCandidate(symbol))
+        if (!symbol.IsEmpty)
         {
             _candidates.Push(index);
         }
@@ -206,7 +207,7 @@ public sealed class RatelessDecoder
         while (_candidates.TryPop(out var index))
         {
             ref var symbol = ref _difference[index];
-            if (!IsPureCandidate(symbol))
+            if (symbol.IsEmpty)
             {
                 continue;
             }
@@ -219,12 +220,13 @@ public sealed class RatelessDecoder
             }
 
             var id = symbol.Sum;
-            var sign = (symbol.Cnt & 0xff) == 1 ? 1 : -1;
-            if (!MapsTo(hash, index) || (sign < 0) != _local.Contains(id) || !_recoveredIds.Add(id))
+            if (!MapsTo(hash, index) || !_recoveredIds.Add(id))
             {
                 // A checksum collision on a mixed symbol, or a hostile peer: not pure.
                 continue;
             }
+
+            var sign = _local.Contains(id) ? -1 : 1;
 
             if (sign > 0)
             {
@@ -240,7 +242,7 @@ public sealed class RatelessDecoder
             long next = 0;
             do
             {
-                Apply((int)next, id, checksum, sign);
+                Apply((int)next, id, checksum);
                 next = SymbolMapping.Next(next, ref state);
             }
             while (next < _received);
@@ -256,13 +258,12 @@ public sealed class RatelessDecoder
         }
     }
 
-    private void Apply(int index, TransactionId id, uint checksum, int sign)
+    private void Apply(int index, TransactionId id, uint checksum)
     {
         ref var symbol = ref _difference[index];
-        var wasEmpty = symbol.IsEmptyModulo256;
-        symbol.Toggle(id.Word0, id.Word1, id.Word2, id.Word3, checksum, -sign);
-        symbol.Cnt &= 0xff;
-        if (symbol.IsEmptyModulo256)
+        var wasEmpty = symbol.IsEmpty;
+        symbol.Toggle(id.Word0, id.Word1, id.Word2, id.Word3, checksum, 0);
+        if (symbol.IsEmpty)
         {
             if (!wasEmpty)
             {
@@ -276,10 +277,7 @@ public sealed class RatelessDecoder
                 _nonEmpty++;
             }
 
-            if (IsPureCandidate(symbol))
-            {
-                _candidates.Push(index);
-            }
+            _candidates.Push(index);
         }
     }
 
@@ -293,12 +291,6 @@ public sealed class RatelessDecoder
         }
 
         return next == index;
-    }
-
-    private static bool IsPureCandidate(in CodedSymbol symbol)
-    {
-        var count = symbol.Cnt & 0xff;
-        return count == 1 || count == 0xff;
     }
 
     private struct Recovered(TransactionId id, uint checksum, ulong state, int sign)

@@ -5,15 +5,15 @@ namespace LedgerSync.Sketches;
 /// <summary>
 /// The wire form of a run of consecutive coded symbols:
 /// <c>format (1 byte) | first index (varint) | symbol count (varint) | count × symbol</c>, where a symbol is
-/// <c>sum (32 bytes, the ID byte order) | checksum (4 bytes, little-endian) | count modulo 256 (1 byte)</c> —
-/// 37 bytes, no index, no padding.
+/// <c>sum (32 bytes, the ID byte order) | checksum (4 bytes, little-endian)</c> — 36 bytes, no index, no
+/// count, no padding.
 /// </summary>
 /// <remarks>
-/// Only the low 8 bits of the count travel: the decoder subtracts its own symbol of the same index and
-/// works modulo 256 throughout. A count difference of +1 or -1 (a pure symbol) is then recognized exactly,
-/// a symbol is empty only if its count is 0 modulo 256 and its sum and checksum are zero, and a mixed symbol
-/// whose count happens to be ±1 modulo 256 still needs the 32-bit keyed checksum (and local membership) to
-/// match before it is peeled. See docs/sketches.md for the error analysis.
+/// The count does not travel: the requester decides the side of a pure symbol's ID by its own membership
+/// (an ID in the local set can only be local-only, any other only remote-only), so the count would carry
+/// nothing the requester does not know, and purity rests on the 32-bit keyed checksum, the ID's own mapping
+/// and membership. Symbols read from the wire have <see cref="CodedSymbol.Count"/> 0. See docs/sketches.md for
+/// the error analysis.
 /// </remarks>
 internal static class SymbolCodec
 {
@@ -21,7 +21,7 @@ internal static class SymbolCodec
     public const byte FormatVersion = 1;
 
     /// <summary>Bytes per symbol on the wire.</summary>
-    public const int EncodedSymbolSize = TransactionId.Size + 4 + 1;
+    public const int EncodedSymbolSize = TransactionId.Size + 4;
 
     /// <summary>The largest header: format byte plus two varints of an index below 2^26.</summary>
     public const int MaxHeaderSize = 1 + 4 + 4;
@@ -65,7 +65,6 @@ internal static class SymbolCodec
             BinaryPrimitives.WriteUInt64BigEndian(s[16..], symbol.S2);
             BinaryPrimitives.WriteUInt64BigEndian(s[24..], symbol.S3);
             BinaryPrimitives.WriteUInt32LittleEndian(s[32..], symbol.Check);
-            s[36] = (byte)symbol.Cnt;
         }
     }
 
@@ -110,7 +109,6 @@ internal static class SymbolCodec
             symbol.S2 = BinaryPrimitives.ReadUInt64BigEndian(s[16..]);
             symbol.S3 = BinaryPrimitives.ReadUInt64BigEndian(s[24..]);
             symbol.Check = BinaryPrimitives.ReadUInt32LittleEndian(s[32..]);
-            symbol.Cnt = s[36];
         }
 
         return symbols;
