@@ -133,7 +133,7 @@ public sealed partial class LedgerSyncMetrics : IDisposable
         _registry.RunEnded += OnRunEnded;
         _registry.BytesTransferred += OnBytesTransferred;
         _registry.ExchangeCompleted += OnExchangeCompleted;
-        RequestStoreCountsRefresh();
+        RequestStoreCountsRefresh(afterWrite: false);
     }
 
     /// <summary>The meter, named <see cref="LedgerSyncTelemetry.MeterName"/>.</summary>
@@ -198,7 +198,7 @@ public sealed partial class LedgerSyncMetrics : IDisposable
         var current = _storeCounts;
         if (current is null || _registry.TimeProvider.GetUtcNow() - current.At >= StoreCountsMaxAge)
         {
-            RequestStoreCountsRefresh();
+            RequestStoreCountsRefresh(afterWrite: false);
         }
 
         return current is null ? [] : [new Measurement<int>(select(current.Counts))];
@@ -220,7 +220,7 @@ public sealed partial class LedgerSyncMetrics : IDisposable
                 _differences.Record(differences, new KeyValuePair<string, object?>(LedgerSyncTelemetry.OutcomeTag, outcome.ToName()));
             }
 
-            RequestStoreCountsRefresh();
+            RequestStoreCountsRefresh(afterWrite: true);
         }
     }
 
@@ -240,7 +240,8 @@ public sealed partial class LedgerSyncMetrics : IDisposable
         }
     }
 
-    private void RequestStoreCountsRefresh()
+    /// <summary>Starts a background refresh unless one is running; <paramref name="afterWrite"/> queues one more after it, to see a change made meanwhile.</summary>
+    private void RequestStoreCountsRefresh(bool afterWrite)
     {
         lock (_refreshLock)
         {
@@ -251,7 +252,7 @@ public sealed partial class LedgerSyncMetrics : IDisposable
 
             if (_refreshRunning)
             {
-                _refreshPending = true;
+                _refreshPending |= afterWrite;
                 return;
             }
 
