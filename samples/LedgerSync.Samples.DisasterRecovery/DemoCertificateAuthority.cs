@@ -22,7 +22,7 @@ internal sealed class DemoCertificateAuthority : IDisposable
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         var now = DateTimeOffset.UtcNow;
-        Root = request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
+        Root = request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(2));
     }
 
     /// <summary>The CA's certificate, which every node trusts.</summary>

@@ -40,6 +40,14 @@ catch (LedgerSyncException e)
     Console.WriteLine($"FAILED: {e.GetType().Name}: {e.Message}");
     return 1;
 }
+#pragma warning disable CA1031 // The sample reports any failure as its exit code.
+catch (Exception e)
+#pragma warning restore CA1031
+{
+    Console.WriteLine();
+    Console.WriteLine($"FAILED: {e}");
+    return 1;
+}
 finally
 {
     if (temporary)

@@ -100,9 +100,10 @@ internal sealed class SampleNode : IAsyncDisposable
         else
         {
             var authority = transport.Authority!;
+            var certificate = authority.Issue(party);
             ledgerSync.UseHttpTransport(o =>
             {
-                o.Certificate = authority.Issue(party);
+                o.Certificate = certificate;
                 o.TrustedRootCertificates.Add(authority.Root);
                 if (listen)
                 {
