@@ -168,7 +168,7 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
         }
 
         run.Found = [.. status.LastSuccessfulReconciliationResult];
-        Console.WriteLine($"  {run.Found.Count:N0} transactions B has and A lacks; {run.Exchanges} sketch exchanges, " +
+        Console.WriteLine($"  {run.Found.Count:N0} transactions B has and A lacks; {run.Exchanges} sketch exchange{(run.Exchanges == 1 ? string.Empty : "s")}, " +
             $"{run.BytesSent:N0} bytes sent and {run.BytesReceived:N0} received by A, {run.Duration.TotalMilliseconds:N0} ms after the status was printed");
         return run;
     }
@@ -235,7 +235,7 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
         Console.WriteLine($"  PartiesWithDifference                     [{string.Join("; ", withDifferences)}]");
         Console.WriteLine($"  ReconciliationStatus(PartyB)              {status?.LastReconciliationStatus?.ToName() ?? "null"}");
         Console.WriteLine($"  ledger graph transactions                 {node.Graph.Count:N0}");
-        Console.WriteLine($"  the run's traffic (A's side)              {run.Exchanges} exchanges, {run.BytesSent + run.BytesReceived:N0} bytes");
+        Console.WriteLine($"  the run's traffic (A's side)              {run.Exchanges} exchange{(run.Exchanges == 1 ? string.Empty : "s")}, {run.BytesSent + run.BytesReceived:N0} bytes");
     }
 
     private bool Check(HashSet<TransactionId> found, HashSet<TransactionId> trulyMissing, ReconciliationStatus? refreshed)

@@ -74,6 +74,8 @@ internal sealed class SampleNode : IAsyncDisposable
             .SetMinimumLevel(LogLevel.Warning)
             .AddFilter("LedgerSync", verbose ? LogLevel.Debug : LogLevel.Warning);
 
+        builder.Services.AddSingleton<IHostLifetime, SampleHostLifetime>();
+
         var ledgerSync = builder.Services.AddLedgerSync(o =>
         {
             o.LocalParty = party;
