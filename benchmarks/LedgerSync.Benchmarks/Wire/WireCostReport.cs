@@ -13,8 +13,8 @@ internal static class WireCostReport
 {
     private static readonly int[] DefaultSweep = [1, 10, 100, 1_000, 10_000, 100_000];
 
-    /// <summary>The way the two sides exchange bytes. Replace with the protocol runner once it exists.</summary>
-    internal static Func<IWireScenario> Scenario { get; set; } = () => new DirectSymbolExchangeScenario();
+    /// <summary>The way the two sides exchange bytes: the full protocol (<see cref="DirectSymbolExchangeScenario"/> measures the sketch core alone).</summary>
+    internal static Func<IWireScenario> Scenario { get; set; } = () => new ProtocolScenario();
 
     [Report("wire")]
     public static int Run(string[] args)

@@ -114,7 +114,7 @@ internal sealed partial class ReconciliationInitiator(
         var exchangeEnd = Math.Max(granted, SymbolFlowPolicy.ExchangeEnd(exchange, maxExchanges, requesterSize, responderSize));
         tracker.Stage($"accepted: {responderSize} relevant transactions there; at least {SymbolFlowPolicy.LowerBound(requesterSize, responderSize)} differences");
 
-        var encoder = new RatelessEncoder(accepted.Key, (int)Math.Clamp(exchangeEnd, 1, RatelessEncoder.DefaultPrefixLength * 64L), ids.Length);
+        var encoder = new RatelessEncoder(accepted.Key, (int)Math.Clamp(exchangeEnd, 1, 1 << 20), ids.Length);
         encoder.AddRange(ids);
         var decoder = new RatelessDecoder(encoder, responderSize);
 

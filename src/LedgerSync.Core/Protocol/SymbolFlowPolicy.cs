@@ -10,7 +10,7 @@ namespace LedgerSync.Protocol;
 internal static class SymbolFlowPolicy
 {
     /// <summary>The smallest credit window, in symbols.</summary>
-    public const int MinWindow = 8;
+    public const int MinWindow = 4;
 
     /// <summary>The window is the symbols received so far divided by this.</summary>
     public const int WindowDivisor = 128;
