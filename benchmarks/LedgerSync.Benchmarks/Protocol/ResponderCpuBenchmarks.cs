@@ -84,14 +84,16 @@ public class ResponderCpuBenchmarks
         {
             if (received == granted)
             {
-                if (granted >= exchangeEnd)
+                var nextExchange = granted >= exchangeEnd;
+                if (nextExchange)
                 {
                     exchange++;
                     exchangeEnd = SymbolFlowPolicy.ExchangeEnd(exchange, maxExchanges, _requesterSize, accepted.SetSize);
                 }
 
-                granted = SymbolFlowPolicy.NextCredit(received, exchangeEnd);
-                await session.SendAsync(ProtocolCodec.EncodeCredit(exchange, granted));
+                var extended = SymbolFlowPolicy.NextCredit(received, exchangeEnd);
+                await session.SendAsync(ProtocolCodec.EncodeCredit(nextExchange, extended - granted));
+                granted = extended;
             }
 
             var message = (await session.ReceiveAsync())!.Value;
@@ -99,8 +101,8 @@ public class ResponderCpuBenchmarks
             var want = SymbolFlowPolicy.NextCredit(received, exchangeEnd);
             if (received < _needed && want > granted && received < granted)
             {
+                await session.SendAsync(ProtocolCodec.EncodeCredit(false, want - granted));
                 granted = want;
-                await session.SendAsync(ProtocolCodec.EncodeCredit(exchange, granted));
             }
         }
 

@@ -33,7 +33,7 @@ internal static class ProtocolCodec
         }
 
         var type = (ProtocolMessageType)message[0];
-        if (type is < ProtocolMessageType.Hello or > ProtocolMessageType.Abort)
+        if (type is < ProtocolMessageType.Hello or > ProtocolMessageType.NextExchange)
         {
             throw new LedgerSyncProtocolException($"Malformed message: unknown message type {message[0]}.");
         }
@@ -182,23 +182,34 @@ internal static class ProtocolCodec
         return symbols;
     }
 
-    public static byte[] EncodeCredit(int exchange, long upTo)
+    /// <summary>Encodes a credit of <paramref name="more"/> symbols, in the current exchange or opening the next one.</summary>
+    public static byte[] EncodeCredit(bool nextExchange, long more)
     {
-        var bytes = new byte[1 + WireWriter.GetVarUInt64Size((ulong)exchange) + WireWriter.GetVarUInt64Size((ulong)upTo)];
+        var bytes = new byte[1 + WireWriter.GetVarUInt64Size((ulong)more)];
         var writer = new WireWriter(bytes);
-        writer.WriteByte((byte)ProtocolMessageType.Credit);
-        writer.WriteVarUInt64((ulong)exchange);
-        writer.WriteVarUInt64((ulong)upTo);
+        writer.WriteByte((byte)(nextExchange ? ProtocolMessageType.NextExchange : ProtocolMessageType.Credit));
+        writer.WriteVarUInt64((ulong)more);
         return bytes;
     }
 
-    public static (int Exchange, long UpTo) DecodeCredit(ReadOnlySpan<byte> message)
+    /// <summary>Reads a <see cref="ProtocolMessageType.Credit"/> or <see cref="ProtocolMessageType.NextExchange"/> message.</summary>
+    public static (bool NextExchange, long More) DecodeCredit(ReadOnlySpan<byte> message)
     {
-        var reader = Open(message, ProtocolMessageType.Credit);
-        var exchange = (int)reader.ReadVarUInt("exchange number", 1024);
-        var upTo = reader.ReadVarUInt("credit", RatelessEncoder.MaxPrefixLength);
+        var reader = new WireReader(message);
+        var type = (ProtocolMessageType)reader.ReadByte("message type");
+        if (type is not (ProtocolMessageType.Credit or ProtocolMessageType.NextExchange))
+        {
+            throw new LedgerSyncProtocolException($"Unexpected message: expected a credit, got type {(byte)type}.");
+        }
+
+        var more = reader.ReadVarUInt("credit", RatelessEncoder.MaxPrefixLength);
         reader.EnsureEnd("credit");
-        return (exchange, upTo);
+        if (more == 0)
+        {
+            throw new LedgerSyncProtocolException("Malformed credit: it grants no symbols.");
+        }
+
+        return (type == ProtocolMessageType.NextExchange, more);
     }
 
     public static byte[] EncodeDone() => [(byte)ProtocolMessageType.Done];

@@ -123,7 +123,8 @@ internal sealed partial class ReconciliationInitiator(
             var received = decoder.SymbolsReceived;
             if (received == granted)
             {
-                if (granted >= exchangeEnd)
+                var nextExchange = granted >= exchangeEnd;
+                if (nextExchange)
                 {
                     if (exchange >= maxExchanges || granted >= cap)
                     {
@@ -137,8 +138,9 @@ internal sealed partial class ReconciliationInitiator(
                     tracker.Stage($"exchange {exchange}: up to {exchangeEnd} symbols");
                 }
 
-                granted = SymbolFlowPolicy.NextCredit(received, exchangeEnd);
-                await session.SendAsync(ProtocolCodec.EncodeCredit(exchange, granted), cancellationToken).ConfigureAwait(false);
+                var extended = SymbolFlowPolicy.NextCredit(received, exchangeEnd);
+                await session.SendAsync(ProtocolCodec.EncodeCredit(nextExchange, extended - granted), cancellationToken).ConfigureAwait(false);
+                granted = extended;
             }
 
             var message = await session.ReceiveAsync($"coded symbols from index {received}", cancellationToken).ConfigureAwait(false)
@@ -163,8 +165,8 @@ internal sealed partial class ReconciliationInitiator(
                     var want = SymbolFlowPolicy.NextCredit(decoder.SymbolsReceived, exchangeEnd);
                     if (!decoder.IsDecoded && want > granted && decoder.SymbolsReceived < granted)
                     {
+                        await session.SendAsync(ProtocolCodec.EncodeCredit(false, want - granted), cancellationToken).ConfigureAwait(false);
                         granted = want;
-                        await session.SendAsync(ProtocolCodec.EncodeCredit(exchange, granted), cancellationToken).ConfigureAwait(false);
                     }
 
                     break;

@@ -204,35 +204,31 @@ internal sealed partial class ReconciliationResponder(
                 started = Stopwatch.GetTimestamp();
                 switch (ProtocolCodec.PeekType(message.Span))
                 {
-                    case ProtocolMessageType.Credit:
-                        var (requestedExchange, upTo) = ProtocolCodec.DecodeCredit(message.Span);
-                        if (requestedExchange == exchange + 1 && next >= granted)
+                    case ProtocolMessageType.Credit or ProtocolMessageType.NextExchange:
+                        var (nextExchange, more) = ProtocolCodec.DecodeCredit(message.Span);
+                        if (nextExchange)
                         {
+                            if (next < granted)
+                            {
+                                throw new LedgerSyncProtocolException($"{party} opened exchange {exchange + 1} before receiving all of exchange {exchange}.");
+                            }
+
                             tracker.ExchangeCompleted();
                             run.Exchanges++;
-                            exchange = requestedExchange;
-                            tracker.Stage($"exchange {exchange}: credit to {upTo}");
+                            exchange++;
+                            tracker.Stage($"exchange {exchange}: {more} more symbols");
                             if (exchange > current.MaxNumberOfIbfFilterFlows)
                             {
                                 throw LimitExceeded(run, $"{party} asked for exchange {exchange}; at most {current.MaxNumberOfIbfFilterFlows} are allowed (maxNumberOfIbfFilterFlows).");
                             }
                         }
-                        else if (requestedExchange != exchange)
+
+                        if (granted + more > cap)
                         {
-                            throw new LedgerSyncProtocolException($"{party} sent a credit for exchange {requestedExchange} during exchange {exchange}.");
+                            throw LimitExceeded(run, $"{party} asked for symbols up to {granted + more}; this run sends at most {cap}.");
                         }
 
-                        if (upTo <= granted)
-                        {
-                            throw new LedgerSyncProtocolException($"{party} sent a credit to {upTo} that does not extend the current credit of {granted}.");
-                        }
-
-                        if (upTo > cap)
-                        {
-                            throw LimitExceeded(run, $"{party} asked for symbols up to {upTo}; this run sends at most {cap}.");
-                        }
-
-                        granted = upTo;
+                        granted += more;
                         break;
                     case ProtocolMessageType.Done:
                         ProtocolCodec.DecodeDone(message.Span);

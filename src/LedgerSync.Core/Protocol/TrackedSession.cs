@@ -21,9 +21,22 @@ internal sealed class TrackedSession(IPeerSession session, RunTracker? tracker, 
     /// <summary>Bytes received on this session so far.</summary>
     public long BytesReceived { get; private set; }
 
+    /// <summary>Sends one message; a peer that does not take it within the session timeout (it stopped reading) fails the run.</summary>
     public async ValueTask SendAsync(byte[] message, CancellationToken cancellationToken)
     {
-        await Session.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        var send = Session.SendAsync(message, cancellationToken);
+        if (!send.IsCompletedSuccessfully)
+        {
+            try
+            {
+                await send.AsTask().WaitAsync(timeout, timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                throw new PeerSessionTimeoutException(Counterparty, "the peer to read the messages already sent", timeout);
+            }
+        }
+
         BytesSent += message.Length;
         Tracker?.AddBytesSent(message.Length);
     }

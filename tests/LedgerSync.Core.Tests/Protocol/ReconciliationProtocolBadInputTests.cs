@@ -41,7 +41,7 @@ public sealed class ReconciliationProtocolBadInputTests
         yield return new TestCaseData(good[..^3]).SetName("RespondAsync_TruncatedHello_AbortsWithProtocolViolation");
         yield return new TestCaseData(good.Concat(new byte[] { 0 }).ToArray()).SetName("RespondAsync_HelloWithTrailingBytes_AbortsWithProtocolViolation");
         yield return new TestCaseData(new byte[] { 99, 1, 2 }).SetName("RespondAsync_UnknownMessageType_AbortsWithProtocolViolation");
-        yield return new TestCaseData(ProtocolCodec.EncodeCredit(1, 10)).SetName("RespondAsync_CreditBeforeHello_AbortsWithProtocolViolation");
+        yield return new TestCaseData(ProtocolCodec.EncodeCredit(false, 10)).SetName("RespondAsync_CreditBeforeHello_AbortsWithProtocolViolation");
         yield return new TestCaseData(new byte[] { 1, 1, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F }).SetName("RespondAsync_HelloWithHugeIdentityLength_AbortsWithProtocolViolation");
     }
 
@@ -100,7 +100,7 @@ public sealed class ReconciliationProtocolBadInputTests
         await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(1, PartyA.ToString(), 500)));
         var accepted = ProtocolCodec.DecodeAccepted((await session.ReceiveAsync())!.Value.Span);
         _ = await session.ReceiveAsync(); // the one symbol of the initial credit
-        await session.SendAsync(ProtocolCodec.EncodeCredit(2, accepted.InitialCredit + 100));
+        await session.SendAsync(ProtocolCodec.EncodeCredit(true, 100));
 
         var abort = await ReadUntilAbortAsync(session);
 
@@ -114,7 +114,7 @@ public sealed class ReconciliationProtocolBadInputTests
         await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
         await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(1, PartyA.ToString(), 500)));
         var accepted = ProtocolCodec.DecodeAccepted((await session.ReceiveAsync())!.Value.Span);
-        await session.SendAsync(ProtocolCodec.EncodeCredit(1, accepted.SymbolCap + 1));
+        await session.SendAsync(ProtocolCodec.EncodeCredit(false, accepted.SymbolCap));
 
         var abort = await ReadUntilAbortAsync(session);
 
@@ -134,6 +134,20 @@ public sealed class ReconciliationProtocolBadInputTests
         await _network.WhenHandlersIdleAsync();
         Assert.That(_b.Outcomes.Single().Error,
             Is.TypeOf<PeerSessionTimeoutException>().With.Property(nameof(PeerSessionTimeoutException.Party)).EqualTo(PartyA));
+    }
+
+    [Test]
+    public async Task RespondAsync_RequesterStopsReading_TimesOutInsteadOfBlocking()
+    {
+        _b.Fake.Add(PartyA, ReconciliationProtocolTests.Ids(new Random(12), 20_000));
+        await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
+        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(1, PartyA.ToString(), 0)));
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _network.WhenHandlersIdleAsync(cts.Token);
+
+        Assert.That(_b.Outcomes.Single().Error,
+            Is.TypeOf<PeerSessionTimeoutException>().With.Property(nameof(PeerSessionTimeoutException.WaitingFor)).Contains("read"));
     }
 
     [TestCase(1, 0)]
@@ -202,6 +216,7 @@ public sealed class ReconciliationProtocolBadInputTests
     public async Task ReconcileAsync_ResponderStalls_ThrowsTimeoutNamingThePartyAndTheWait()
     {
         _network.Interceptor = m => m.From == PartyB && m.Sequence >= 1 ? InMemoryMessageFate.Stall : InMemoryMessageFate.Deliver;
+        _b.Options.SessionTimeout = TimeSpan.FromSeconds(60); // the requester must be the one that times out
 
         var ex = Assert.ThrowsAsync<PeerSessionTimeoutException>(async () => await _a.ReconcileAsync(PartyB));
 
@@ -234,7 +249,7 @@ public sealed class ReconciliationProtocolBadInputTests
         Assert.That(async () => await _a.ReconcileAsync(PartyB, cts.Token), Throws.InstanceOf<OperationCanceledException>());
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await _network.WhenHandlersIdleAsync(wait.Token);
-        Assert.That(_b.Outcomes.Single().Error, Is.TypeOf<LedgerSyncProtocolException>());
+        Assert.That(_b.Outcomes.Single().Error, Is.InstanceOf<LedgerSyncException>());
     }
 
     private static async Task<List<ProtocolMessageType>> ReadTypesUntilEndAsync(IPeerSession session)
