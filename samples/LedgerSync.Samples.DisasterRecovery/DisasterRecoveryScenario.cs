@@ -28,27 +28,29 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
         var total = Stopwatch.StartNew();
         await using var transport = NodeTransport.Create(options.Transport);
         var databaseA = new LedgerDatabase(Path.Combine(dataDirectory, "partya.db"));
+        var storageA = new LedgerSyncDatabase(Path.Combine(dataDirectory, "partya-ledgersync.db"));
         var databaseB = new LedgerDatabase(Path.Combine(dataDirectory, "partyb.db"));
-        var backupPath = Path.Combine(dataDirectory, "partya-backup.db");
+        var storageB = new LedgerSyncDatabase(Path.Combine(dataDirectory, "partyb-ledgersync.db"));
+        var backupDirectory = Path.Combine(dataDirectory, "partya-backup");
 
         Step("Start the nodes");
-        await using var nodeB = await SampleNode.StartAsync(Parties.PartyB, databaseB, transport, listen: true, options.Verbose);
-        var nodeA = await SampleNode.StartAsync(Parties.PartyA, databaseA, transport, listen: false, options.Verbose);
+        await using var nodeB = await SampleNode.StartAsync(Parties.PartyB, databaseB, storageB, transport, listen: true, options.Verbose);
+        var nodeA = await SampleNode.StartAsync(Parties.PartyA, databaseA, storageA, transport, listen: false, options.Verbose);
         try
         {
             await nodeA.WaitForLedgerGraphAsync(TimeSpan.FromMinutes(1));
             await nodeB.WaitForLedgerGraphAsync(TimeSpan.FromMinutes(1));
-            Console.WriteLine($"  {nodeB.Party}: database {databaseB.Path}{Listening(nodeB)}");
-            Console.WriteLine($"  {nodeA.Party}: database {databaseA.Path}");
+            Console.WriteLine($"  {nodeB.Party}: ledger {Path.GetFileName(databaseB.Path)}, LedgerSync store {Path.GetFileName(storageB.Path)}{Listening(nodeB)}");
+            Console.WriteLine($"  {nodeA.Party}: ledger {Path.GetFileName(databaseA.Path)}, LedgerSync store {Path.GetFileName(storageA.Path)}");
             Console.WriteLine($"  {Parties.PartyC}: no node here; B's business with C is in B's ledger only");
 
             Step($"Record {options.Transactions:N0} shared A–B transactions with their back-chains (and B's business with C)");
             await RecordAsync(nodeA, nodeB, options.Transactions, "recording transactions");
             Console.WriteLine($"  A's ledger: {await databaseA.CountAsync():N0} transactions; B's ledger: {await databaseB.CountAsync():N0} transactions");
 
-            Step("Back up A's database (SQLite online backup)");
-            databaseA.BackupTo(backupPath);
-            Console.WriteLine($"  {backupPath}");
+            Step("Back up A's databases (SQLite online backup, while the node runs)");
+            Console.WriteLine($"  {SqliteBackup.Backup(databaseA.Path, backupDirectory)}");
+            Console.WriteLine($"  {SqliteBackup.Backup(storageA.Path, backupDirectory)}");
 
             Step($"Record {options.Missing:N0} more shared transactions (the backup does not have them)");
             await RecordAsync(nodeA, nodeB, options.Missing, "recording transactions");
@@ -60,15 +62,16 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
         }
 
         var idsBeforeDisaster = await databaseA.ReadAllIdsAsync();
-        Step("Disaster: A's database is lost. Restore it from the backup and start A's node again");
-        databaseA.RestoreFrom(backupPath);
+        Step("Disaster: A's databases are lost. Restore them from the backup and start A's node again");
+        SqliteBackup.Restore(databaseA.Path, backupDirectory);
+        SqliteBackup.Restore(storageA.Path, backupDirectory);
         var idsAfterRestore = await databaseA.ReadAllIdsAsync();
         var trulyMissing = idsBeforeDisaster.Where(id => !idsAfterRestore.Contains(id)).ToHashSet();
         Console.WriteLine($"  A's ledger after the restore: {idsAfterRestore.Count:N0} transactions ({trulyMissing.Count:N0} lost)");
 
         var loading = new ConsoleProgress("ledger graph initialization");
         var progress = new SynchronousProgress<LedgerGraphLoadProgress>(p => loading.Report(p.Loaded, p.Total));
-        await using var restoredA = await SampleNode.StartAsync(Parties.PartyA, databaseA, transport, listen: false, options.Verbose, progress);
+        await using var restoredA = await SampleNode.StartAsync(Parties.PartyA, databaseA, storageA, transport, listen: false, options.Verbose, progress);
         await restoredA.WaitForLedgerGraphAsync(TimeSpan.FromMinutes(5));
         loading.Complete(restoredA.Graph.Count, restoredA.Graph.IsSelfConsistent ? "self-consistent" : $"NOT self-consistent: {restoredA.Graph.Errors.Count} errors");
 
@@ -112,6 +115,7 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
                 run.BytesSent = tracker.BytesSent;
                 run.BytesReceived = tracker.BytesReceived;
                 run.Duration = TimeProvider.System.GetUtcNow() - (run.ReleasedAt ?? tracker.Started);
+                run.Ended.TrySetResult();
             }
         };
 
@@ -159,6 +163,9 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
         }
 
         var status = await WaitForEndAsync(nodeA);
+
+        // The status is stored just before the run's tracker reports its traffic.
+        await Task.WhenAny(run.Ended.Task, Task.Delay(TimeSpan.FromSeconds(5)));
         Console.WriteLine($"> {StatusCommand}");
         Console.WriteLine(FormatTrimmed(status));
         if (status?.LastReconciliationStatus is not (ReconciliationState.DifferencesFound or ReconciliationState.DifferencesNotFound))
@@ -307,5 +314,7 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
         public TimeSpan Duration { get; set; }
 
         public DateTimeOffset? ReleasedAt { get; set; }
+
+        public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -109,32 +109,6 @@ internal sealed class LedgerDatabase
         return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ledger_transactions");
     }
 
-    /// <summary>Copies the live database to <paramref name="backupPath"/> with SQLite's online backup API.</summary>
-    public void BackupTo(string backupPath)
-    {
-        using var source = CreateConnection();
-        source.Open();
-        using var destination = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = backupPath, Pooling = false }.ToString());
-        destination.Open();
-        source.BackupDatabase(destination);
-    }
-
-    /// <summary>The disaster and the restore: the database files are lost, then rebuilt from <paramref name="backupPath"/>.</summary>
-    public void RestoreFrom(string backupPath)
-    {
-        SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { Path, Path + "-wal", Path + "-shm" })
-        {
-            File.Delete(file);
-        }
-
-        using var source = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = backupPath, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString());
-        source.Open();
-        using var destination = CreateConnection();
-        destination.Open();
-        source.BackupDatabase(destination);
-    }
-
     /// <summary>For the sample's final check: the IDs the ledger holds.</summary>
     public async Task<HashSet<TransactionId>> ReadAllIdsAsync()
     {

@@ -18,12 +18,9 @@ if (options.ShowHelp)
 var temporary = options.DataDirectory is null;
 var dataDirectory = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), "ledgersync-disaster-recovery-" + Guid.NewGuid().ToString("N")[..8]);
 Directory.CreateDirectory(dataDirectory);
-foreach (var name in new[] { "partya.db", "partyb.db", "partya-backup.db" })
+foreach (var name in new[] { "partya.db", "partyb.db", "partya-ledgersync.db", "partyb-ledgersync.db", "partya-backup/partya.db", "partya-backup/partya-ledgersync.db" })
 {
-    foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
-    {
-        File.Delete(Path.Combine(dataDirectory, name + suffix));
-    }
+    SqliteBackup.Delete(Path.Combine(dataDirectory, name));
 }
 
 Console.WriteLine("LedgerSync disaster-recovery sample");

@@ -1,10 +1,9 @@
-using LedgerSync.Dapper.TransactionSources;
+using LedgerSync.Dapper;
 using LedgerSync.Diagnostics;
 using LedgerSync.Flows;
 using LedgerSync.Ledger;
 using LedgerSync.Status;
 using LedgerSync.Transport.Http;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,10 +19,11 @@ internal sealed class SampleNode : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private SampleNode(PartyName party, LedgerDatabase database, IHost host, Uri? address)
+    private SampleNode(PartyName party, LedgerDatabase database, LedgerSyncDatabase storage, IHost host, Uri? address)
     {
         Party = party;
         Database = database;
+        Storage = storage;
         _host = host;
         Address = address;
         Graph = host.Services.GetRequiredService<ILedgerGraph>();
@@ -37,6 +37,8 @@ internal sealed class SampleNode : IAsyncDisposable
     public PartyName Party { get; }
 
     public LedgerDatabase Database { get; }
+
+    public LedgerSyncDatabase Storage { get; }
 
     /// <summary>The HTTPS address the node listens on (http transport), or <see langword="null"/>.</summary>
     public Uri? Address { get; }
@@ -57,6 +59,7 @@ internal sealed class SampleNode : IAsyncDisposable
     public static async Task<SampleNode> StartAsync(
         PartyName party,
         LedgerDatabase database,
+        LedgerSyncDatabase storage,
         NodeTransport transport,
         bool listen,
         bool verbose,
@@ -82,13 +85,17 @@ internal sealed class SampleNode : IAsyncDisposable
             o.TransactionReaderPageSize = 1000;
         });
 
-        // The host's ledger, read in keyset-paged batches when the node starts.
-        ledgerSync.UseTransactionSource(new SqlTransactionSource(new SqlTransactionSourceOptions
-        {
-            ConnectionFactory = () => new SqliteConnection(database.ConnectionString),
-            Query = LedgerDatabase.TransactionSourceQuery,
-        }));
-        SampleStorage.UseSqliteStorage(ledgerSync, database);
+        // The host's ledger, read in keyset-paged batches when the node starts. LedgerSync's statuses and job queue
+        // live in a database file of their own: the scheduler's job queue polls with short write transactions, which
+        // would make the host's own writes wait if both shared one SQLite file.
+        ledgerSync
+            .UseSqlTransactionSource(o =>
+            {
+                o.Dialect = SqlDialect.Sqlite;
+                o.ConnectionFactory = database.CreateConnection;
+                o.Query = LedgerDatabase.TransactionSourceQuery;
+            })
+            .UseSqlStatusStore(SqlDialect.Sqlite, storage.CreateConnection);
 
         if (transport.Mode == TransportMode.Memory)
         {
@@ -135,7 +142,7 @@ internal sealed class SampleNode : IAsyncDisposable
             transport.Addresses[party] = address;
         }
 
-        return new SampleNode(party, database, host, address);
+        return new SampleNode(party, database, storage, host, address);
     }
 
     /// <summary>Waits until the ledger graph has loaded the node's ledger.</summary>
