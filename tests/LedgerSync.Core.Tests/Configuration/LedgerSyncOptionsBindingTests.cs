@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using static LedgerSync.Tests.Configuration.LedgerSyncOptionsTestData;
@@ -165,5 +166,29 @@ public sealed class LedgerSyncOptionsBindingTests
         var configuration = Config(("maxNumberOfIbfFilterFlows", "12"), ("Other:maxNumberOfIbfFilterFlows", "3"), ("maxNumberOfIbfFilterFlows:", null));
 
         Assert.That(Resolve(configuration).MaxNumberOfIbfFilterFlows, Is.EqualTo(12));
+    }
+
+    [Test]
+    public void Resolve_AppSettingsJson_BindsNumbersStringsAndDurations()
+    {
+        const string json = """
+            {
+              "LedgerSync": {
+                "localParty": "O=PartyA, L=London, C=GB",
+                "maxNumberOfIbfFilterFlows": 8,
+                "maxReconciliationRetryAttemptTimeout": "2H",
+                "sessionTimeout": "00:05:00"
+              }
+            }
+            """;
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json));
+        var configuration = new ConfigurationBuilder().AddJsonStream(stream).Build();
+
+        var options = Resolve(configuration);
+
+        Assert.That(options.MaxNumberOfIbfFilterFlows, Is.EqualTo(8));
+        Assert.That(options.MaxReconciliationRetryAttemptTimeout, Is.EqualTo(TimeSpan.FromHours(2)));
+        Assert.That(options.SessionTimeout, Is.EqualTo(TimeSpan.FromMinutes(5)));
+        Assert.That(options.LocalParty, Is.EqualTo(PartyName.Parse(LocalParty)));
     }
 }
