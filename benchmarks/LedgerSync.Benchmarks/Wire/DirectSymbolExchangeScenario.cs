@@ -110,9 +110,13 @@ internal sealed class DirectSymbolExchangeScenario : IWireScenario
             sent);
     }
 
-    /// <summary>The first batch covers the set-size difference (a lower bound on d); then batches grow by 1/128 of what was sent.</summary>
+    /// <summary>
+    /// The first batch covers the set-size difference (a lower bound on d; symbol 0 alone decodes d = 1); then
+    /// batches of 1/128 of what was sent, at least 4 symbols (a batch header costs about as much as the expected
+    /// overshoot of 1.5 symbols is worth at that size).
+    /// </summary>
     internal static long NextBatchSize(long sent, long sizeDifference) =>
-        sent == 0 ? Math.Max(1, sizeDifference) : Math.Max(1, sent / 128);
+        sent == 0 ? Math.Max(1, sizeDifference) : Math.Max(4, sent / 128);
 
     private static int PrefixFor(long sizeDifference) =>
         (int)Math.Min(RatelessEncoder.MaxPrefixLength, Math.Max(RatelessEncoder.DefaultPrefixLength, (sizeDifference * 3 / 2) + 64));
