@@ -176,8 +176,8 @@ internal sealed partial class ReconciliationResponder(
         var requesterSize = hello.SetSize;
         var cap = SymbolFlowPolicy.SymbolCap(requesterSize, responderSize);
         var granted = SymbolFlowPolicy.InitialCredit(requesterSize, responderSize);
-        var perMessage = Math.Min(SymbolFlowPolicy.MaxSymbolsPerChunk, ProtocolCodec.MaxSymbolsPerMessage(cap, current.MaxMessageSize));
-        if (perMessage < 1)
+        var perMessage = SymbolFlowPolicy.MaxSymbolsPerChunk;
+        if (ProtocolCodec.MaxSymbolsPerMessage(0, current.MaxMessageSize) < 1)
         {
             throw new MaxMessageSizeExceededException(
                 ProtocolCodec.SymbolsMessageOverhead + SymbolCodec.EncodedSymbolSize, current.MaxMessageSize, "A message of one coded symbol");
@@ -250,7 +250,8 @@ internal sealed partial class ReconciliationResponder(
             }
 
             started = Stopwatch.GetTimestamp();
-            var count = (int)Math.Min(perMessage, granted - next);
+            var fits = ProtocolCodec.MaxSymbolsPerMessage(next, current.MaxMessageSize);
+            var count = (int)Math.Min(Math.Min(perMessage, fits), granted - next);
             var chunk = buffer.AsSpan(0, count);
             pin.CopySymbols(next, chunk);
             var bytes = ProtocolCodec.EncodeSymbols(next, chunk);
