@@ -4,7 +4,7 @@ namespace LedgerSync.Benchmarks.Wire;
 
 /// <summary>
 /// The wire-cost report:
-/// <c>dotnet run -c Release --project benchmarks/LedgerSync.Benchmarks -- wire [--n N] [--d D] [--split one-sided|two-sided] [--seed S] [--json]</c>.
+/// <c>dotnet run -c Release --project benchmarks/LedgerSync.Benchmarks -- wire [--n N] [--d D] [--split one-sided|two-sided] [--seed S] [--json] [--transport memory|http]</c>.
 /// Builds two random ID sets with <c>n</c> common IDs and <c>d</c> differences (one-sided: all on the responder's
 /// side; two-sided: half each), reconciles them through <see cref="Scenario"/>, and prints the bytes each side sent
 /// against the floor of 32 bytes per difference.
@@ -22,11 +22,11 @@ internal static class WireCostReport
         if (!TryParse(args, out var options, out var error))
         {
             Console.Error.WriteLine(error);
-            Console.Error.WriteLine("usage: wire [--n N] [--d D] [--split one-sided|two-sided] [--seed S] [--json]");
+            Console.Error.WriteLine("usage: wire [--n N] [--d D] [--split one-sided|two-sided] [--seed S] [--json] [--transport memory|http]");
             return 2;
         }
 
-        var scenario = Scenario();
+        var scenario = options.Transport == "http" ? new HttpScenario() : Scenario();
         var sweep = options.D is { } single ? [single] : DefaultSweep;
         if (!options.Json)
         {
@@ -117,6 +117,9 @@ internal static class WireCostReport
                     break;
                 case "--seed" when int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seed):
                     options = options with { Seed = seed };
+                    break;
+                case "--transport" when value is "memory" or "http":
+                    options = options with { Transport = value };
                     break;
                 case "--split" when value is "one-sided" or "two-sided":
                     options = options with { Split = value };

@@ -33,6 +33,8 @@ internal sealed class DuplexRequestContent : HttpContent
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
+        await stream.WriteAsync(SessionProtocol.Preamble.ToArray(), cancellationToken).ConfigureAwait(false);
+        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         _stream.TrySetResult(stream);
         await using (cancellationToken.Register(static state => ((DuplexRequestContent)state!).Fail(), this).ConfigureAwait(false))
         {

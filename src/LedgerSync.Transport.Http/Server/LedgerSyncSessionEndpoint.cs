@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
@@ -90,6 +91,7 @@ internal sealed partial class LedgerSyncSessionEndpoint
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = SessionProtocol.ContentType;
         await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+        context.Response.BodyWriter.Write(SessionProtocol.Preamble);
         await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
 
         var options = _coreOptions.Value;

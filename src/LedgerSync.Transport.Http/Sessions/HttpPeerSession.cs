@@ -24,6 +24,7 @@ internal abstract partial class HttpPeerSession : IPeerSession
     private int _state; // 0 open, 1 disposed
     private bool _sendCompleted;
     private bool _receiveCompleted;
+    private bool _preambleRead;
 
     protected HttpPeerSession(PartyName counterparty, int maxMessageSize, TimeSpan sessionTimeout, TimeProvider timeProvider, ILogger logger)
     {
@@ -126,6 +127,11 @@ internal abstract partial class HttpPeerSession : IPeerSession
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
+            if (!_preambleRead)
+            {
+                await ReadPreambleAsync(linked.Token).ConfigureAwait(false);
+            }
+
             var result = await Reader.ReadAtLeastAsync(HeaderSize, linked.Token).ConfigureAwait(false);
             var buffer = result.Buffer;
             if (buffer.Length < HeaderSize)
@@ -235,6 +241,31 @@ internal abstract partial class HttpPeerSession : IPeerSession
         await ReleaseAsync().ConfigureAwait(false);
         _sendLock.Dispose();
         GC.SuppressFinalize(this);
+    }
+
+    private async ValueTask ReadPreambleAsync(CancellationToken cancellationToken)
+    {
+        var preambleLength = SessionProtocol.Preamble.Length;
+        var result = await Reader.ReadAtLeastAsync(preambleLength, cancellationToken).ConfigureAwait(false);
+        var buffer = result.Buffer;
+        if (buffer.Length < preambleLength)
+        {
+            Reader.AdvanceTo(buffer.End);
+            throw Truncated(buffer.Length, preambleLength);
+        }
+
+        Span<byte> preamble = stackalloc byte[preambleLength];
+        buffer.Slice(0, preambleLength).CopyTo(preamble);
+        Reader.AdvanceTo(buffer.GetPosition(preambleLength));
+        if (!preamble.SequenceEqual(SessionProtocol.Preamble))
+        {
+            Abort();
+            throw new LedgerSyncProtocolException(
+                $"{Counterparty} does not speak LedgerSync session framing version {SessionProtocol.Preamble[^1]} (its body starts with {Convert.ToHexString(preamble)}).");
+        }
+
+        _preambleRead = true;
+        Interlocked.Add(ref _bytesReceived, preambleLength);
     }
 
     private LedgerSyncProtocolException Truncated(long have, long need)

@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using LedgerSync.Transport;
 using LedgerSync.Transport.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +16,8 @@ internal sealed class HttpNode : IAsyncDisposable
         Party = party;
         Services = services;
     }
+
+    private readonly List<IHostedService> _started = [];
 
     public PartyName Party { get; }
 
@@ -35,7 +38,8 @@ internal sealed class HttpNode : IAsyncDisposable
         Action<LedgerSyncHttpOptions>? configureHttp = null,
         TimeProvider? timeProvider = null,
         Action<IServiceCollection>? configureServices = null,
-        bool listen = true)
+        bool listen = true,
+        Action<ILedgerSyncBuilder>? configureLedgerSync = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(new TestContextLoggerProvider(party)));
@@ -44,7 +48,7 @@ internal sealed class HttpNode : IAsyncDisposable
             services.AddSingleton(timeProvider);
         }
 
-        services.AddLedgerSync(o =>
+        var builder = services.AddLedgerSync(o =>
             {
                 o.LocalParty = party;
                 o.SessionTimeout = TimeSpan.FromSeconds(30);
@@ -65,6 +69,7 @@ internal sealed class HttpNode : IAsyncDisposable
 
                 configureHttp?.Invoke(o);
             });
+        configureLedgerSync?.Invoke(builder);
         if (handler is not null)
         {
             services.AddSingleton(handler);
@@ -73,8 +78,14 @@ internal sealed class HttpNode : IAsyncDisposable
         configureServices?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = true });
         _ = provider.GetRequiredService<IOptions<LedgerSyncHttpOptions>>().Value;
-        await provider.GetRequiredService<LedgerSyncHttpListener>().StartAsync(CancellationToken.None);
-        return new HttpNode(party, provider);
+        var node = new HttpNode(party, provider);
+        foreach (var hosted in provider.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(CancellationToken.None);
+            node._started.Add(hosted);
+        }
+
+        return node;
     }
 
     /// <summary>Adds <paramref name="other"/> to this node's peer directory (before the first session to it).</summary>
@@ -83,6 +94,20 @@ internal sealed class HttpNode : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        using var now = new CancellationTokenSource();
+        await now.CancelAsync();
+        foreach (var hosted in Enumerable.Reverse(_started))
+        {
+            try
+            {
+                await hosted.StopAsync(now.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping abruptly on purpose.
+            }
+        }
+
         await Listener.DisposeAsync();
         await Services.DisposeAsync();
     }

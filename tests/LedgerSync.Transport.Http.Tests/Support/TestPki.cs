@@ -20,7 +20,7 @@ internal sealed class TestPki : IDisposable
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         var now = DateTimeOffset.UtcNow;
-        Root = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(1));
+        Root = request.CreateSelfSigned(now.AddDays(-30), now.AddYears(1));
     }
 
     /// <summary>The CA certificate (public part used as the trusted root).</summary>

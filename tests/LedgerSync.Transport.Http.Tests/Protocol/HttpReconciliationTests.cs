@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using LedgerSync.Diagnostics;
+using LedgerSync.Ledger;
+using LedgerSync.Protocol;
+using LedgerSync.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using static LedgerSync.Tests.Support.TestParties;
+
+namespace LedgerSync.Tests.Protocol;
+
+/// <summary>The reconciliation protocol between two hosts over real HTTPS (Kestrel on 127.0.0.1, random ports).</summary>
+[TestFixture]
+[Parallelizable(ParallelScope.None)]
+public sealed class HttpReconciliationTests
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
+
+    private TestPki _pki = null!;
+    private readonly List<HttpNode> _nodes = [];
+
+    [SetUp]
+    public void SetUp()
+    {
+        _pki = new TestPki();
+        _nodes.Clear();
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        foreach (var node in _nodes)
+        {
+            await node.DisposeAsync();
+        }
+
+        _pki.Dispose();
+    }
+
+    [Test]
+    public async Task ReconcileAsync_TwoHostsOverHttps_RequesterLearnsExactlyTheSharedTransactionsItLacks()
+    {
+        var ledger = new TestLedger(seed: 7);
+        var shared = ledger.Transactions(2_000, PartyA, PartyB);
+        var lostByA = ledger.Transactions(150, PartyA, PartyB);
+        var onlyA = ledger.Transactions(20, PartyA, PartyB);
+        var privateToB = ledger.Transactions(300, PartyB, PartyC);
+        var b = await StartAsync(PartyB, [.. shared, .. lostByA, .. privateToB]);
+        var a = await StartAsync(PartyA, [.. shared, .. onlyA]);
+        a.Knows(b);
+
+        var result = await ReconcileAsync(a, PartyB);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Missing, Is.EquivalentTo(lostByA.Select(t => t.Id)));
+            Assert.That(result.LocalOnlyCount, Is.EqualTo(onlyA.Count));
+            Assert.That(result.BytesSent + result.BytesReceived, Is.LessThan(64 * 1024));
+        });
+    }
+
+    [Test]
+    public async Task ReconcileAsync_HelloClaimsAnotherPartyThanTheCertificate_IsRefused()
+    {
+        var ledger = new TestLedger(seed: 8);
+        var b = await StartAsync(PartyB, ledger.Transactions(100, PartyA, PartyB));
+        // A holds a valid, trusted certificate for PartyA, but its payload claims to be PartyC. (A's own start-up
+        // check refuses that configuration; it is removed here to show that the responder refuses it as well.)
+        var a = await StartAsync(PartyA, [], localParty: PartyC, configureServices: services =>
+            services.RemoveAll(d => d.ImplementationType?.Name == "LedgerSyncHttpOptionsSetupValidator"));
+        a.Knows(b);
+
+        Assert.That(async () => await ReconcileAsync(a, PartyB),
+            Throws.TypeOf<ReconciliationRefusedException>().With.Message.Contains("identity"));
+    }
+
+    [Test]
+    public async Task ReconcileAsync_TwentyConcurrentRunsAgainstPoolOfThree_AdmittedFinishRestBusyThenSucceedOnRetry()
+    {
+        var ledger = new TestLedger(seed: 9);
+        var shared = ledger.Transactions(500, PartyA, PartyB);
+        var lost = ledger.Transactions(40, PartyA, PartyB);
+        var gate = new GatedAdmission(admittedToHold: 3, refusalsBeforeRelease: 17);
+        // The protocol's own pool (the scheduler's admission is exercised by the scheduled-run tests).
+        var b = await StartAsync(PartyB, [.. shared, .. lost], pool: 3, configureServices: services =>
+        {
+            services.RemoveAll(d => d.ServiceType == typeof(IIncomingReconciliationAdmission));
+            services.AddSingleton(sp => gate.Wrap(new StandaloneIncomingReconciliationAdmission(
+                sp.GetRequiredService<IOptions<LedgerSyncOptions>>(), sp.GetRequiredService<ReconciliationRunRegistry>())));
+        });
+        var a = await StartAsync(PartyA, shared);
+        a.Knows(b);
+
+        var first = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        {
+            try
+            {
+                return (Result: await ReconcileAsync(a, PartyB), Error: (Exception?)null);
+            }
+            catch (Exception e)
+            {
+                return (Result: (ReconciliationResult?)null, Error: e);
+            }
+        })).WaitAsync(Generous);
+
+        var admitted = first.Where(r => r.Result is not null).ToList();
+        var refused = first.Where(r => r.Error is not null).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(admitted, Has.Count.EqualTo(3));
+            Assert.That(admitted.Select(r => r.Result!.Missing), Has.All.EquivalentTo(lost.Select(t => t.Id)));
+            Assert.That(refused, Has.Count.EqualTo(17));
+            Assert.That(refused.Select(r => r.Error), Has.All.TypeOf<MaxIncomingSessionsExceededException>());
+        });
+
+        // The refused ones retry with jittered back-off (as the scheduler does) and all succeed once slots free up.
+        var retried = await Task.WhenAll(refused.Select((_, i) => RetryWhileBusyAsync(a, PartyB, seed: i))).WaitAsync(Generous);
+        Assert.That(retried, Has.Length.EqualTo(17));
+        Assert.That(retried.Select(r => r.Missing), Has.All.EquivalentTo(lost.Select(t => t.Id)));
+    }
+
+    [Test]
+    public async Task ReconcileAsync_ResponderStallsMidSession_FailsWithSessionTimeoutWithinTheTimeout()
+    {
+        var handler = new ScriptedHandler(async (session, ct) =>
+        {
+            await session.ReceiveAsync(ct); // the hello; then nothing more, as a hung node would
+            await Task.Delay(Timeout.Infinite, ct);
+        });
+        var b = await HttpNode.StartAsync(PartyB, _pki.Issue(PartyB), [_pki.Root], handler);
+        _nodes.Add(b);
+        var a = await StartAsync(PartyA, new TestLedger(seed: 10).Transactions(10, PartyA, PartyB), sessionTimeout: TimeSpan.FromSeconds(2));
+        a.Knows(b);
+        var registry = a.Services.GetRequiredService<ReconciliationRunRegistry>();
+
+        var watch = Stopwatch.StartNew();
+        Assert.That(async () => await ReconcileAsync(a, PartyB), Throws.TypeOf<PeerSessionTimeoutException>()
+            .With.Property(nameof(PeerSessionTimeoutException.Party)).EqualTo(PartyB));
+        watch.Stop();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(watch.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1.9)).And.LessThan(TimeSpan.FromSeconds(30)));
+            Assert.That(registry.Snapshot(), Is.Empty, "the failed run is no longer in flight");
+        });
+    }
+
+    [Test]
+    public async Task ReconcileAsync_ResponderHostDiesMidSession_FailsWithConnectionError()
+    {
+        HttpNode? b = null;
+        var hello = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new ScriptedHandler(async (session, ct) =>
+        {
+            await session.ReceiveAsync(ct);
+            hello.SetResult();
+            await Task.Delay(Timeout.Infinite, ct);
+        });
+        b = await HttpNode.StartAsync(PartyB, _pki.Issue(PartyB), [_pki.Root], handler);
+        _nodes.Add(b);
+        var a = await StartAsync(PartyA, new TestLedger(seed: 11).Transactions(10, PartyA, PartyB));
+        a.Knows(b);
+
+        var run = ReconcileAsync(a, PartyB);
+        await hello.Task.WaitAsync(Generous);
+        await b.Listener.DisposeAsync();
+
+        Assert.That(async () => await run.WaitAsync(Generous), Throws.InstanceOf<LedgerSyncException>());
+    }
+
+    private async Task<HttpNode> StartAsync(
+        PartyName party,
+        IReadOnlyCollection<TransactionMetadata> transactions,
+        PartyName? localParty = null,
+        int pool = 3,
+        TimeSpan? sessionTimeout = null,
+        Action<IServiceCollection>? configureServices = null)
+    {
+        var node = await HttpNode.StartAsync(
+            party,
+            _pki.Issue(party),
+            [_pki.Root],
+            configureCore: o =>
+            {
+                o.LocalParty = localParty ?? party;
+                o.MaxNumberOfParallelReconciliationRequests = pool;
+                o.SessionTimeout = sessionTimeout ?? TimeSpan.FromSeconds(30);
+            },
+            configureServices: configureServices,
+            configureLedgerSync: builder => builder.UseTransactionSource(new InMemoryTransactionSource(transactions)));
+        _nodes.Add(node);
+        var graph = node.Services.GetRequiredService<ILedgerGraph>();
+        var loading = Stopwatch.StartNew();
+        while (!graph.IsInitialized && loading.Elapsed < Generous)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.That(graph.IsInitialized, Is.True, "the ledger graph loaded at start");
+        return node;
+    }
+
+    private static async Task<ReconciliationResult> RetryWhileBusyAsync(HttpNode node, PartyName counterparty, int seed)
+    {
+        var random = new Random(seed);
+        var delay = TimeSpan.FromMilliseconds(20);
+        while (true)
+        {
+            try
+            {
+                return await ReconcileAsync(node, counterparty);
+            }
+            catch (MaxIncomingSessionsExceededException)
+            {
+                await Task.Delay(delay * (0.5 + random.NextDouble()));
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 500));
+            }
+        }
+    }
+
+    private static async Task<ReconciliationResult> ReconcileAsync(HttpNode node, PartyName counterparty)
+    {
+        var registry = node.Services.GetRequiredService<ReconciliationRunRegistry>();
+        var initiator = node.Services.GetRequiredService<IReconciliationInitiator>();
+        using var tracker = registry.Start(Guid.NewGuid(), FlowNames.ReconcileWithParty, counterparty, ReconciliationRole.Requester);
+        try
+        {
+            var result = await initiator.ReconcileAsync(new ReconciliationRequest(counterparty, tracker.RunId, tracker), CancellationToken.None);
+            tracker.End(result.State, result.Missing.Count);
+            return result;
+        }
+        catch (Exception e)
+        {
+            tracker.End(ReconciliationState.Failed, 0, e.Message);
+            throw;
+        }
+    }
+
+    /// <summary>Random transactions between parties, from a fixed seed.</summary>
+    private sealed class TestLedger(int seed)
+    {
+        private readonly Random _random = new(seed);
+
+        public List<TransactionMetadata> Transactions(int count, params PartyName[] participants) =>
+            [.. Enumerable.Range(0, count).Select(_ => new TransactionMetadata(TransactionId.Random(_random), [], [.. participants]))];
+    }
+}
