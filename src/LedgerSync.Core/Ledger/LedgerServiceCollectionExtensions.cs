@@ -1,3 +1,10 @@
+using LedgerSync;
+using LedgerSync.Ledger;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the ledger services of LedgerSync.</summary>
@@ -5,7 +12,18 @@ internal static class LedgerServiceCollectionExtensions
 {
     internal static IServiceCollection AddLedgerSyncLedger(this IServiceCollection services)
     {
-        // Registered by the area that owns it; every registration uses TryAdd* so AddLedgerSync() may be called twice.
+        services.TryAddSingleton(static provider => new LedgerGraph(
+            provider.GetRequiredService<IOptions<LedgerSyncOptions>>().Value,
+            provider.GetService<TimeProvider>(),
+            provider.GetService<ILogger<LedgerGraph>>()));
+        services.TryAddSingleton<ILedgerGraph>(static provider => provider.GetRequiredService<LedgerGraph>());
+        services.TryAddSingleton<ITransactionSource, InMemoryTransactionSource>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LedgerGraphInitializer>(static provider => new LedgerGraphInitializer(
+            provider.GetRequiredService<LedgerGraph>(),
+            provider.GetRequiredService<ITransactionSource>(),
+            provider.GetService<ITransactionDecoder>(),
+            provider.GetService<IProgress<LedgerGraphLoadProgress>>(),
+            provider.GetService<ILogger<LedgerGraphInitializer>>())));
         return services;
     }
 }

@@ -1,3 +1,8 @@
+using LedgerSync.Diagnostics;
+using LedgerSync.Protocol;
+using LedgerSync.Transport;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the protocol services of LedgerSync.</summary>
@@ -5,7 +10,15 @@ internal static class ProtocolServiceCollectionExtensions
 {
     internal static IServiceCollection AddLedgerSyncProtocol(this IServiceCollection services)
     {
-        // Registered by the area that owns it; every registration uses TryAdd* so AddLedgerSync() may be called twice.
+        services.TryAddSingleton(sp => new ReconciliationRunRegistry(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IncomingRequestRateLimiter>();
+        services.TryAddSingleton<WarmEncoderCache>();
+
+        // The scheduler replaces this with the admission that owns the shared pool and records statuses.
+        services.TryAddSingleton<IIncomingReconciliationAdmission, StandaloneIncomingReconciliationAdmission>();
+        services.TryAddSingleton<ReconciliationResponder>();
+        services.TryAddSingleton<IInboundSessionHandler>(sp => sp.GetRequiredService<ReconciliationResponder>());
+        services.TryAddSingleton<IReconciliationInitiator, ReconciliationInitiator>();
         return services;
     }
 }

@@ -1,0 +1,246 @@
+using LedgerSync.Sketches;
+
+namespace LedgerSync.Protocol;
+
+/// <summary>
+/// The wire form of every protocol message, written and read with the one codec of the library
+/// (<see cref="WireWriter"/>, <see cref="WireReader"/>, <see cref="SymbolCodec"/>). Each message is one type byte
+/// followed by its fields; readers validate every field and reject trailing bytes, throwing
+/// <see cref="LedgerSyncProtocolException"/>.
+/// </summary>
+internal static class ProtocolCodec
+{
+    /// <summary>The protocol version this node speaks.</summary>
+    public const int CurrentVersion = 1;
+
+    /// <summary>The longest identity string accepted in a hello, in UTF-8 bytes.</summary>
+    public const int MaxIdentityBytes = 1024;
+
+    /// <summary>The longest free-text reason accepted in a refusal or abort, in UTF-8 bytes.</summary>
+    public const int MaxReasonBytes = 1024;
+
+    /// <summary>The largest set size or symbol index a message may carry.</summary>
+    public const long MaxCount = int.MaxValue;
+
+    /// <summary>The bytes a symbols message needs on top of its symbols.</summary>
+    public const int SymbolsMessageOverhead = 1 + SymbolCodec.MaxHeaderSize;
+
+    public static ProtocolMessageType PeekType(ReadOnlySpan<byte> message)
+    {
+        if (message.IsEmpty)
+        {
+            throw new LedgerSyncProtocolException("Malformed message: it is empty.");
+        }
+
+        var type = (ProtocolMessageType)message[0];
+        if (type is < ProtocolMessageType.Hello or > ProtocolMessageType.Abort)
+        {
+            throw new LedgerSyncProtocolException($"Malformed message: unknown message type {message[0]}.");
+        }
+
+        return type;
+    }
+
+    public static byte[] EncodeHello(HelloMessage hello)
+    {
+        var size = 1 + WireWriter.GetVarUInt64Size((ulong)hello.Version) + WireWriter.GetUtf8StringSize(hello.ClaimedIdentity)
+            + WireWriter.GetVarUInt64Size((ulong)hello.SetSize);
+        var bytes = new byte[size];
+        var writer = new WireWriter(bytes);
+        writer.WriteByte((byte)ProtocolMessageType.Hello);
+        writer.WriteVarUInt64((ulong)hello.Version);
+        writer.WriteUtf8String(hello.ClaimedIdentity);
+        writer.WriteVarUInt64((ulong)hello.SetSize);
+        return bytes;
+    }
+
+    /// <summary>Reads a hello's version first, so a newer version's layout is never misread.</summary>
+    public static HelloMessage DecodeHello(ReadOnlySpan<byte> message)
+    {
+        var reader = Open(message, ProtocolMessageType.Hello);
+        var version = (int)reader.ReadVarUInt("protocol version", int.MaxValue);
+        if (version != CurrentVersion)
+        {
+            return new HelloMessage(version, string.Empty, 0);
+        }
+
+        var identity = reader.ReadUtf8String("claimed identity", MaxIdentityBytes);
+        var setSize = reader.ReadVarUInt("requester set size", MaxCount);
+        reader.EnsureEnd("hello");
+        return new HelloMessage(version, identity, setSize);
+    }
+
+    public static byte[] EncodeAccepted(AcceptedMessage accepted)
+    {
+        var size = 1 + WireWriter.GetVarUInt64Size((ulong)accepted.Version) + SketchKey.Size
+            + WireWriter.GetVarUInt64Size((ulong)accepted.SetSize)
+            + WireWriter.GetVarUInt64Size((ulong)accepted.InitialCredit)
+            + WireWriter.GetVarUInt64Size((ulong)accepted.SymbolCap);
+        var bytes = new byte[size];
+        var writer = new WireWriter(bytes);
+        writer.WriteByte((byte)ProtocolMessageType.Accepted);
+        writer.WriteVarUInt64((ulong)accepted.Version);
+        accepted.Key.WriteTo(writer.Reserve(SketchKey.Size));
+        writer.WriteVarUInt64((ulong)accepted.SetSize);
+        writer.WriteVarUInt64((ulong)accepted.InitialCredit);
+        writer.WriteVarUInt64((ulong)accepted.SymbolCap);
+        return bytes;
+    }
+
+    public static AcceptedMessage DecodeAccepted(ReadOnlySpan<byte> message)
+    {
+        var reader = Open(message, ProtocolMessageType.Accepted);
+        var version = (int)reader.ReadVarUInt("protocol version", int.MaxValue);
+        if (version != CurrentVersion)
+        {
+            throw new LedgerSyncProtocolException($"The responder answered with protocol version {version}; this node speaks version {CurrentVersion}.");
+        }
+
+        var key = new SketchKey(reader.ReadRaw(SketchKey.Size, "sketch key"));
+        var setSize = reader.ReadVarUInt("responder set size", MaxCount);
+        var initialCredit = reader.ReadVarUInt("initial credit", RatelessEncoder.MaxPrefixLength);
+        var symbolCap = reader.ReadVarUInt("symbol cap", RatelessEncoder.MaxPrefixLength);
+        reader.EnsureEnd("acceptance");
+        if (initialCredit > symbolCap)
+        {
+            throw new LedgerSyncProtocolException($"Malformed acceptance: the initial credit {initialCredit} exceeds the symbol cap {symbolCap}.");
+        }
+
+        return new AcceptedMessage(version, key, setSize, initialCredit, symbolCap);
+    }
+
+    public static byte[] EncodeRefused(RefusedMessage refused)
+    {
+        var size = 2 + refused.Reason switch
+        {
+            RefusalReason.RateLimited => WireWriter.GetVarUInt64Size((ulong)refused.Limit) + WireWriter.GetVarUInt64Size((ulong)refused.Window.Ticks),
+            RefusalReason.UnsupportedVersion => WireWriter.GetVarUInt64Size((ulong)refused.Limit),
+            RefusalReason.NotReady => WireWriter.GetUtf8StringSize(Clip(refused.Detail)),
+            _ => 0,
+        };
+        var bytes = new byte[size];
+        var writer = new WireWriter(bytes);
+        writer.WriteByte((byte)ProtocolMessageType.Refused);
+        writer.WriteByte((byte)refused.Reason);
+        switch (refused.Reason)
+        {
+            case RefusalReason.RateLimited:
+                writer.WriteVarUInt64((ulong)refused.Limit);
+                writer.WriteVarUInt64((ulong)refused.Window.Ticks);
+                break;
+            case RefusalReason.UnsupportedVersion:
+                writer.WriteVarUInt64((ulong)refused.Limit);
+                break;
+            case RefusalReason.NotReady:
+                writer.WriteUtf8String(Clip(refused.Detail));
+                break;
+            default:
+                break;
+        }
+
+        return bytes;
+    }
+
+    public static RefusedMessage DecodeRefused(ReadOnlySpan<byte> message)
+    {
+        var reader = Open(message, ProtocolMessageType.Refused);
+        var reason = (RefusalReason)reader.ReadByte("refusal reason");
+        RefusedMessage refused = reason switch
+        {
+            RefusalReason.Busy or RefusalReason.IdentityMismatch => new RefusedMessage(reason),
+            RefusalReason.RateLimited => new RefusedMessage(
+                reason,
+                reader.ReadVarUInt("request limit", int.MaxValue),
+                TimeSpan.FromTicks(reader.ReadVarUInt("request window", TimeSpan.MaxValue.Ticks))),
+            RefusalReason.UnsupportedVersion => new RefusedMessage(reason, reader.ReadVarUInt("supported version", int.MaxValue)),
+            RefusalReason.NotReady => new RefusedMessage(reason, Detail: reader.ReadUtf8String("refusal detail", MaxReasonBytes)),
+            _ => throw new LedgerSyncProtocolException($"Malformed refusal: unknown reason {(byte)reason}."),
+        };
+        reader.EnsureEnd("refusal");
+        return refused;
+    }
+
+    /// <summary>The most symbols one symbols message may hold under <paramref name="maxMessageSize"/>.</summary>
+    public static int MaxSymbolsPerMessage(long firstIndex, int maxMessageSize) =>
+        SymbolCodec.GetMaxSymbolsThatFit(firstIndex, maxMessageSize - 1);
+
+    public static byte[] EncodeSymbols(long firstIndex, ReadOnlySpan<CodedSymbol> symbols)
+    {
+        var bytes = new byte[1 + SymbolCodec.GetEncodedSize(firstIndex, symbols.Length)];
+        var writer = new WireWriter(bytes);
+        writer.WriteByte((byte)ProtocolMessageType.Symbols);
+        SymbolCodec.Write(ref writer, firstIndex, symbols);
+        return bytes;
+    }
+
+    /// <summary>Reads a symbols message of at most <paramref name="maxSymbols"/> symbols (more is a flood: rejected before allocating).</summary>
+    public static CodedSymbol[] DecodeSymbols(ReadOnlySpan<byte> message, int maxSymbols, out long firstIndex)
+    {
+        var reader = Open(message, ProtocolMessageType.Symbols);
+        var symbols = SymbolCodec.Read(ref reader, maxSymbols, out firstIndex);
+        reader.EnsureEnd("symbols");
+        return symbols;
+    }
+
+    public static byte[] EncodeCredit(int exchange, long upTo)
+    {
+        var bytes = new byte[1 + WireWriter.GetVarUInt64Size((ulong)exchange) + WireWriter.GetVarUInt64Size((ulong)upTo)];
+        var writer = new WireWriter(bytes);
+        writer.WriteByte((byte)ProtocolMessageType.Credit);
+        writer.WriteVarUInt64((ulong)exchange);
+        writer.WriteVarUInt64((ulong)upTo);
+        return bytes;
+    }
+
+    public static (int Exchange, long UpTo) DecodeCredit(ReadOnlySpan<byte> message)
+    {
+        var reader = Open(message, ProtocolMessageType.Credit);
+        var exchange = (int)reader.ReadVarUInt("exchange number", 1024);
+        var upTo = reader.ReadVarUInt("credit", RatelessEncoder.MaxPrefixLength);
+        reader.EnsureEnd("credit");
+        return (exchange, upTo);
+    }
+
+    public static byte[] EncodeDone() => [(byte)ProtocolMessageType.Done];
+
+    public static void DecodeDone(ReadOnlySpan<byte> message)
+    {
+        var reader = Open(message, ProtocolMessageType.Done);
+        reader.EnsureEnd("done");
+    }
+
+    public static byte[] EncodeAbort(AbortCode code, string reason)
+    {
+        reason = Clip(reason);
+        var bytes = new byte[2 + WireWriter.GetUtf8StringSize(reason)];
+        var writer = new WireWriter(bytes);
+        writer.WriteByte((byte)ProtocolMessageType.Abort);
+        writer.WriteByte((byte)code);
+        writer.WriteUtf8String(reason);
+        return bytes;
+    }
+
+    public static (AbortCode Code, string Reason) DecodeAbort(ReadOnlySpan<byte> message)
+    {
+        var reader = Open(message, ProtocolMessageType.Abort);
+        var code = (AbortCode)reader.ReadByte("abort code");
+        var reason = reader.ReadUtf8String("abort reason", MaxReasonBytes);
+        reader.EnsureEnd("abort");
+        return (code, reason);
+    }
+
+    private static WireReader Open(ReadOnlySpan<byte> message, ProtocolMessageType expected)
+    {
+        var reader = new WireReader(message);
+        var type = reader.ReadByte("message type");
+        if (type != (byte)expected)
+        {
+            throw new LedgerSyncProtocolException($"Unexpected message: expected {expected}, got type {type}.");
+        }
+
+        return reader;
+    }
+
+    /// <summary>Cuts free text to at most <see cref="MaxReasonBytes"/> UTF-8 bytes (by characters, conservatively).</summary>
+    private static string Clip(string text) => text.Length <= MaxReasonBytes / 4 ? text : text[..(MaxReasonBytes / 4)];
+}

@@ -1,0 +1,20 @@
+namespace LedgerSync.Protocol;
+
+/// <summary>Why a responder refused a hello.</summary>
+internal enum RefusalReason : byte
+{
+    /// <summary>Its pool of parallel reconciliations is full.</summary>
+    Busy = 1,
+
+    /// <summary>The requester used up its requests for the sliding window.</summary>
+    RateLimited = 2,
+
+    /// <summary>Its ledger graph is not initialized or not self-consistent.</summary>
+    NotReady = 3,
+
+    /// <summary>It does not speak the requested protocol version.</summary>
+    UnsupportedVersion = 4,
+
+    /// <summary>The hello claims an identity other than the one the transport authenticated.</summary>
+    IdentityMismatch = 5,
+}

@@ -1,0 +1,126 @@
+using LedgerSync.Ledger;
+using LedgerSync.Sketches;
+
+namespace LedgerSync.Protocol;
+
+/// <summary>
+/// The responder's encoder of one counterparty's relevant set under one random key, kept warm: it is subscribed to
+/// the relevant set, so transactions recorded later are added incrementally instead of re-encoding the set. While a
+/// run reads symbols (it holds a <see cref="Pin"/>), additions wait in a queue, so every symbol of a run comes from
+/// the same set; they are applied when the next run starts with no other run in progress.
+/// </summary>
+internal sealed class WarmEncoder : IRelevantSetObserver, IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly Lock _pendingLock = new();
+    private readonly RatelessEncoder _encoder;
+    private List<TransactionId> _pending = [];
+    private IDisposable? _subscription;
+    private int _pins;
+
+    public WarmEncoder(PartyName counterparty, SketchKey key, int capacity)
+    {
+        Counterparty = counterparty;
+        _encoder = new RatelessEncoder(key, RatelessEncoder.DefaultPrefixLength, capacity);
+    }
+
+    public PartyName Counterparty { get; }
+
+    public SketchKey Key => _encoder.Key;
+
+    /// <summary>Subscribes to <paramref name="relevantSet"/> and applies its current members.</summary>
+    public void Attach(IRelevantSet relevantSet)
+    {
+        _subscription = relevantSet.Subscribe(this);
+        lock (_gate)
+        {
+            ApplyPending();
+        }
+    }
+
+    public void OnAdded(TransactionId id)
+    {
+        lock (_pendingLock)
+        {
+            _pending.Add(id);
+        }
+    }
+
+    /// <summary>Freezes the set for one run and returns its size; dispose the pin when the run ends.</summary>
+    public Pin Acquire(out long setSize)
+    {
+        lock (_gate)
+        {
+            if (_pins == 0)
+            {
+                ApplyPending();
+            }
+
+            _pins++;
+            setSize = _encoder.Count;
+        }
+
+        return new Pin(this);
+    }
+
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _subscription = null;
+    }
+
+    private void CopySymbols(long firstIndex, Span<CodedSymbol> destination)
+    {
+        lock (_gate)
+        {
+            _encoder.CopySymbols(firstIndex, destination);
+        }
+    }
+
+    private void Release()
+    {
+        lock (_gate)
+        {
+            _pins--;
+        }
+    }
+
+    private void ApplyPending()
+    {
+        List<TransactionId> pending;
+        lock (_pendingLock)
+        {
+            if (_pending.Count == 0)
+            {
+                return;
+            }
+
+            pending = _pending;
+            _pending = [];
+        }
+
+        _encoder.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pending));
+    }
+
+    /// <summary>A run's hold on the encoder: the set does not change until it is disposed.</summary>
+    internal sealed class Pin(WarmEncoder owner) : IDisposable
+    {
+        private int _disposed;
+
+        public SketchKey Key => owner.Key;
+
+        public void CopySymbols(long firstIndex, Span<CodedSymbol> destination)
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            owner.CopySymbols(firstIndex, destination);
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                owner.Release();
+            }
+        }
+    }
+}

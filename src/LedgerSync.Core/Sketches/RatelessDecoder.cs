@@ -1,0 +1,303 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+
+namespace LedgerSync.Sketches;
+
+/// <summary>
+/// Recovers the difference between a remote set and the local set from the remote side's coded symbols. Built
+/// on the requester's <see cref="RatelessEncoder"/>: it subtracts the local symbol of each index as the remote
+/// symbols arrive (in index order, in batches of any size) and peels incrementally, so it can say after every
+/// symbol whether the difference is complete.
+/// </summary>
+/// <remarks>
+/// <para>Never reports a wrong ID. A symbol counts as pure only when the keyed checksum of its sum matches, the
+/// sum's own keyed mapping includes the symbol's index, and the ID is not recovered already. Its side is
+/// decided by local membership: an ID in the local set can only be local-only, any other only remote-only
+/// (so the count, which the wire does not carry, is not needed). The difference is complete only when every
+/// received symbol has peeled to empty (sum and checksum zero) and the recovered counts agree with the two
+/// set sizes.</para>
+/// <para>The local set must not change while decoding: <see cref="AddRemoteSymbols(long, ReadOnlySpan{CodedSymbol})"/>
+/// throws <see cref="InvalidOperationException"/> if the encoder's <see cref="RatelessEncoder.Version"/> moved.
+/// Not thread-safe.</para>
+/// </remarks>
+public sealed class RatelessDecoder
+{
+    private readonly RatelessEncoder _local;
+    private readonly SketchKey _key;
+    private readonly long _encoderVersion;
+    private readonly HashSet<TransactionId> _recoveredIds = [];
+    private readonly PriorityQueue<int, long> _pending = new();
+    private readonly Stack<int> _candidates = new();
+    private CodedSymbol[] _difference = new CodedSymbol[64];
+    private Recovered[] _recovered = new Recovered[16];
+    private int _recoveredCount;
+    private int _received;
+    private int _nonEmpty;
+    private int _remoteOnlyCount;
+    private int _localOnlyCount;
+    private long _symbolsUsed = -1;
+
+    /// <summary>Creates a decoder against the local set held by <paramref name="local"/>.</summary>
+    /// <param name="local">The local encoder; its key must be the remote side's key, and its set must not change while decoding.</param>
+    /// <param name="remoteSetSize">The number of IDs in the remote set, as the remote side announced it.</param>
+    public RatelessDecoder(RatelessEncoder local, long remoteSetSize)
+    {
+        ArgumentNullException.ThrowIfNull(local);
+        ArgumentOutOfRangeException.ThrowIfNegative(remoteSetSize);
+        _local = local;
+        _key = local.Key;
+        _encoderVersion = local.Version;
+        RemoteSetSize = remoteSetSize;
+        LocalSetSize = local.Count;
+    }
+
+    /// <summary>The number of IDs in the remote set, as announced.</summary>
+    public long RemoteSetSize { get; }
+
+    /// <summary>The number of IDs in the local set when decoding started.</summary>
+    public long LocalSetSize { get; }
+
+    /// <summary>How many remote symbols have been consumed (the index the next symbol must have).</summary>
+    public long SymbolsReceived => _received;
+
+    /// <summary>How many IDs only the remote side has were recovered so far.</summary>
+    public int RemoteOnlyCount => _remoteOnlyCount;
+
+    /// <summary>How many IDs only the local side has were recovered so far.</summary>
+    public int LocalOnlyCount => _localOnlyCount;
+
+    /// <summary>
+    /// A lower bound on the number of differences: the set-size difference. It is exact when one side's set
+    /// contains the other's (the common case after a restore from backup).
+    /// </summary>
+    public long MinimumDifferences => Math.Abs(RemoteSetSize - LocalSetSize);
+
+    /// <summary>Whether the difference is complete: every received symbol peeled to empty and the counts agree with the set sizes.</summary>
+    public bool IsDecoded =>
+        _received > 0 && _nonEmpty == 0 && _remoteOnlyCount - _localOnlyCount == RemoteSetSize - LocalSetSize;
+
+    /// <summary>
+    /// Adds the next remote symbols, which must start at index <see cref="SymbolsReceived"/>, and peels. Stops
+    /// consuming as soon as the difference is complete and returns how many symbols it consumed (the rest of the
+    /// span is not needed).
+    /// </summary>
+    /// <exception cref="LedgerSyncProtocolException"><paramref name="firstIndex"/> is not the next expected index.</exception>
+    /// <exception cref="InvalidOperationException">The local set changed since the decoder was created.</exception>
+    public int AddRemoteSymbols(long firstIndex, ReadOnlySpan<CodedSymbol> symbols)
+    {
+        if (firstIndex != _received)
+        {
+            throw new LedgerSyncProtocolException(
+                $"Coded symbols arrived out of order: expected index {_received}, got a batch starting at {firstIndex}.");
+        }
+
+        if (_local.Version != _encoderVersion)
+        {
+            throw new InvalidOperationException("The local set changed while decoding; start a new decoder.");
+        }
+
+        if (symbols.IsEmpty || IsDecoded)
+        {
+            return 0;
+        }
+
+        if ((long)_received + symbols.Length > RatelessEncoder.MaxPrefixLength)
+        {
+            throw new LedgerSyncProtocolException(
+                $"Too many coded symbols: {(long)_received + symbols.Length} exceeds the limit of {RatelessEncoder.MaxPrefixLength}.");
+        }
+
+        var needed = _received + symbols.Length;
+        if (needed > _difference.Length)
+        {
+            Array.Resize(ref _difference, (int)Math.Min(RatelessEncoder.MaxPrefixLength, Math.Max(needed, 2L * _difference.Length)));
+        }
+
+        var localBuffer = ArrayPool<CodedSymbol>.Shared.Rent(symbols.Length);
+        try
+        {
+            var local = localBuffer.AsSpan(0, symbols.Length);
+            _local.CopySymbols(_received, local);
+            for (var k = 0; k < symbols.Length; k++)
+            {
+                AddOne(symbols[k], local[k]);
+                if (IsDecoded)
+                {
+                    _symbolsUsed = _received;
+                    return k + 1;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<CodedSymbol>.Shared.Return(localBuffer);
+        }
+
+        return symbols.Length;
+    }
+
+    /// <summary>Adds the next remote symbols (starting at <see cref="SymbolsReceived"/>); see <see cref="AddRemoteSymbols(long, ReadOnlySpan{CodedSymbol})"/>.</summary>
+    public int AddRemoteSymbols(ReadOnlySpan<CodedSymbol> symbols) => AddRemoteSymbols(_received, symbols);
+
+    /// <summary>Returns the difference if it is complete; <see langword="false"/> if more symbols are needed.</summary>
+    public bool TryDecode([NotNullWhen(true)] out SetDifference? difference)
+    {
+        if (!IsDecoded)
+        {
+            difference = null;
+            return false;
+        }
+
+        var remoteOnly = new TransactionId[_remoteOnlyCount];
+        var localOnly = new TransactionId[_localOnlyCount];
+        int r = 0, l = 0;
+        for (var e = 0; e < _recoveredCount; e++)
+        {
+            ref var element = ref _recovered[e];
+            if (element.Sign > 0)
+            {
+                remoteOnly[r++] = element.Id;
+            }
+            else
+            {
+                localOnly[l++] = element.Id;
+            }
+        }
+
+        difference = new SetDifference(remoteOnly, localOnly, _symbolsUsed >= 0 ? _symbolsUsed : _received);
+        return true;
+    }
+
+    private void AddOne(in CodedSymbol remote, in CodedSymbol local)
+    {
+        var index = _received++;
+        ref var symbol = ref _difference[index];
+        symbol.S0 = remote.S0 ^ local.S0;
+        symbol.S1 = remote.S1 ^ local.S1;
+        symbol.S2 = remote.S2 ^ local.S2;
+        symbol.S3 = remote.S3 ^ local.S3;
+        symbol.Check = remote.Check ^ local.Check;
+        symbol.Cnt = 0;
+        if (!symbol.IsEmpty)
+        {
+            _nonEmpty++;
+        }
+
+        // Apply the recovered IDs that map to this index, then see whether the symbol became pure.
+        while (_pending.TryPeek(out var e, out var next) && next == index)
+        {
+            ref var element = ref _recovered[e];
+            Apply(index, element.Id, element.Checksum);
+            var state = element.State;
+            var following = SymbolMapping.Next(index, ref state);
+            element.State = state;
+            _pending.DequeueEnqueue(e, following);
+        }
+
+        if (!symbol.IsEmpty)
+        {
+            _candidates.Push(index);
+        }
+
+        Peel();
+    }
+
+    private void Peel()
+    {
+        while (_candidates.TryPop(out var index))
+        {
+            ref var symbol = ref _difference[index];
+            if (symbol.IsEmpty)
+            {
+                continue;
+            }
+
+            var hash = SymbolMapping.Hash(_key, symbol.S0, symbol.S1, symbol.S2, symbol.S3);
+            var checksum = SymbolMapping.Checksum(hash);
+            if (checksum != symbol.Check)
+            {
+                continue;
+            }
+
+            var id = symbol.Sum;
+            if (!MapsTo(hash, index) || !_recoveredIds.Add(id))
+            {
+                // A checksum collision on a mixed symbol, or a hostile peer: not pure.
+                continue;
+            }
+
+            var sign = _local.Contains(id) ? -1 : 1;
+
+            if (sign > 0)
+            {
+                _remoteOnlyCount++;
+            }
+            else
+            {
+                _localOnlyCount++;
+            }
+
+            // Peel the ID from every received symbol it maps to, and park its iterator at the first index not yet received.
+            var state = hash;
+            long next = 0;
+            do
+            {
+                Apply((int)next, id, checksum);
+                next = SymbolMapping.Next(next, ref state);
+            }
+            while (next < _received);
+
+            if (_recoveredCount == _recovered.Length)
+            {
+                Array.Resize(ref _recovered, _recovered.Length * 2);
+            }
+
+            _recovered[_recoveredCount] = new Recovered(id, checksum, state, sign);
+            _pending.Enqueue(_recoveredCount, next);
+            _recoveredCount++;
+        }
+    }
+
+    private void Apply(int index, TransactionId id, uint checksum)
+    {
+        ref var symbol = ref _difference[index];
+        var wasEmpty = symbol.IsEmpty;
+        symbol.Toggle(id.Word0, id.Word1, id.Word2, id.Word3, checksum, 0);
+        if (symbol.IsEmpty)
+        {
+            if (!wasEmpty)
+            {
+                _nonEmpty--;
+            }
+        }
+        else
+        {
+            if (wasEmpty)
+            {
+                _nonEmpty++;
+            }
+
+            _candidates.Push(index);
+        }
+    }
+
+    private static bool MapsTo(ulong hash, int index)
+    {
+        var state = hash;
+        long next = 0;
+        while (next < index)
+        {
+            next = SymbolMapping.Next(next, ref state);
+        }
+
+        return next == index;
+    }
+
+    private struct Recovered(TransactionId id, uint checksum, ulong state, int sign)
+    {
+        public readonly TransactionId Id = id;
+        public readonly uint Checksum = checksum;
+        public readonly int Sign = sign;
+        public ulong State = state;
+    }
+}

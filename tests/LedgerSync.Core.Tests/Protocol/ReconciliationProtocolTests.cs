@@ -1,0 +1,209 @@
+using LedgerSync.Transport;
+
+namespace LedgerSync.Tests.Protocol;
+
+public sealed class ReconciliationProtocolTests
+{
+    private static readonly PartyName PartyA = PartyName.Parse("O=PartyA, L=London, C=GB");
+    private static readonly PartyName PartyB = PartyName.Parse("O=PartyB, L=Ottawa, C=CA");
+
+    private InMemoryNetwork _network = null!;
+
+    [SetUp]
+    public void SetUp() => _network = new InMemoryNetwork();
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _network.WhenHandlersIdleAsync();
+        Assert.That(_network.HandlerFaults, Is.Empty, "a responder crashed");
+        await _network.DisposeAsync();
+    }
+
+    [TestCase(0, 0)]
+    [TestCase(100, 0)]
+    [TestCase(100, 1)]
+    [TestCase(1000, 10)]
+    [TestCase(1000, 257)]
+    [TestCase(50, 3000)]
+    public async Task ReconcileAsync_OneSided_ReportsExactlyWhatTheResponderHasMore(int common, int missing)
+    {
+        var (a, b) = CreatePair();
+        var random = new Random(common * 31 + missing);
+        var shared = Ids(random, common);
+        var onlyB = Ids(random, missing);
+        a.Fake.Add(PartyB, shared);
+        b.Fake.Add(PartyA, shared.Concat(onlyB));
+
+        var result = await a.ReconcileAsync(PartyB);
+
+        Assert.That(result.Missing, Is.EquivalentTo(onlyB));
+        Assert.That(result.LocalOnlyCount, Is.Zero);
+        Assert.That(result.State, Is.EqualTo(missing == 0 ? ReconciliationState.DifferencesNotFound : ReconciliationState.DifferencesFound));
+    }
+
+    [TestCase(500, 1, 1)]
+    [TestCase(500, 40, 60)]
+    [TestCase(2000, 700, 300)]
+    [TestCase(0, 10, 10)]
+    public async Task ReconcileAsync_TwoSided_ReportsMissingAndCountsLocalOnly(int common, int onlyBCount, int onlyACount)
+    {
+        var (a, b) = CreatePair();
+        var random = new Random(common + onlyBCount * 7 + onlyACount);
+        var shared = Ids(random, common);
+        var onlyB = Ids(random, onlyBCount);
+        var onlyA = Ids(random, onlyACount);
+        a.Fake.Add(PartyB, shared.Concat(onlyA));
+        b.Fake.Add(PartyA, shared.Concat(onlyB));
+
+        var result = await a.ReconcileAsync(PartyB);
+
+        Assert.That(result.Missing, Is.EquivalentTo(onlyB));
+        Assert.That(result.LocalOnlyCount, Is.EqualTo(onlyACount));
+        Assert.That(result.Exchanges, Is.LessThanOrEqualTo(a.Options.MaxNumberOfIbfFilterFlows));
+    }
+
+    [Test]
+    public async Task ReconcileAsync_OneSidedOverManySeeds_UsesAtMostTwoExchangesInNinetyNinePercent()
+    {
+        var runs = 0;
+        var withinTwo = 0;
+        for (var seed = 0; seed < 200; seed++)
+        {
+            await using var network = new InMemoryNetwork();
+            var a = new ProtocolNode(network, PartyA);
+            var b = new ProtocolNode(network, PartyB);
+            var random = new Random(seed);
+            var shared = Ids(random, 300);
+            var d = seed % 4 == 0 ? random.Next(1, 5) : random.Next(1, 400);
+            var onlyB = Ids(random, d);
+            a.Fake.Add(PartyB, shared);
+            b.Fake.Add(PartyA, shared.Concat(onlyB));
+
+            var result = await a.ReconcileAsync(PartyB);
+
+            Assert.That(result.Missing, Has.Count.EqualTo(d));
+            runs++;
+            withinTwo += result.Exchanges <= 2 ? 1 : 0;
+        }
+
+        Assert.That(withinTwo, Is.GreaterThanOrEqualTo(runs * 99 / 100));
+    }
+
+    [Test]
+    public async Task ReconcileAsync_Always_CountsEveryByteOfEveryMessage()
+    {
+        var (a, b) = CreatePair();
+        var random = new Random(5);
+        var shared = Ids(random, 2000);
+        a.Fake.Add(PartyB, shared);
+        b.Fake.Add(PartyA, shared.Concat(Ids(random, 150)));
+
+        var result = await a.ReconcileAsync(PartyB);
+        await _network.WhenHandlersIdleAsync();
+
+        Assert.That(result.BytesSent, Is.EqualTo(_network.GetTraffic(PartyA, PartyB).Bytes));
+        Assert.That(result.BytesReceived, Is.EqualTo(_network.GetTraffic(PartyB, PartyA).Bytes));
+        Assert.That(result.BytesReceived, Is.LessThan((1.6 * 32 * 150) + 512));
+    }
+
+    [Test]
+    public async Task ReconcileAsync_MessageSizeSmall_SplitsSymbolsIntoManyMessages()
+    {
+        var (a, b) = CreatePair();
+        _network.MaxMessageSize = 4096;
+        a.Options.MaxMessageSize = 4096;
+        b.Options.MaxMessageSize = 4096;
+        var random = new Random(9);
+        var shared = Ids(random, 500);
+        var onlyB = Ids(random, 2000);
+        a.Fake.Add(PartyB, shared);
+        b.Fake.Add(PartyA, shared.Concat(onlyB));
+
+        var result = await a.ReconcileAsync(PartyB);
+
+        Assert.That(result.Missing, Is.EquivalentTo(onlyB));
+        Assert.That(_network.GetTraffic(PartyB, PartyA).Messages, Is.GreaterThan(2000 * 37 / 4096));
+    }
+
+    [Test]
+    public async Task ReconcileAsync_ReportedIdAlreadyPresentLocally_IsNotReported()
+    {
+        var (a, b) = CreatePair();
+        var random = new Random(3);
+        var shared = Ids(random, 100);
+        var onlyB = Ids(random, 5);
+        a.Fake.Add(PartyB, shared);
+        b.Fake.Add(PartyA, shared.Concat(onlyB));
+        var other = PartyName.Parse("O=Other, L=Paris, C=FR");
+        a.Fake.Add(other, [onlyB[0]]); // present here, but not relevant to B
+
+        var result = await a.ReconcileAsync(PartyB);
+
+        Assert.That(result.Missing, Is.EquivalentTo(onlyB.Skip(1)));
+    }
+
+    [Test]
+    public async Task ReconcileAsync_TransactionRecordedAfterWarmUp_IsIncludedInTheNextRun()
+    {
+        var (a, b) = CreatePair();
+        var random = new Random(4);
+        var shared = Ids(random, 100);
+        a.Fake.Add(PartyB, shared);
+        b.Fake.Add(PartyA, shared);
+        Assert.That((await a.ReconcileAsync(PartyB)).Missing, Is.Empty);
+
+        var later = Ids(random, 3);
+        b.Fake.Add(PartyA, later);
+        var result = await a.ReconcileAsync(PartyB);
+
+        Assert.That(result.Missing, Is.EquivalentTo(later));
+        Assert.That(b.Encoders.IsWarm(PartyA), Is.True);
+    }
+
+    [Test]
+    public async Task ReconcileAsync_Served_ResponderRecordsDifferencesNotFound()
+    {
+        var (a, b) = CreatePair();
+        var ended = new List<ReconciliationState>();
+        b.Registry.RunEnded += (_, state, _, _) => ended.Add(state);
+        a.Fake.Add(PartyB, Ids(new Random(1), 10));
+        b.Fake.Add(PartyA, Ids(new Random(2), 10));
+
+        await a.ReconcileAsync(PartyB);
+        await _network.WhenHandlersIdleAsync();
+
+        Assert.That(ended, Is.EqualTo(new[] { ReconciliationState.DifferencesNotFound }));
+        Assert.That(b.Outcomes.Single(), Is.SameAs(LedgerSync.Protocol.ResponderOutcome.Served));
+    }
+
+    [Test]
+    public void ReconcileAsync_WithSelf_ThrowsReconciliationWithSelf()
+    {
+        var (a, _) = CreatePair();
+
+        Assert.That(async () => await a.ReconcileAsync(PartyA), Throws.TypeOf<ReconciliationWithSelfException>());
+    }
+
+    [Test]
+    public void ReconcileAsync_LocalGraphNotReady_ThrowsLedgerGraphNotReady()
+    {
+        var (a, _) = CreatePair();
+        a.Fake.IsInitialized = false;
+
+        Assert.That(async () => await a.ReconcileAsync(PartyB), Throws.TypeOf<LedgerGraphNotReadyException>());
+    }
+
+    [Test]
+    public void ReconcileAsync_UnreachablePeer_ThrowsLedgerSyncException()
+    {
+        var (a, _) = CreatePair();
+        _network.Unregister(PartyB);
+
+        Assert.That(async () => await a.ReconcileAsync(PartyB), Throws.InstanceOf<LedgerSyncException>());
+    }
+
+    internal static List<TransactionId> Ids(Random random, int count) => [.. Enumerable.Range(0, count).Select(_ => TransactionId.Random(random))];
+
+    private (ProtocolNode A, ProtocolNode B) CreatePair() => (new ProtocolNode(_network, PartyA), new ProtocolNode(_network, PartyB));
+}

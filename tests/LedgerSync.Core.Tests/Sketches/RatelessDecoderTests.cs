@@ -1,0 +1,203 @@
+using LedgerSync.Sketches;
+
+namespace LedgerSync.Tests.Sketches;
+
+public sealed class RatelessDecoderTests
+{
+    private Random _random = null!;
+    private SketchKey _key;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _random = new Random(31);
+        _key = SketchKey.FromRandom(_random);
+    }
+
+    // common, remote-only, local-only
+    [TestCase(0, 0, 0, TestName = "Decode_BothEmpty_DecodesEmpty")]
+    [TestCase(100, 0, 0, TestName = "Decode_IdenticalSets_DecodesEmptyAfterOneSymbol")]
+    [TestCase(0, 1, 0, TestName = "Decode_RemoteHasOneLocalEmpty_DecodesOne")]
+    [TestCase(0, 0, 1, TestName = "Decode_LocalHasOneRemoteEmpty_DecodesOne")]
+    [TestCase(1000, 1, 0, TestName = "Decode_OneRemoteOnly_DecodesOne")]
+    [TestCase(1000, 0, 1, TestName = "Decode_OneLocalOnly_DecodesOne")]
+    [TestCase(1000, 1, 1, TestName = "Decode_OneEachSide_DecodesBoth")]
+    [TestCase(0, 200, 0, TestName = "Decode_LocalEmpty_DecodesWholeRemoteSet")]
+    [TestCase(0, 0, 200, TestName = "Decode_RemoteEmpty_DecodesWholeLocalSet")]
+    [TestCase(500, 300, 0, TestName = "Decode_OneSided_DecodesAll")]
+    [TestCase(500, 150, 150, TestName = "Decode_TwoSided_DecodesAll")]
+    [TestCase(2000, 3000, 1000, TestName = "Decode_LargeTwoSided_DecodesAll")]
+    public void Decode_Table(int common, int remoteOnly, int localOnly)
+    {
+        var shared = SketchTestSets.RandomIds(_random, common);
+        var remoteIds = SketchTestSets.RandomIds(_random, remoteOnly);
+        var localIds = SketchTestSets.RandomIds(_random, localOnly);
+        var remote = SketchTestSets.Encoder(_key, shared.Concat(remoteIds));
+        var local = SketchTestSets.Encoder(_key, shared.Concat(localIds));
+
+        var decoder = SketchTestSets.Reconcile(remote, local, _random, maxSymbols: 10 * (remoteOnly + localOnly) + 100, maxBatch: 64);
+
+        Assert.That(decoder.TryDecode(out var difference), Is.True);
+        Assert.That(difference!.RemoteOnly, Is.EquivalentTo(remoteIds));
+        Assert.That(difference.LocalOnly, Is.EquivalentTo(localIds));
+        Assert.That(difference.SymbolsUsed, Is.EqualTo(decoder.SymbolsReceived));
+        if (remoteOnly + localOnly <= 1)
+        {
+            Assert.That(decoder.SymbolsReceived, Is.EqualTo(1), "symbol 0 holds every ID");
+        }
+    }
+
+    [Test]
+    public void TryDecode_NoSymbolsYet_ReturnsFalse()
+    {
+        var local = SketchTestSets.Encoder(_key, []);
+        var decoder = new RatelessDecoder(local, 0);
+
+        Assert.That(decoder.TryDecode(out var difference), Is.False);
+        Assert.That(difference, Is.Null);
+    }
+
+    [Test]
+    public void TryDecode_TooFewSymbols_ReturnsFalse()
+    {
+        var remote = SketchTestSets.Encoder(_key, SketchTestSets.RandomIds(_random, 100));
+        var local = SketchTestSets.Encoder(_key, []);
+        var decoder = new RatelessDecoder(local, remote.Count);
+        var symbols = new CodedSymbol[20];
+        remote.CopySymbols(0, symbols);
+
+        Assert.That(decoder.AddRemoteSymbols(0, symbols), Is.EqualTo(20));
+        Assert.That(decoder.TryDecode(out _), Is.False);
+        Assert.That(decoder.IsDecoded, Is.False);
+    }
+
+    [Test]
+    public void AddRemoteSymbols_Decoded_StopsConsumingAndReportsSymbolsUsed()
+    {
+        var shared = SketchTestSets.RandomIds(_random, 100);
+        var remote = SketchTestSets.Encoder(_key, shared.Append(TransactionId.Random(_random)));
+        var local = SketchTestSets.Encoder(_key, shared);
+        var decoder = new RatelessDecoder(local, remote.Count);
+        var symbols = new CodedSymbol[50];
+        remote.CopySymbols(0, symbols);
+
+        Assert.That(decoder.AddRemoteSymbols(0, symbols), Is.EqualTo(1));
+        Assert.That(decoder.SymbolsReceived, Is.EqualTo(1));
+        Assert.That(decoder.AddRemoteSymbols(1, symbols.AsSpan(1)), Is.Zero);
+    }
+
+    [Test]
+    public void AddRemoteSymbols_OutOfOrder_ThrowsProtocolException()
+    {
+        var local = SketchTestSets.Encoder(_key, SketchTestSets.RandomIds(_random, 5));
+        var decoder = new RatelessDecoder(local, 50);
+
+        Assert.That(() => decoder.AddRemoteSymbols(3, new CodedSymbol[2]), Throws.TypeOf<LedgerSyncProtocolException>());
+    }
+
+    [Test]
+    public void AddRemoteSymbols_LocalSetChanged_ThrowsInvalidOperation()
+    {
+        var local = SketchTestSets.Encoder(_key, SketchTestSets.RandomIds(_random, 5));
+        var decoder = new RatelessDecoder(local, 50);
+        local.Add(TransactionId.Random(_random));
+
+        Assert.That(() => decoder.AddRemoteSymbols(0, new CodedSymbol[2]), Throws.TypeOf<InvalidOperationException>());
+    }
+
+    [Test]
+    public void Decode_WrongAnnouncedRemoteSize_NeverDecodes()
+    {
+        var shared = SketchTestSets.RandomIds(_random, 50);
+        var remote = SketchTestSets.Encoder(_key, shared.Concat(SketchTestSets.RandomIds(_random, 5)));
+        var local = SketchTestSets.Encoder(_key, shared);
+        var decoder = new RatelessDecoder(local, remote.Count + 1);
+        var symbols = new CodedSymbol[200];
+        remote.CopySymbols(0, symbols);
+
+        decoder.AddRemoteSymbols(0, symbols);
+
+        Assert.That(decoder.TryDecode(out _), Is.False);
+        Assert.That(decoder.RemoteOnlyCount, Is.EqualTo(5));
+    }
+
+    [Test]
+    public void Decode_DifferentKeys_NeverReportsAnId()
+    {
+        var shared = SketchTestSets.RandomIds(_random, 50);
+        var remote = SketchTestSets.Encoder(SketchKey.FromRandom(_random), shared.Concat(SketchTestSets.RandomIds(_random, 5)));
+        var local = SketchTestSets.Encoder(_key, shared);
+        var decoder = new RatelessDecoder(local, remote.Count);
+        var symbols = new CodedSymbol[500];
+        remote.CopySymbols(0, symbols);
+
+        decoder.AddRemoteSymbols(0, symbols);
+
+        Assert.That(decoder.TryDecode(out _), Is.False);
+    }
+
+    [Test]
+    public void Decode_ThroughTheWireCodec_DecodesLargeDifference()
+    {
+        // The wire does not carry counts: the decoder must work from sums, checksums and local membership.
+        var shared = SketchTestSets.RandomIds(_random, 300);
+        var remoteIds = SketchTestSets.RandomIds(_random, 700);
+        var remote = SketchTestSets.Encoder(_key, shared.Concat(remoteIds));
+        var local = SketchTestSets.Encoder(_key, shared);
+        var decoder = new RatelessDecoder(local, remote.Count);
+        var symbols = new CodedSymbol[100];
+        while (!decoder.IsDecoded && decoder.SymbolsReceived < 5000)
+        {
+            remote.CopySymbols(decoder.SymbolsReceived, symbols);
+            var wire = SymbolCodec.Encode(decoder.SymbolsReceived, symbols);
+            var received = SymbolCodec.Decode(wire, 1000, out var first);
+            decoder.AddRemoteSymbols(first, received);
+        }
+
+        Assert.That(decoder.TryDecode(out var difference), Is.True);
+        Assert.That(difference!.RemoteOnly, Is.EquivalentTo(remoteIds));
+        Assert.That(difference.LocalOnly, Is.Empty);
+    }
+
+    [Test]
+    public void Decode_RandomizedTrials_NeverWrong()
+    {
+        const int Trials = 10_000;
+        var random = new Random(20261122);
+        var wrong = 0;
+        var undecoded = 0;
+        long symbols = 0;
+        long differences = 0;
+        for (var trial = 0; trial < Trials; trial++)
+        {
+            var key = SketchKey.FromRandom(random);
+            var shared = SketchTestSets.RandomIds(random, random.Next(0, 40));
+            var remoteIds = SketchTestSets.RandomIds(random, random.Next(0, 12));
+            var localIds = SketchTestSets.RandomIds(random, random.Next(0, 12));
+            var remote = SketchTestSets.Encoder(key, shared.Concat(remoteIds), 16);
+            var local = SketchTestSets.Encoder(key, shared.Concat(localIds), 16);
+
+            var decoder = SketchTestSets.Reconcile(remote, local, random, maxSymbols: 400, maxBatch: 6);
+
+            if (!decoder.TryDecode(out var difference))
+            {
+                undecoded++;
+                continue;
+            }
+
+            symbols += difference.SymbolsUsed;
+            differences += difference.Count;
+            if (!SameSet(difference.RemoteOnly, remoteIds) || !SameSet(difference.LocalOnly, localIds))
+            {
+                wrong++;
+            }
+        }
+
+        Assert.That(wrong, Is.Zero, "wrong decodes");
+        Assert.That(undecoded, Is.Zero, "trials not decoded within 400 symbols");
+        Assert.That(symbols, Is.LessThan(3 * differences + Trials), "symbols used");
+    }
+
+    private static bool SameSet(IReadOnlyList<TransactionId> actual, TransactionId[] expected) =>
+        actual.Count == expected.Length && actual.ToHashSet().SetEquals(expected);
+}
