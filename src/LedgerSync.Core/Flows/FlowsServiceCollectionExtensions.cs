@@ -1,3 +1,10 @@
+using LedgerSync.Flows;
+using LedgerSync.Ledger;
+using LedgerSync.Scheduling;
+using LedgerSync.Status;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the flows services of LedgerSync.</summary>
@@ -5,7 +12,11 @@ internal static class FlowsServiceCollectionExtensions
 {
     internal static IServiceCollection AddLedgerSyncFlows(this IServiceCollection services)
     {
-        // Registered by the area that owns it; every registration uses TryAdd* so AddLedgerSync() may be called twice.
+        services.TryAddSingleton(sp => new ReconciliationFlows(
+            sp.GetRequiredService<ReconciliationScheduler>(),
+            sp.GetRequiredService<IStatusStore>(),
+            sp.GetRequiredService<ILedgerGraph>(),
+            sp.GetService<ILogger<ReconciliationFlows>>()));
         return services;
     }
 }

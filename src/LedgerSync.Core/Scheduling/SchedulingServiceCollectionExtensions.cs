@@ -1,3 +1,15 @@
+using LedgerSync;
+using LedgerSync.Diagnostics;
+using LedgerSync.Ledger;
+using LedgerSync.Protocol;
+using LedgerSync.Scheduling;
+using LedgerSync.Status;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the scheduling services of LedgerSync.</summary>
@@ -5,7 +17,24 @@ internal static class SchedulingServiceCollectionExtensions
 {
     internal static IServiceCollection AddLedgerSyncScheduling(this IServiceCollection services)
     {
-        // Registered by the area that owns it; every registration uses TryAdd* so AddLedgerSync() may be called twice.
+        services.TryAddSingleton<ReconciliationRunRegistry>();
+        services.TryAddSingleton<IStatusStore, InMemoryStatusStore>();
+        services.TryAddSingleton<IReconciliationJobStore, InMemoryReconciliationJobStore>();
+        services.TryAddSingleton(sp => new ReconciliationScheduler(
+            sp.GetRequiredService<IReconciliationInitiator>(),
+            sp.GetRequiredService<IStatusStore>(),
+            sp.GetRequiredService<IReconciliationJobStore>(),
+            sp.GetRequiredService<ILedgerGraph>(),
+            sp.GetRequiredService<ReconciliationRunRegistry>(),
+            sp.GetRequiredService<IOptions<LedgerSyncOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<ReconciliationScheduler>>() ?? NullLogger<ReconciliationScheduler>.Instance));
+
+        // The scheduler owns the pool, so its admission replaces the protocol's default (registered with TryAdd
+        // before this runs). Replace is idempotent: calling AddLedgerSync twice leaves one registration.
+        services.Replace(ServiceDescriptor.Singleton<IIncomingReconciliationAdmission>(sp => sp.GetRequiredService<ReconciliationScheduler>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReconciliationScheduler>(
+            sp => sp.GetRequiredService<ReconciliationScheduler>()));
         return services;
     }
 }

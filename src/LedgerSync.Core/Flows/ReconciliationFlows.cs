@@ -1,0 +1,180 @@
+using System.Globalization;
+using LedgerSync.Diagnostics;
+using LedgerSync.Ledger;
+using LedgerSync.Scheduling;
+using LedgerSync.Status;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LedgerSync.Flows;
+
+/// <summary>
+/// The seven flows of LedgerSync, the operator- and host-facing API, as typed methods and by name with string
+/// arguments in the reference shell's syntax (<see cref="StartFlowAsync(string, CancellationToken)"/>) for host shells
+/// and RPC layers. Resolve it from the container after <c>AddLedgerSync()</c>.
+/// </summary>
+public sealed partial class ReconciliationFlows
+{
+    private readonly ReconciliationScheduler _scheduler;
+    private readonly IStatusStore _statusStore;
+    private readonly ILedgerGraph _ledgerGraph;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the flows over a scheduler, the status store and the ledger graph.</summary>
+    public ReconciliationFlows(ReconciliationScheduler scheduler, IStatusStore statusStore, ILedgerGraph ledgerGraph, ILogger<ReconciliationFlows>? logger = null)
+    {
+        _scheduler = scheduler ?? throw new ArgumentNullException(nameof(scheduler));
+        _statusStore = statusStore ?? throw new ArgumentNullException(nameof(statusStore));
+        _ledgerGraph = ledgerGraph ?? throw new ArgumentNullException(nameof(ledgerGraph));
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    /// <summary>The names of the flows, as accepted by <see cref="StartFlowAsync(string, CancellationToken)"/>.</summary>
+    public static IReadOnlyList<string> FlowNamesList { get; } =
+    [
+        FlowNames.ScheduleReconciliation,
+        FlowNames.GetReconciliationStatuses,
+        FlowNames.GetReconciliationStatusForParty,
+        FlowNames.RefreshReconciliationStatuses,
+        FlowNames.StopReconciliationForParty,
+        FlowNames.IsReconciliationScheduledForParty,
+        FlowNames.IsRespondingToReconciliationForParty,
+    ];
+
+    /// <summary>
+    /// <c>ScheduleReconciliationFlow</c>: queues an outgoing reconciliation with each party and returns once they are
+    /// queued. With <paramref name="startAt"/> the runs wait until then; with <paramref name="repeatEvery"/> they recur.
+    /// </summary>
+    /// <exception cref="ReconciliationWithSelfException">A party is this node.</exception>
+    /// <exception cref="ReconciliationAlreadyScheduledException">A party already has an outgoing reconciliation queued or running, or is reconciling with this node.</exception>
+    /// <exception cref="LedgerGraphNotReadyException">The ledger graph is still initializing or not self-consistent.</exception>
+    public Task ScheduleReconciliationAsync(
+        IReadOnlyCollection<PartyName> parties,
+        DateTimeOffset? startAt = null,
+        TimeSpan? repeatEvery = null,
+        CancellationToken cancellationToken = default) =>
+        _scheduler.ScheduleAsync(parties, startAt, repeatEvery, cancellationToken);
+
+    /// <summary><c>GetReconciliationStatusesFlow</c>: the statuses in one role, optionally only one party's and/or only those whose latest run is in one state.</summary>
+    public Task<IReadOnlyList<ReconciliationStatus>> GetReconciliationStatusesAsync(
+        bool isRequester,
+        PartyName? party = null,
+        ReconciliationState? lastReconciliationStatus = null,
+        CancellationToken cancellationToken = default) =>
+        _statusStore.QueryAsync(party, lastReconciliationStatus, isRequester, cancellationToken);
+
+    /// <summary><c>GetReconciliationStatusForPartyFlow</c>: one party's status in one role, or <see langword="null"/> when none was recorded.</summary>
+    public Task<ReconciliationStatus?> GetReconciliationStatusForPartyAsync(PartyName party, bool isRequester, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(party);
+        return _statusStore.GetAsync(party, isRequester, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>RefreshReconciliationStatusesFlow</c>: drops from every stored result the transactions now present in the
+    /// ledger; a result left empty turns the stored <c>DIFFERENCES_FOUND</c> into <c>DIFFERENCES_NOT_FOUND</c>.
+    /// Returns the number of IDs dropped.
+    /// </summary>
+    /// <exception cref="LedgerGraphNotReadyException">The ledger graph is still initializing, so presence cannot be known.</exception>
+    public async Task<int> RefreshReconciliationStatusesAsync(CancellationToken cancellationToken = default)
+    {
+        using var scope = _logger.BeginFlowScope(FlowNames.RefreshReconciliationStatuses);
+        if (!_ledgerGraph.IsInitialized)
+        {
+            throw new LedgerGraphNotReadyException(false, _ledgerGraph.IsSelfConsistent, []);
+        }
+
+        var removed = await _statusStore.RemovePresentFromResultsAsync(_ledgerGraph.Contains, cancellationToken).ConfigureAwait(false);
+        Log.Refreshed(_logger, removed);
+        return removed;
+    }
+
+    /// <summary>
+    /// <c>StopReconciliationForPartyFlow</c>, in one step: cancels queued and running work with the party (both roles),
+    /// records <c>STOPPED</c> and frees the pool slots at once. Returns whether anything was stopped.
+    /// </summary>
+    public Task<bool> StopReconciliationForPartyAsync(PartyName party, CancellationToken cancellationToken = default) =>
+        _scheduler.StopReconciliationAsync(party, cancellationToken);
+
+    /// <summary><c>IsReconciliationScheduledForPartyFlow</c>: whether the scheduler knows an outgoing reconciliation with the party (queued, timed, backing off or running).</summary>
+    public Task<bool> IsReconciliationScheduledForPartyAsync(PartyName party, CancellationToken cancellationToken = default) =>
+        _scheduler.IsScheduledAsync(party, cancellationToken);
+
+    /// <summary><c>IsRespondingToReconciliationForPartyFlow</c>: whether an incoming reconciliation from the party is in progress.</summary>
+    public Task<bool> IsRespondingToReconciliationForPartyAsync(PartyName party, CancellationToken cancellationToken = default) =>
+        _scheduler.IsRespondingAsync(party, cancellationToken);
+
+    /// <summary>
+    /// Starts a flow from one command in the reference shell's syntax, with or without the leading <c>flow start</c>,
+    /// for example <c>GetReconciliationStatusForPartyFlow party: "O=PartyA, L=London, C=GB", isRequester: true</c>.
+    /// Returns what the typed method returns: <see langword="null"/> (schedule), <see cref="int"/> (refresh),
+    /// <see cref="bool"/> (stop and the two queries), a <see cref="ReconciliationStatus"/> or <see langword="null"/>,
+    /// or a list of them.
+    /// </summary>
+    /// <exception cref="FlowArgumentException">Unknown flow, or an unknown, missing, repeated or malformed argument; the message names the flow, the parameter and the accepted values.</exception>
+    public Task<object?> StartFlowAsync(string command, CancellationToken cancellationToken = default) =>
+        StartFlowAsync(FlowCommand.Parse(command), cancellationToken);
+
+    /// <summary>Starts a flow by name with string arguments (list values in the shell syntax, for example <c>["O=PartyB, L=London, C=GB"]</c>).</summary>
+    /// <exception cref="FlowArgumentException">As for <see cref="StartFlowAsync(string, CancellationToken)"/>.</exception>
+    public Task<object?> StartFlowAsync(string flowName, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(flowName);
+        ArgumentNullException.ThrowIfNull(arguments);
+        var parsed = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in arguments)
+        {
+            parsed[key] = value.TrimStart().StartsWith('[')
+                ? FlowCommand.Parse($"{flowName} {key}: {value}").Arguments[key]
+                : [value];
+        }
+
+        return StartFlowAsync(new FlowCommand(flowName, parsed), cancellationToken);
+    }
+
+    /// <summary>Starts a parsed flow command.</summary>
+    /// <exception cref="FlowArgumentException">As for <see cref="StartFlowAsync(string, CancellationToken)"/>.</exception>
+    public async Task<object?> StartFlowAsync(FlowCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var flow = FlowNamesList.FirstOrDefault(n => string.Equals(n, command.FlowName, StringComparison.OrdinalIgnoreCase))
+            ?? throw new FlowArgumentException(command.FlowName, null, FlowNamesList, $"'{command.FlowName}' is not a LedgerSync flow; the flows are {string.Join(", ", FlowNamesList)}.");
+        var args = new FlowArguments(flow, command.Arguments);
+        switch (flow)
+        {
+            case FlowNames.ScheduleReconciliation:
+                args.Allow("parties", "startAt", "repeatEvery");
+                await ScheduleReconciliationAsync(args.Parties("parties"), args.OptionalTime("startAt"), args.OptionalDuration("repeatEvery"), cancellationToken).ConfigureAwait(false);
+                return null;
+            case FlowNames.GetReconciliationStatuses:
+                args.Allow("party", "lastReconciliationStatus", "isRequester");
+                return await GetReconciliationStatusesAsync(args.Boolean("isRequester"), args.OptionalParty("party"), args.OptionalState("lastReconciliationStatus"), cancellationToken).ConfigureAwait(false);
+            case FlowNames.GetReconciliationStatusForParty:
+                args.Allow("party", "isRequester");
+                return await GetReconciliationStatusForPartyAsync(args.Party("party"), args.Boolean("isRequester"), cancellationToken).ConfigureAwait(false);
+            case FlowNames.RefreshReconciliationStatuses:
+                args.Allow();
+                return await RefreshReconciliationStatusesAsync(cancellationToken).ConfigureAwait(false);
+            case FlowNames.StopReconciliationForParty:
+                args.Allow("party");
+                return await StopReconciliationForPartyAsync(args.Party("party"), cancellationToken).ConfigureAwait(false);
+            case FlowNames.IsReconciliationScheduledForParty:
+                args.Allow("party");
+                return await IsReconciliationScheduledForPartyAsync(args.Party("party"), cancellationToken).ConfigureAwait(false);
+            default:
+                args.Allow("party");
+                return await IsRespondingToReconciliationForPartyAsync(args.Party("party"), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Formats a flow result as the reference shell prints it (<c>Flow completed with result: ...</c>).</summary>
+    public static string FormatResult(object? result) => "Flow completed with result: " + result switch
+    {
+        null => "null",
+        bool b => b ? "true" : "false",
+        int n => n.ToString(CultureInfo.InvariantCulture),
+        ReconciliationStatus s => s.ToIndentedString(),
+        IEnumerable<ReconciliationStatus> list => "[" + string.Join(", ", list.Select(s => s.ToIndentedString())) + "]",
+        _ => result.ToString(),
+    };
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using Npgsql;
+using NUnit.Framework;
+
+namespace LedgerSync.Testing.PostgreSql;
+
+/// <summary>
+/// A fresh, empty PostgreSQL database for one test fixture, dropped on dispose. Create it in <c>[OneTimeSetUp]</c>
+/// and dispose it in <c>[OneTimeTearDown]</c>; when no server is available, <see cref="CreateAsync"/> ignores the
+/// fixture's tests (<c>Assert.Ignore</c>) with a message saying how to enable them. Tag such fixtures
+/// <c>[Category("PostgreSQL")]</c>.
+/// </summary>
+public sealed class PostgreSqlTestDatabase : IAsyncDisposable
+{
+    private readonly string _adminConnectionString;
+
+    private PostgreSqlTestDatabase(string adminConnectionString, string name)
+    {
+        _adminConnectionString = adminConnectionString;
+        Name = name;
+        ConnectionString = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name }.ConnectionString;
+    }
+
+    /// <summary>The database's name (<c>ledgersync_test_…</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>A connection string to the database.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>Creates the database, or ignores the calling fixture's tests if no PostgreSQL server is available.</summary>
+    public static async Task<PostgreSqlTestDatabase> CreateAsync()
+    {
+        var server = await PostgreSqlTestServer.AcquireAsync();
+        if (server.AdminConnectionString is null)
+        {
+            await PostgreSqlTestServer.ReleaseAsync();
+            Assert.Ignore(server.UnavailableReason ?? "No PostgreSQL server is available.");
+        }
+
+        var name = string.Create(CultureInfo.InvariantCulture, $"ledgersync_test_{Guid.NewGuid():N}");
+        try
+        {
+            await using var connection = new NpgsqlConnection(server.AdminConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        catch (Exception exception) when (exception is NpgsqlException or ArgumentException or InvalidOperationException)
+        {
+            await PostgreSqlTestServer.ReleaseAsync();
+            Assert.Ignore($"The PostgreSQL server could not be used ({exception.Message}). Check {PostgreSqlTestServer.EnvironmentVariable} or install PostgreSQL's server.");
+        }
+
+        return new PostgreSqlTestDatabase(server.AdminConnectionString!, name);
+    }
+
+    /// <summary>A new (closed) connection to the database.</summary>
+    public NpgsqlConnection CreateConnection() => new(ConnectionString);
+
+    /// <summary>Drops the database (closing its connections first) and releases the server (a throwaway server stops with its last database).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await using (var connection = new NpgsqlConnection(ConnectionString))
+            {
+                NpgsqlConnection.ClearPool(connection);
+            }
+
+            await using var admin = new NpgsqlConnection(_adminConnectionString);
+            await admin.OpenAsync();
+            await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", admin);
+            await command.ExecuteNonQueryAsync();
+            NpgsqlConnection.ClearPool(admin);
+        }
+        finally
+        {
+            await PostgreSqlTestServer.ReleaseAsync();
+        }
+    }
+}
