@@ -52,7 +52,7 @@ public sealed class InFlightEndToEndTests
         var onlyB = Enumerable.Range(0, 50).Select(_ => TransactionId.Random(random)).ToList();
         a.Fake.Add(PartyB, shared);
         b.Fake.Add(PartyA, shared.Concat(onlyB));
-        using var metrics = new LedgerSyncMetrics(a.Registry, new ReconciliationMonitor(a.Registry, NSubstitute.Substitute.For<Status.IStatusStore>(), a.Graph), a.Graph);
+        using var metrics = new LedgerSyncMetrics(a.Registry, new ReconciliationMonitor(a.Registry, NSubstitute.Substitute.For<LedgerSync.Status.IStatusStore>(), a.Graph), a.Graph);
         var outcomes = new ConcurrentQueue<string>();
         using var listener = new MeterListener
         {

@@ -197,6 +197,7 @@ public sealed class LedgerSyncMetricsTests
         // Each collection of stale counts starts a refresh (unless one is running); it fails in the background.
         for (var attempt = 0; attempt < 200 && logs.WithEventId(6010).Count == 0; attempt++)
         {
+            _context.Time.Advance(LedgerSyncMetrics.StoreCountsMaxAge);
             listener.RecordObservableInstruments();
             await Task.Delay(25);
         }
