@@ -49,8 +49,9 @@ public sealed class DiagnosticsHostEndToEndTests
         var random = new Random(11);
         var shared = Enumerable.Range(0, 300).Select(_ => Transaction(random)).ToList();
         var onlyB = Enumerable.Range(0, 40).Select(_ => Transaction(random)).ToList();
-        var (hostA, logsA) = BuildNode(PartyA, shared);
-        var (hostB, _) = BuildNode(PartyB, shared.Concat(onlyB));
+        // B waits longer than A before giving up on a silent session, so A's own session timeout ends the run.
+        var (hostA, logsA) = BuildNode(PartyA, shared, TimeSpan.FromSeconds(90));
+        var (hostB, _) = BuildNode(PartyB, shared.Concat(onlyB), TimeSpan.FromMinutes(5));
         using var a = hostA;
         using var b = hostB;
         await a.StartAsync();
@@ -96,7 +97,7 @@ public sealed class DiagnosticsHostEndToEndTests
             Assert.That(json.RootElement.GetProperty("party").GetString(), Is.EqualTo(PartyB.ToString()));
         }
 
-        // The session timeout (2 minutes by default) fails the run: nothing stays IN_PROGRESS.
+        // The session timeout fails the run: nothing stays IN_PROGRESS.
         await AdvanceAsync(TimeSpan.FromMinutes(2));
         Assert.That(
             await WaitForAsync(() => monitor.GetReconciliationStatusAsync(PartyB).Result?.LastReconciliationStatus == ReconciliationState.Failed),
@@ -144,7 +145,7 @@ public sealed class DiagnosticsHostEndToEndTests
         return true;
     }
 
-    private (IHost Host, CollectingLoggerProvider Logs) BuildNode(PartyName party, IEnumerable<TransactionMetadata> transactions)
+    private (IHost Host, CollectingLoggerProvider Logs) BuildNode(PartyName party, IEnumerable<TransactionMetadata> transactions, TimeSpan sessionTimeout)
     {
         var logs = new CollectingLoggerProvider();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
@@ -154,7 +155,7 @@ public sealed class DiagnosticsHostEndToEndTests
         // Not UseInMemoryTransport: its transport factory resolves the inbound handler, whose admission is the scheduler,
         // which needs the initiator, which needs the transport — a cycle that blocks resolution. Join the network after
         // building instead.
-        builder.Services.AddLedgerSync(o => o.LocalParty = party)
+        builder.Services.AddLedgerSync(o => (o.LocalParty, o.SessionTimeout) = (party, sessionTimeout))
             .UseTransactionSource(new InMemoryTransactionSource(transactions))
             .UsePeerTransport(_ => _network.CreateTransport(party));
         builder.Services.AddHealthChecks().AddCheck<LedgerSyncHealthCheck>(LedgerSyncHealthCheck.DefaultName);

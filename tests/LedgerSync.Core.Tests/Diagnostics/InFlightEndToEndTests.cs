@@ -45,8 +45,9 @@ public sealed class InFlightEndToEndTests
     [Test]
     public async Task Diagnostics_PeerStallsMidExchange_DumpAndMonitorShowTheWaitThenTheTimeoutFailsTheRun()
     {
-        var a = new ProtocolNode(_network, PartyA, timeProvider: _time, configure: o => o.SessionTimeout = TimeSpan.FromMinutes(2));
-        var b = new ProtocolNode(_network, PartyB, timeProvider: _time);
+        var a = new ProtocolNode(_network, PartyA, timeProvider: _time, configure: o => o.SessionTimeout = TimeSpan.FromSeconds(90));
+        // B's session timeout is longer than A's, so A's own timeout, not B giving up, ends the run.
+        var b = new ProtocolNode(_network, PartyB, timeProvider: _time, configure: o => o.SessionTimeout = TimeSpan.FromMinutes(5));
         var random = new Random(7);
         var shared = Enumerable.Range(0, 200).Select(_ => TransactionId.Random(random)).ToList();
         var onlyB = Enumerable.Range(0, 50).Select(_ => TransactionId.Random(random)).ToList();
@@ -104,7 +105,7 @@ public sealed class InFlightEndToEndTests
         Assert.That(warning.Message, Does.Contain($"Reconciliation {held.RunId} has been waiting 40 seconds for messages from {PartyB}"));
         Assert.That(warning.ScopeValues[FlowLogScope.RunIdKey], Is.EqualTo(held.RunId));
 
-        _time.Advance(TimeSpan.FromMinutes(2));
+        _time.Advance(TimeSpan.FromSeconds(50));
 
         Assert.That(async () => await reconcile, Throws.TypeOf<PeerSessionTimeoutException>().With.Message.Contains(PartyB.ToString()));
         Assert.That(a.Registry.Count, Is.Zero);
