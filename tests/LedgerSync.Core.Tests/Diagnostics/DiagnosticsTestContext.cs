@@ -18,7 +18,7 @@ internal sealed class DiagnosticsTestContext
     {
         Registry = new ReconciliationRunRegistry(Time);
         StatusStore.QueryAsync(Arg.Any<PartyName?>(), Arg.Any<ReconciliationState?>(), Arg.Any<bool>(), Arg.Any<CancellationToken>())
-            .Returns(call => Task.FromResult<IReadOnlyList<ReconciliationStatus>>(
+            .Returns(call => StoreFailure is { } failure ? Task.FromException<IReadOnlyList<ReconciliationStatus>>(failure) : Task.FromResult<IReadOnlyList<ReconciliationStatus>>(
             [
                 .. Rows.Where(r =>
                     (call.ArgAt<PartyName?>(0) is not { } party || r.PartyName == party)
@@ -43,6 +43,9 @@ internal sealed class DiagnosticsTestContext
     public ILedgerGraph LedgerGraph { get; } = Substitute.For<ILedgerGraph>();
 
     public List<ReconciliationStatus> Rows { get; } = [];
+
+    /// <summary>When set, status store queries fail with it.</summary>
+    public Exception? StoreFailure { get; set; }
 
     public ReconciliationMonitor Monitor { get; }
 
