@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
+using System.Text.Json;
 using LedgerSync.Diagnostics;
 using LedgerSync.Flows;
 using LedgerSync.Ledger;
@@ -143,13 +144,14 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
             Console.WriteLine(ReconciliationFlows.FormatResult(await nodeA.Flows.StartFlowAsync(StatusCommand)));
             if (options.DumpDirectory is { } dumpDirectory)
             {
-                var dump = await nodeA.Dumper.WriteAsync(dumpDirectory);
-                Console.WriteLine($"  in-flight dump written: {dump}");
-                using var zip = ZipFile.OpenRead(dump);
-                foreach (var entry in zip.Entries)
+                // The checkpoint dump is taken the moment A first waits for B's answer: the run is then mid-exchange.
+                nodeA.Runs.WaitChanged += (tracker, reason, _) =>
                 {
-                    Console.WriteLine($"    {entry.FullName} ({entry.Length:N0} bytes)");
-                }
+                    if (reason == RunWaitReason.PeerMessage && tracker.Role == ReconciliationRole.Requester && run.Dump is null)
+                    {
+                        run.Dump = nodeA.Dumper.WriteAsync(dumpDirectory);
+                    }
+                };
             }
         }
         catch (TimeoutException)
@@ -163,6 +165,10 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
         }
 
         var status = await WaitForEndAsync(nodeA);
+        if (options.DumpDirectory is not null)
+        {
+            await PrintDumpAsync(run.Dump);
+        }
 
         // The status is stored just before the run's tracker reports its traffic.
         await Task.WhenAny(run.Ended.Task, Task.Delay(TimeSpan.FromSeconds(5)));
@@ -178,6 +184,31 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
         Console.WriteLine($"  {run.Found.Count:N0} transactions B has and A lacks; {run.Exchanges} sketch exchange{(run.Exchanges == 1 ? string.Empty : "s")}, " +
             $"{run.BytesSent:N0} bytes sent and {run.BytesReceived:N0} received by A, {run.Duration.TotalMilliseconds:N0} ms after the status was printed");
         return run;
+    }
+
+    private static async Task PrintDumpAsync(Task<string>? dump)
+    {
+        if (dump is null)
+        {
+            Console.WriteLine("  no in-flight dump: the run never waited for B");
+            return;
+        }
+
+        var path = await dump;
+        Console.WriteLine($"  in-flight dump, taken while A waited for B's answer: {path}");
+        using var zip = ZipFile.OpenRead(path);
+        foreach (var entry in zip.Entries)
+        {
+            Console.WriteLine($"    {entry.FullName} ({entry.Length:N0} bytes)");
+            await using var json = entry.Open();
+            using var document = await JsonDocument.ParseAsync(json);
+            var root = document.RootElement;
+            var stages = root.TryGetProperty("stages", out var list) ? list.EnumerateArray().Select(e => e.GetProperty("stage").GetString()) : [];
+            var waiting = root.TryGetProperty("suspendedOn", out var suspendedOn) && suspendedOn.ValueKind == JsonValueKind.Object
+                ? suspendedOn.GetProperty("description").GetString()
+                : "nothing";
+            Console.WriteLine($"      waiting for {waiting}; stages: {string.Join(" > ", stages)}");
+        }
     }
 
     private static async Task<ReconciliationStatus?> WaitForEndAsync(SampleNode nodeA)
@@ -316,5 +347,7 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
         public DateTimeOffset? ReleasedAt { get; set; }
 
         public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<string>? Dump { get; set; }
     }
 }
