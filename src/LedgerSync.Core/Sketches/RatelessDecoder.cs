@@ -31,8 +31,10 @@ public sealed class RatelessDecoder
     private readonly Stack<int> _candidates = new();
     private CodedSymbol[] _difference = new CodedSymbol[64];
     private Recovered[] _recovered = new Recovered[16];
+    private int[] _mapping = new int[64];
     private int _recoveredCount;
     private int _received;
+    private long _nextExpected;
     private int _nonEmpty;
     private int _remoteOnlyCount;
     private int _localOnlyCount;
@@ -58,8 +60,11 @@ public sealed class RatelessDecoder
     /// <summary>The number of IDs in the local set when decoding started.</summary>
     public long LocalSetSize { get; }
 
-    /// <summary>How many remote symbols have been consumed (the index the next symbol must have).</summary>
+    /// <summary>How many remote symbols have been consumed (fewer than were offered if decoding finished inside a batch).</summary>
     public long SymbolsReceived => _received;
+
+    /// <summary>The index the next batch must start at: one past the last symbol offered, consumed or not.</summary>
+    public long NextExpectedIndex => _nextExpected;
 
     /// <summary>How many IDs only the remote side has were recovered so far.</summary>
     public int RemoteOnlyCount => _remoteOnlyCount;
@@ -78,18 +83,18 @@ public sealed class RatelessDecoder
         _received > 0 && _nonEmpty == 0 && _remoteOnlyCount - _localOnlyCount == RemoteSetSize - LocalSetSize;
 
     /// <summary>
-    /// Adds the next remote symbols, which must start at index <see cref="SymbolsReceived"/>, and peels. Stops
+    /// Adds the next remote symbols, which must start at index <see cref="NextExpectedIndex"/>, and peels. Stops
     /// consuming as soon as the difference is complete and returns how many symbols it consumed (the rest of the
-    /// span is not needed).
+    /// span, and any later batch still in flight, is not needed and is ignored).
     /// </summary>
     /// <exception cref="LedgerSyncProtocolException"><paramref name="firstIndex"/> is not the next expected index.</exception>
     /// <exception cref="InvalidOperationException">The local set changed since the decoder was created.</exception>
     public int AddRemoteSymbols(long firstIndex, ReadOnlySpan<CodedSymbol> symbols)
     {
-        if (firstIndex != _received)
+        if (firstIndex != _nextExpected)
         {
             throw new LedgerSyncProtocolException(
-                $"Coded symbols arrived out of order: expected index {_received}, got a batch starting at {firstIndex}.");
+                $"Coded symbols arrived out of order: expected index {_nextExpected}, got a batch starting at {firstIndex}.");
         }
 
         if (_local.Version != _encoderVersion)
@@ -97,15 +102,16 @@ public sealed class RatelessDecoder
             throw new InvalidOperationException("The local set changed while decoding; start a new decoder.");
         }
 
+        if (_nextExpected + symbols.Length > RatelessEncoder.MaxPrefixLength)
+        {
+            throw new LedgerSyncProtocolException(
+                $"Too many coded symbols: {_nextExpected + symbols.Length} exceeds the limit of {RatelessEncoder.MaxPrefixLength}.");
+        }
+
+        _nextExpected += symbols.Length;
         if (symbols.IsEmpty || IsDecoded)
         {
             return 0;
-        }
-
-        if ((long)_received + symbols.Length > RatelessEncoder.MaxPrefixLength)
-        {
-            throw new LedgerSyncProtocolException(
-                $"Too many coded symbols: {(long)_received + symbols.Length} exceeds the limit of {RatelessEncoder.MaxPrefixLength}.");
         }
 
         var needed = _received + symbols.Length;
@@ -137,8 +143,8 @@ public sealed class RatelessDecoder
         return symbols.Length;
     }
 
-    /// <summary>Adds the next remote symbols (starting at <see cref="SymbolsReceived"/>); see <see cref="AddRemoteSymbols(long, ReadOnlySpan{CodedSymbol})"/>.</summary>
-    public int AddRemoteSymbols(ReadOnlySpan<CodedSymbol> symbols) => AddRemoteSymbols(_received, symbols);
+    /// <summary>Adds the next remote symbols (starting at <see cref="NextExpectedIndex"/>); see <see cref="AddRemoteSymbols(long, ReadOnlySpan{CodedSymbol})"/>.</summary>
+    public int AddRemoteSymbols(ReadOnlySpan<CodedSymbol> symbols) => AddRemoteSymbols(_nextExpected, symbols);
 
     /// <summary>Returns the difference if it is complete; <see langword="false"/> if more symbols are needed.</summary>
     public bool TryDecode([NotNullWhen(true)] out SetDifference? difference)
@@ -197,7 +203,7 @@ public sealed class RatelessDecoder
 
         if (!symbol.IsEmpty)
         {
-            _candidates.Push(index);
+            Enqueue(index);
         }
 
         Peel();
@@ -208,6 +214,7 @@ public sealed class RatelessDecoder
         while (_candidates.TryPop(out var index))
         {
             ref var symbol = ref _difference[index];
+            symbol.Cnt = 0; // no longer queued (the decoder keeps its "queued" flag in the unused count)
             if (symbol.IsEmpty)
             {
                 continue;
@@ -221,7 +228,8 @@ public sealed class RatelessDecoder
             }
 
             var id = symbol.Sum;
-            if (!MapsTo(hash, index) || !_recoveredIds.Add(id))
+            var mappings = MapReceived(hash, index, out var next, out var state);
+            if (mappings < 0 || !_recoveredIds.Add(id))
             {
                 // A checksum collision on a mixed symbol, or a hostile peer: not pure.
                 continue;
@@ -238,15 +246,11 @@ public sealed class RatelessDecoder
                 _localOnlyCount++;
             }
 
-            // Peel the ID from every received symbol it maps to, and park its iterator at the first index not yet received.
-            var state = hash;
-            long next = 0;
-            do
+            // Peel the ID from every received symbol it maps to; its iterator is parked at the first index not yet received.
+            for (var k = 0; k < mappings; k++)
             {
-                Apply((int)next, id, checksum);
-                next = SymbolMapping.Next(next, ref state);
+                Apply(_mapping[k], id, checksum);
             }
-            while (next < _received);
 
             if (_recoveredCount == _recovered.Length)
             {
@@ -278,20 +282,44 @@ public sealed class RatelessDecoder
                 _nonEmpty++;
             }
 
+            Enqueue(index);
+        }
+    }
+
+    private void Enqueue(int index)
+    {
+        ref var symbol = ref _difference[index];
+        if (symbol.Cnt == 0)
+        {
+            symbol.Cnt = 1;
             _candidates.Push(index);
         }
     }
 
-    private static bool MapsTo(ulong hash, int index)
+    /// <summary>
+    /// Collects into <see cref="_mapping"/> the received indices an ID with <paramref name="hash"/> maps to and
+    /// returns how many, or -1 if they do not include <paramref name="index"/> (so the symbol cannot be pure).
+    /// </summary>
+    private int MapReceived(ulong hash, int index, out long next, out ulong state)
     {
-        var state = hash;
-        long next = 0;
-        while (next < index)
+        state = hash;
+        next = 0;
+        var count = 0;
+        var hit = false;
+        do
         {
+            if (count == _mapping.Length)
+            {
+                Array.Resize(ref _mapping, count * 2);
+            }
+
+            _mapping[count++] = (int)next;
+            hit |= next == index;
             next = SymbolMapping.Next(next, ref state);
         }
+        while (next < _received);
 
-        return next == index;
+        return hit ? count : -1;
     }
 
     private struct Recovered(TransactionId id, uint checksum, ulong state, int sign)

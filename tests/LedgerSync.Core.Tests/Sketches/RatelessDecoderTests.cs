@@ -81,9 +81,12 @@ public sealed class RatelessDecoderTests
         var symbols = new CodedSymbol[50];
         remote.CopySymbols(0, symbols);
 
-        Assert.That(decoder.AddRemoteSymbols(0, symbols), Is.EqualTo(1));
+        Assert.That(decoder.AddRemoteSymbols(0, symbols.AsSpan(0, 10)), Is.EqualTo(1));
         Assert.That(decoder.SymbolsReceived, Is.EqualTo(1));
-        Assert.That(decoder.AddRemoteSymbols(1, symbols.AsSpan(1)), Is.Zero);
+        Assert.That(decoder.NextExpectedIndex, Is.EqualTo(10));
+        Assert.That(decoder.AddRemoteSymbols(10, symbols.AsSpan(10)), Is.Zero, "a batch still in flight is ignored");
+        Assert.That(decoder.TryDecode(out var difference), Is.True);
+        Assert.That(difference!.SymbolsUsed, Is.EqualTo(1));
     }
 
     [Test]
@@ -157,6 +160,22 @@ public sealed class RatelessDecoderTests
         Assert.That(decoder.TryDecode(out var difference), Is.True);
         Assert.That(difference!.RemoteOnly, Is.EquivalentTo(remoteIds));
         Assert.That(difference.LocalOnly, Is.Empty);
+    }
+
+    [Test]
+    public void Decode_RandomGarbageSymbols_NeverDecodesAndNeverThrows()
+    {
+        var local = SketchTestSets.Encoder(_key, SketchTestSets.RandomIds(_random, 30));
+        var decoder = new RatelessDecoder(local, 35);
+        var garbage = new CodedSymbol[2000];
+        for (var i = 0; i < garbage.Length; i++)
+        {
+            garbage[i] = new CodedSymbol(TransactionId.Random(_random), (uint)_random.Next(), 0);
+        }
+
+        decoder.AddRemoteSymbols(0, garbage);
+
+        Assert.That(decoder.TryDecode(out _), Is.False);
     }
 
     [Test]
