@@ -220,22 +220,41 @@ internal static class ProtocolCodec
         reader.EnsureEnd("done");
     }
 
-    public static byte[] EncodeAbort(AbortCode code, string reason)
+    public static byte[] EncodeAbort(AbortCode code, string reason, long size = 0, long limit = 0)
     {
         reason = Clip(reason);
-        var bytes = new byte[2 + WireWriter.GetUtf8StringSize(reason)];
+        var sizes = code == AbortCode.MessageTooLarge
+            ? WireWriter.GetVarUInt64Size((ulong)size) + WireWriter.GetVarUInt64Size((ulong)limit)
+            : 0;
+        var bytes = new byte[2 + WireWriter.GetUtf8StringSize(reason) + sizes];
         var writer = new WireWriter(bytes);
         writer.WriteByte((byte)ProtocolMessageType.Abort);
         writer.WriteByte((byte)code);
         writer.WriteUtf8String(reason);
+        if (code == AbortCode.MessageTooLarge)
+        {
+            writer.WriteVarUInt64((ulong)size);
+            writer.WriteVarUInt64((ulong)limit);
+        }
+
         return bytes;
     }
 
-    public static (AbortCode Code, string Reason) DecodeAbort(ReadOnlySpan<byte> message)
+    public static (AbortCode Code, string Reason) DecodeAbort(ReadOnlySpan<byte> message) => DecodeAbort(message, out _, out _);
+
+    public static (AbortCode Code, string Reason) DecodeAbort(ReadOnlySpan<byte> message, out long size, out long limit)
     {
         var reader = Open(message, ProtocolMessageType.Abort);
         var code = (AbortCode)reader.ReadByte("abort code");
         var reason = reader.ReadUtf8String("abort reason", MaxReasonBytes);
+        size = 0;
+        limit = 0;
+        if (code == AbortCode.MessageTooLarge)
+        {
+            size = reader.ReadVarUInt("message size", long.MaxValue);
+            limit = reader.ReadVarUInt("message size limit", long.MaxValue);
+        }
+
         reader.EnsureEnd("abort");
         return (code, reason);
     }

@@ -224,11 +224,13 @@ internal sealed partial class ReconciliationInitiator(
         _ => new LedgerSyncProtocolException($"{party} refused for an unknown reason."),
     };
 
-    private static LedgerSyncProtocolException PeerAborted(RequesterRun run, PartyName party, ReadOnlySpan<byte> message)
+    private static LedgerSyncException PeerAborted(RequesterRun run, PartyName party, ReadOnlySpan<byte> message)
     {
-        var (_, reason) = ProtocolCodec.DecodeAbort(message);
+        var (code, reason) = ProtocolCodec.DecodeAbort(message, out var size, out var limit);
         run.PeerAborted = true;
-        return new LedgerSyncProtocolException($"{party} abandoned the run: {reason}");
+        return code == AbortCode.MessageTooLarge
+            ? new MaxMessageSizeExceededException(size, limit, $"A message from {party}")
+            : new LedgerSyncProtocolException($"{party} abandoned the run: {reason}");
     }
 
     private sealed class RequesterRun

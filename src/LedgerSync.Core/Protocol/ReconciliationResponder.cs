@@ -145,7 +145,11 @@ internal sealed partial class ReconciliationResponder(
             catch (LedgerSyncException ex)
             {
                 LogRequestFailed(logger, ex, party, ex.Message);
-                if (!run.PeerAborted)
+                if (ex is MaxMessageSizeExceededException tooLarge)
+                {
+                    await tracked.TryAbortAsync(AbortCode.MessageTooLarge, ex.Message, tooLarge.Size, tooLarge.Limit).ConfigureAwait(false);
+                }
+                else if (!run.PeerAborted)
                 {
                     var code = run.LimitExceeded ? AbortCode.LimitExceeded
                         : ex is LedgerSyncProtocolException ? AbortCode.ProtocolViolation

@@ -83,12 +83,19 @@ internal sealed class TrackedSession(IPeerSession session, RunTracker? tracker, 
     }
 
     /// <summary>Sends an abort, ignoring failures (the session may already be gone).</summary>
-    public async ValueTask TryAbortAsync(AbortCode code, string reason)
+    public async ValueTask TryAbortAsync(AbortCode code, string reason, long size = 0, long limit = 0)
     {
         try
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5), timeProvider);
-            await SendAsync(ProtocolCodec.EncodeAbort(code, reason), cts.Token).ConfigureAwait(false);
+            try
+            {
+                await SendAsync(ProtocolCodec.EncodeAbort(code, reason, size, limit), cts.Token).ConfigureAwait(false);
+            }
+            catch (MaxMessageSizeExceededException)
+            {
+                await SendAsync(ProtocolCodec.EncodeAbort(code, string.Empty, size, limit), cts.Token).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is LedgerSyncException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {

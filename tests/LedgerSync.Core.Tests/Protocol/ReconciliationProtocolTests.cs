@@ -127,6 +127,18 @@ public sealed class ReconciliationProtocolTests
     }
 
     [Test]
+    public void ReconcileAsync_LimitBelowOneSymbol_ThrowsMaxMessageSizeExceeded()
+    {
+        var (a, b) = CreatePair();
+        b.Options.MaxMessageSize = 30; // below the option's minimum of 4096: not even one symbol fits
+        var random = new Random(10);
+        b.Fake.Add(PartyA, Ids(random, 5));
+
+        Assert.That(async () => await a.ReconcileAsync(PartyB),
+            Throws.TypeOf<MaxMessageSizeExceededException>().With.Property(nameof(MaxMessageSizeExceededException.Limit)).EqualTo(30));
+    }
+
+    [Test]
     public async Task ReconcileAsync_ReportedIdAlreadyPresentLocally_IsNotReported()
     {
         var (a, b) = CreatePair();
