@@ -6,6 +6,7 @@ namespace LedgerSync.Transport.Http;
 /// <summary>The requester's side of a session: writes the request body, reads the response body.</summary>
 internal sealed class ClientHttpPeerSession : HttpPeerSession
 {
+    private readonly HttpRequestMessage _request;
     private readonly DuplexRequestContent _content;
     private readonly HttpResponseMessage _response;
     private readonly CancellationTokenSource _abort;
@@ -13,7 +14,7 @@ internal sealed class ClientHttpPeerSession : HttpPeerSession
 
     public ClientHttpPeerSession(
         PartyName counterparty,
-        DuplexRequestContent content,
+        HttpRequestMessage request,
         HttpResponseMessage response,
         Stream responseBody,
         CancellationTokenSource abort,
@@ -23,7 +24,8 @@ internal sealed class ClientHttpPeerSession : HttpPeerSession
         ILogger logger)
         : base(counterparty, maxMessageSize, sessionTimeout, timeProvider, logger)
     {
-        _content = content;
+        _request = request;
+        _content = (DuplexRequestContent)request.Content!;
         _response = response;
         _abort = abort;
         Reader = PipeReader.Create(responseBody, new StreamPipeReaderOptions(leaveOpen: true));
@@ -71,6 +73,6 @@ internal sealed class ClientHttpPeerSession : HttpPeerSession
         await Reader.CompleteAsync().ConfigureAwait(false);
         _response.Dispose();
         _abort.Dispose();
-        _content.Dispose();
+        _request.Dispose();
     }
 }

@@ -56,7 +56,8 @@ internal sealed partial class HttpPeerTransport : IPeerTransport, IAsyncDisposab
         var client = _clients.GetOrAdd(counterparty, party => new PeerClient(this, party));
         var address = new Uri(baseAddress, _options.Path);
         var content = new DuplexRequestContent();
-        using var request = new HttpRequestMessage(HttpMethod.Post, address)
+        // The request (and its streaming content) lives as long as the session, which disposes it.
+        var request = new HttpRequestMessage(HttpMethod.Post, address)
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
@@ -87,7 +88,7 @@ internal sealed partial class HttpPeerTransport : IPeerTransport, IAsyncDisposab
 
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             var session = new ClientHttpPeerSession(
-                counterparty, content, response, body, abort, _coreOptions.Value.MaxMessageSize, sessionTimeout, _timeProvider, _sessionLogger);
+                counterparty, request, response, body, abort, _coreOptions.Value.MaxMessageSize, sessionTimeout, _timeProvider, _sessionLogger);
             Log.OutboundSessionOpened(_logger, counterparty, address);
             return session;
         }
@@ -96,6 +97,7 @@ internal sealed partial class HttpPeerTransport : IPeerTransport, IAsyncDisposab
             content.Fail();
             await abort.CancelAsync().ConfigureAwait(false);
             response?.Dispose();
+            request.Dispose();
             abort.Dispose();
             if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
             {

@@ -46,12 +46,10 @@ public sealed class HttpScheduledReconciliationTests
         var gate = new GatedAdmission(admittedToHold: 3, refusalsBeforeRelease: 17);
         var b = await StartAsync(PartyB, [.. requesters.SelectMany(p => shared[p].Concat(lost[p]))], pool: 3, listen: true,
             configureServices: services => services.Decorate<IIncomingReconciliationAdmission>(gate.Wrap));
-        var nodes = new List<HttpNode>();
-        foreach (var requester in requesters)
+        var nodes = await Task.WhenAll(requesters.Select(requester => StartAsync(requester, shared[requester], pool: 3, listen: false)));
+        foreach (var node in nodes)
         {
-            var node = await StartAsync(requester, shared[requester], pool: 3, listen: false);
             node.Knows(b);
-            nodes.Add(node);
         }
 
         await Task.WhenAll(nodes.Select(n => Flows(n).ScheduleReconciliationAsync([PartyB])));
@@ -137,7 +135,11 @@ public sealed class HttpScheduledReconciliationTests
             configureServices: configureServices,
             listen: listen,
             configureLedgerSync: builder => builder.UseTransactionSource(new InMemoryTransactionSource(transactions)));
-        _nodes.Add(node);
+        lock (_nodes)
+        {
+            _nodes.Add(node);
+        }
+
         var graph = node.Services.GetRequiredService<ILedgerGraph>();
         var loading = Stopwatch.StartNew();
         while (!graph.IsInitialized && loading.Elapsed < Generous)

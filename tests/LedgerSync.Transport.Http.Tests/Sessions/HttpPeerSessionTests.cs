@@ -268,6 +268,16 @@ public sealed class HttpPeerSessionTests
             Throws.TypeOf<PeerConnectionException>().With.Property(nameof(PeerConnectionException.Party)).EqualTo(PartyC));
     }
 
+    [Test]
+    public async Task OpenSessionAsync_NothingListensAtTheAddress_ThrowsConnectionError()
+    {
+        var (a, b) = await StartPairAsync(ScriptedHandler.Echo());
+        await b.Listener.DisposeAsync();
+
+        Assert.That(async () => await a.Transport.OpenSessionAsync(PartyB).AsTask().WaitAsync(Generous),
+            Throws.TypeOf<PeerConnectionException>().With.Property(nameof(PeerConnectionException.Party)).EqualTo(PartyB));
+    }
+
     private async Task<(HttpNode A, HttpNode B)> StartPairAsync(ScriptedHandler handlerOfB, Action<LedgerSyncOptions>? core = null)
     {
         var b = await StartNodeAsync(PartyB, handlerOfB, core);
