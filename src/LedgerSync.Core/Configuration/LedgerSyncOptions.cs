@@ -1,11 +1,11 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace LedgerSync;
 
 /// <summary>
 /// LedgerSync settings. Bound from the <c>LedgerSync</c> configuration section (keys as the reference product spells
 /// them, e.g. <c>maxNumberOfIbfFilterFlows</c>), from code through <c>AddLedgerSync(o =&gt; ...)</c>, or from a
-/// node-style <c>.conf</c> file. Every value is validated when the host starts.
+/// node-style <c>.conf</c> file (see <see cref="LedgerSyncConfFile"/>). Durations in configuration use the syntax of
+/// <see cref="LedgerSyncDuration"/> (<c>1H</c>, <c>30M</c>, <c>5H3M2S</c>). Every value is validated when the host
+/// starts; a bad value stops it with a message naming the key, the value and the accepted range.
 /// </summary>
 public sealed class LedgerSyncOptions
 {
@@ -15,12 +15,15 @@ public sealed class LedgerSyncOptions
     /// <summary>The default maximum message size: 10 MiB.</summary>
     public const int DefaultMaxMessageSize = 10 * 1024 * 1024;
 
+    /// <summary>The smallest accepted <see cref="MaxMessageSize"/>: 4 KiB.</summary>
+    public const int MinMaxMessageSize = 4096;
+
     /// <summary>The most sketch exchanges (request/response rounds) one reconciliation may use. Default 5; 1 to 15.</summary>
-    [Range(1, 15)]
+    [AcceptedRange(1, 15)]
     public int MaxNumberOfIbfFilterFlows { get; set; } = 5;
 
     /// <summary>The size of the execution pool shared by outgoing and admitted incoming runs. Default 3; 1 to 10.</summary>
-    [Range(1, 10)]
+    [AcceptedRange(1, 10)]
     public int MaxNumberOfParallelReconciliationRequests { get; set; } = 3;
 
     /// <summary>How long a requester keeps retrying a busy peer. Default 1 hour; 0 seconds or more.</summary>
@@ -30,22 +33,22 @@ public sealed class LedgerSyncOptions
     public TimeSpan TimeWindowForReconciliationRequestLimit { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How many incoming requests per party are answered per window. Default 1000; 0 (refuse all) to 2147483647.</summary>
-    [Range(0, int.MaxValue)]
+    [AcceptedRange(0, int.MaxValue)]
     public int MaxAllowedReconciliationRequestsPerTimeWindow { get; set; } = 1000;
 
     /// <summary>How many transactions are read per page while the ledger graph initializes. Default 100; 10 to 10000000.</summary>
-    [Range(10, 10_000_000)]
+    [AcceptedRange(10, 10_000_000)]
     public int TransactionReaderPageSize { get; set; } = 100;
 
     /// <summary>How many workers decode transactions in parallel while the ledger graph initializes. Default 10; 5 to 1000.</summary>
-    [Range(5, 1000)]
+    [AcceptedRange(5, 1000)]
     public int TransactionReaderPoolSize { get; set; } = 10;
 
     /// <summary>This node's own legal identity, for example <c>O=PartyA, L=London, C=GB</c>. Required.</summary>
     public PartyName? LocalParty { get; set; }
 
     /// <summary>The largest message, in bytes, sent or accepted. Default 10 MiB; 4096 to 2147483647.</summary>
-    [Range(4096, int.MaxValue)]
+    [AcceptedRange(MinMaxMessageSize, int.MaxValue)]
     public int MaxMessageSize { get; set; } = DefaultMaxMessageSize;
 
     /// <summary>How long a session may wait for the next message from its peer before the run fails. Default 2 minutes; 1 second to 1 day.</summary>
@@ -62,4 +65,10 @@ public sealed class LedgerSyncOptions
 
     /// <summary>The largest back-off delay between retries of a busy peer. Default 5 minutes; at least <see cref="RetryInitialDelay"/>, at most 1 day.</summary>
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Configuration values that could not be parsed while binding, by key (as the reference product spells it).
+    /// A later source that binds the same key with a valid value removes its entry. Reported by the validator.
+    /// </summary>
+    internal Dictionary<string, string> BindingFailures { get; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -1,4 +1,5 @@
 using LedgerSync;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -8,7 +9,8 @@ public static class LedgerSyncServiceCollectionExtensions
 {
     /// <summary>
     /// Adds LedgerSync: options (validated at start), the ledger graph, the protocol, the scheduler, the flows and
-    /// diagnostics, with in-memory defaults for the plug-ins. Calling it more than once is harmless.
+    /// diagnostics, with in-memory defaults for the plug-ins. Calling it more than once is harmless: services are
+    /// registered once, and the same <paramref name="configure"/> delegate is applied once.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets options in code (applied after configuration binding).</param>
@@ -16,9 +18,30 @@ public static class LedgerSyncServiceCollectionExtensions
     public static ILedgerSyncBuilder AddLedgerSync(this IServiceCollection services, Action<LedgerSyncOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        return services.AddLedgerSyncCore(configuration: null, configure);
+    }
 
+    /// <summary>
+    /// Adds LedgerSync (see <see cref="AddLedgerSync(IServiceCollection, Action{LedgerSyncOptions}?)"/>) with its options
+    /// bound from the <c>LedgerSync</c> section of <paramref name="configuration"/> (keys as the reference product spells
+    /// them, case ignored; durations such as <c>1H</c> or <c>00:30:00</c>; see <see cref="LedgerSyncDuration"/>).
+    /// A value that does not parse stops the host at start, with every other bad value.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The application's configuration, or its <c>LedgerSync</c> section itself.</param>
+    /// <param name="configure">Sets options in code, applied after the configuration is bound.</param>
+    /// <returns>A builder to choose the transaction source, peer transport and status store.</returns>
+    public static ILedgerSyncBuilder AddLedgerSync(this IServiceCollection services, IConfiguration configuration, Action<LedgerSyncOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        return services.AddLedgerSyncCore(configuration, configure);
+    }
+
+    private static LedgerSyncBuilder AddLedgerSyncCore(this IServiceCollection services, IConfiguration? configuration, Action<LedgerSyncOptions>? configure)
+    {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddLedgerSyncOptions(configure);
+        services.AddLedgerSyncOptions(configuration, configure);
         services.AddLedgerSyncDiagnostics();
         services.AddLedgerSyncLedger();
         services.AddLedgerSyncProtocol();

@@ -43,6 +43,39 @@ public sealed record ReconciliationStatus
     /// <summary>Why the latest run failed (<see langword="null"/> unless it did).</summary>
     public string? LastReconciliationError { get; init; }
 
+    /// <summary>Equal when every member is equal, comparing <see cref="LastSuccessfulReconciliationResult"/> element by element.</summary>
+    public bool Equals(ReconciliationStatus? other) =>
+        other is not null
+        && PartyName == other.PartyName
+        && IsRequester == other.IsRequester
+        && StateMachineRunId == other.StateMachineRunId
+        && LastSuccessfulReconciliationTimeStarted == other.LastSuccessfulReconciliationTimeStarted
+        && LastSuccessfulReconciliationTimeFinished == other.LastSuccessfulReconciliationTimeFinished
+        && LastSuccessfulReconciliationStatus == other.LastSuccessfulReconciliationStatus
+        && LastSuccessfulReconciliationResult.SequenceEqual(other.LastSuccessfulReconciliationResult)
+        && LastReconciliationTimeStarted == other.LastReconciliationTimeStarted
+        && LastReconciliationTimeFinished == other.LastReconciliationTimeFinished
+        && LastReconciliationStatus == other.LastReconciliationStatus
+        && string.Equals(LastReconciliationError, other.LastReconciliationError, StringComparison.Ordinal);
+
+    /// <inheritdoc />
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(PartyName);
+        hash.Add(IsRequester);
+        hash.Add(StateMachineRunId);
+        hash.Add(LastSuccessfulReconciliationTimeStarted);
+        hash.Add(LastSuccessfulReconciliationTimeFinished);
+        hash.Add(LastSuccessfulReconciliationStatus);
+        hash.Add(LastSuccessfulReconciliationResult.Count);
+        hash.Add(LastReconciliationTimeStarted);
+        hash.Add(LastReconciliationTimeFinished);
+        hash.Add(LastReconciliationStatus);
+        hash.Add(LastReconciliationError, StringComparer.Ordinal);
+        return hash.ToHashCode();
+    }
+
     /// <summary>
     /// Prints the status in the reference product's layout:
     /// <c>ReconciliationStatus(partyName="O=PartyB, L=London, C=GB", isRequester=true, ...)</c>, times as Unix milliseconds.
@@ -70,7 +103,14 @@ public sealed record ReconciliationStatus
         b.Append("lastSuccessfulReconciliationResult=[");
         if (indented)
         {
-            b.Append("\n        ").AppendJoin(",\n        ", LastSuccessfulReconciliationResult).Append("\n    ]");
+            // As the reference documentation prints it: an empty list is an empty line between the brackets.
+            b.Append('\n');
+            if (LastSuccessfulReconciliationResult.Count > 0)
+            {
+                b.Append("        ").AppendJoin(",\n        ", LastSuccessfulReconciliationResult);
+            }
+
+            b.Append("\n    ]");
         }
         else
         {

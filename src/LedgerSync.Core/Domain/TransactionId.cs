@@ -116,8 +116,20 @@ public readonly struct TransactionId : IEquatable<TransactionId>, IComparable<Tr
         }
 
         var quoted = text.Length > 100 ? string.Concat(text[..100], "...") : text.ToString();
+        if (text.Length != HexLength)
+        {
+            throw new FormatException(
+                $"'{quoted}' is not a transaction ID: expected {HexLength} hexadecimal digits, got {text.Length} characters.");
+        }
+
+        var bad = 0;
+        while (char.IsAsciiHexDigit(text[bad]))
+        {
+            bad++;
+        }
+
         throw new FormatException(
-            $"'{quoted}' is not a transaction ID: expected {HexLength} hexadecimal digits, got {text.Length} characters.");
+            $"'{quoted}' is not a transaction ID: '{text[bad]}' at position {bad + 1} is not a hexadecimal digit.");
     }
 
     /// <summary>Tries to parse 64 hexadecimal digits (either case).</summary>

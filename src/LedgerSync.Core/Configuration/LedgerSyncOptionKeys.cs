@@ -1,0 +1,113 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace LedgerSync;
+
+/// <summary>The configuration keys of <see cref="LedgerSyncOptions"/>, spelled as the reference product spells them.</summary>
+internal static class LedgerSyncOptionKeys
+{
+    public const string MaxNumberOfIbfFilterFlows = "maxNumberOfIbfFilterFlows";
+    public const string MaxNumberOfParallelReconciliationRequests = "maxNumberOfParallelReconciliationRequests";
+    public const string MaxReconciliationRetryAttemptTimeout = "maxReconciliationRetryAttemptTimeout";
+    public const string TimeWindowForReconciliationRequestLimit = "timeWindowForReconciliationRequestLimit";
+    public const string MaxAllowedReconciliationRequestsPerTimeWindow = "maxAllowedReconciliationRequestsPerTimeWindow";
+    public const string TransactionReaderPageSize = "transactionReaderPageSize";
+    public const string TransactionReaderPoolSize = "transactionReaderPoolSize";
+    public const string LocalParty = "localParty";
+    public const string MaxMessageSize = "maxMessageSize";
+    public const string SessionTimeout = "sessionTimeout";
+    public const string StuckSessionWarningInterval = "stuckSessionWarningInterval";
+    public const string RunLeaseDuration = "runLeaseDuration";
+    public const string RetryInitialDelay = "retryInitialDelay";
+    public const string RetryMaxDelay = "retryMaxDelay";
+
+    private static readonly TimeSpan OneDay = TimeSpan.FromDays(1);
+
+    /// <summary>Every key, in the order of the documentation table.</summary>
+    public static IReadOnlyList<LedgerSyncOptionKey> All { get; } =
+    [
+        Int(MaxNumberOfIbfFilterFlows, 1, 15, static (o, v) => o.MaxNumberOfIbfFilterFlows = v),
+        Int(MaxNumberOfParallelReconciliationRequests, 1, 10, static (o, v) => o.MaxNumberOfParallelReconciliationRequests = v),
+        Duration(MaxReconciliationRetryAttemptTimeout, TimeSpan.Zero, TimeSpan.MaxValue, static o => o.MaxReconciliationRetryAttemptTimeout, static (o, v) => o.MaxReconciliationRetryAttemptTimeout = v),
+        Duration(TimeWindowForReconciliationRequestLimit, TimeSpan.Zero, TimeSpan.MaxValue, static o => o.TimeWindowForReconciliationRequestLimit, static (o, v) => o.TimeWindowForReconciliationRequestLimit = v),
+        Int(MaxAllowedReconciliationRequestsPerTimeWindow, 0, int.MaxValue, static (o, v) => o.MaxAllowedReconciliationRequestsPerTimeWindow = v),
+        Int(TransactionReaderPageSize, 10, 10_000_000, static (o, v) => o.TransactionReaderPageSize = v),
+        Int(TransactionReaderPoolSize, 5, 1000, static (o, v) => o.TransactionReaderPoolSize = v),
+        new(LocalParty, "an X.500 name with O, L and C, for example O=PartyA, L=London, C=GB (required)", BindParty),
+        Int(MaxMessageSize, LedgerSyncOptions.MinMaxMessageSize, int.MaxValue, static (o, v) => o.MaxMessageSize = v),
+        Duration(SessionTimeout, TimeSpan.FromSeconds(1), OneDay, static o => o.SessionTimeout, static (o, v) => o.SessionTimeout = v),
+        Duration(StuckSessionWarningInterval, TimeSpan.FromSeconds(1), OneDay, static o => o.StuckSessionWarningInterval, static (o, v) => o.StuckSessionWarningInterval = v),
+        Duration(RunLeaseDuration, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), static o => o.RunLeaseDuration, static (o, v) => o.RunLeaseDuration = v),
+        Duration(RetryInitialDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1), static o => o.RetryInitialDelay, static (o, v) => o.RetryInitialDelay = v),
+        Duration(RetryMaxDelay, TimeSpan.FromMilliseconds(10), OneDay, static o => o.RetryMaxDelay, static (o, v) => o.RetryMaxDelay = v),
+    ];
+
+    /// <summary>Finds a key, ignoring case.</summary>
+    public static bool TryGet(string name, [NotNullWhen(true)] out LedgerSyncOptionKey? key)
+    {
+        foreach (var candidate in All)
+        {
+            if (string.Equals(candidate.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                key = candidate;
+                return true;
+            }
+        }
+
+        key = null;
+        return false;
+    }
+
+    /// <summary>The configuration key of a <see cref="LedgerSyncOptions"/> property: its name in camel case.</summary>
+    public static string KeyOf(string propertyName) =>
+        propertyName.Length == 0 ? propertyName : string.Concat(char.ToLowerInvariant(propertyName[0]).ToString(), propertyName.AsSpan(1));
+
+    /// <summary>Describes a duration range for messages: <c>0S or more</c>, <c>1S to 24H</c>.</summary>
+    public static string DescribeRange(TimeSpan min, TimeSpan max) =>
+        max == TimeSpan.MaxValue
+            ? $"{LedgerSyncDuration.Format(min)} or more"
+            : $"{LedgerSyncDuration.Format(min)} to {LedgerSyncDuration.Format(max)}";
+
+    private static LedgerSyncOptionKey Int(string name, int min, int max, Action<LedgerSyncOptions, int> set)
+    {
+        var accepted = $"{min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}";
+        return new LedgerSyncOptionKey(name, accepted, (options, text) =>
+        {
+            if (!int.TryParse(text, NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            {
+                return "is not a whole number in range";
+            }
+
+            set(options, value);
+            return null;
+        });
+    }
+
+    private static LedgerSyncOptionKey Duration(string name, TimeSpan min, TimeSpan max, Func<LedgerSyncOptions, TimeSpan> get, Action<LedgerSyncOptions, TimeSpan> set) =>
+        new(name, DescribeRange(min, max), (options, text) =>
+        {
+            if (!LedgerSyncDuration.TryParse(text, out var value))
+            {
+                return "is not a duration (such as 1H, 30M, 5H3M2S or hh:mm:ss)";
+            }
+
+            set(options, value);
+            return null;
+        })
+        {
+            GetDuration = get,
+            MinDuration = min,
+            MaxDuration = max,
+        };
+
+    private static string? BindParty(LedgerSyncOptions options, string text)
+    {
+        if (!PartyName.TryParse(text.Trim(), out var party, out var error))
+        {
+            return $"is not a party name ({error})";
+        }
+
+        options.LocalParty = party;
+        return null;
+    }
+}
