@@ -49,6 +49,12 @@ internal static class GraphReport
         var shape = new LedgerShape();
         var options = new LedgerSyncOptions { LocalParty = shape.Local, TransactionReaderPageSize = pageSize };
 
+        // Warm-up (JIT, tiering) on a small ledger, as BenchmarkDotNet would, so the figures show steady-state code.
+        var warmUp = new LedgerGraph(options);
+        warmUp.InitializeAsync(new InMemoryTransactionSource(new LedgerShape(seed: 1).Take(50_000))).GetAwaiter().GetResult();
+        _ = warmUp.GetRelevantSet(shape.Counterparty).Count;
+        warmUp = null;
+
         // Build from an in-memory source; memory is the GC heap growth across the build (the source is alive on both sides).
         ITransactionSource source = n <= MaterializeLimit
             ? new InMemoryTransactionSource(new LedgerShape().Take(n))

@@ -110,9 +110,9 @@ internal sealed class DirectSymbolExchangeScenario : IWireScenario
             sent);
     }
 
-    /// <summary>The first batch covers the set-size difference (a lower bound on d); then batches grow by 1/32 of what was sent.</summary>
+    /// <summary>The first batch covers the set-size difference (a lower bound on d); then batches grow by 1/128 of what was sent.</summary>
     internal static long NextBatchSize(long sent, long sizeDifference) =>
-        sent == 0 ? Math.Max(1, sizeDifference) : Math.Max(1, sent / 32);
+        sent == 0 ? Math.Max(1, sizeDifference) : Math.Max(1, sent / 128);
 
     private static int PrefixFor(long sizeDifference) =>
         (int)Math.Min(RatelessEncoder.MaxPrefixLength, Math.Max(RatelessEncoder.DefaultPrefixLength, (sizeDifference * 3 / 2) + 64));

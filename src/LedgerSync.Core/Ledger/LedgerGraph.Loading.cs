@@ -9,6 +9,13 @@ public sealed partial class LedgerGraph
     private const int InitStateRunning = 1;
     private const int InitStateDone = 2;
 
+    /// <summary>Loads every transaction from <paramref name="source"/>, which returns metadata (no decoder, no progress callback).</summary>
+    /// <param name="source">The host's transactions.</param>
+    /// <param name="cancellationToken">Cancels the load (the graph stays uninitialized and the load may be started again).</param>
+    /// <exception cref="InvalidOperationException">A load is running or has completed.</exception>
+    public Task InitializeAsync(ITransactionSource source, CancellationToken cancellationToken) =>
+        InitializeAsync(source, decoder: null, progress: null, cancellationToken);
+
     /// <summary>
     /// Loads every transaction from <paramref name="source"/>: pages of <c>transactionReaderPageSize</c> are read one
     /// after the other (keyset continuation) while up to <c>transactionReaderPoolSize</c> workers decode and record
@@ -63,31 +70,35 @@ public sealed partial class LedgerGraph
                 FullMode = BoundedChannelFullMode.Wait,
             });
 
-            using var readerFailed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var reader = ReadPagesAsync(source, pages.Writer, readerFailed.Token);
-            var parallel = new ParallelOptions
+            // Pipeline: one reader (pages in keyset order) -> up to poolSize decoders -> one inserter (this method),
+            // so inserting never contends with itself for the graph's lock.
+            var decoded = Channel.CreateBounded<DecodedPage>(new BoundedChannelOptions(Math.Max(2, _options.TransactionReaderPoolSize))
             {
-                MaxDegreeOfParallelism = _options.TransactionReaderPoolSize,
-                CancellationToken = cancellationToken,
-            };
+                SingleReader = true,
+                FullMode = BoundedChannelFullMode.Wait,
+            });
 
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var reader = ReadPagesAsync(source, pages.Writer, stop.Token);
+            var decoders = DecodePagesAsync(pages.Reader, decoded.Writer, decoder, stop.Token);
             try
             {
-                await Parallel.ForEachAsync(pages.Reader.ReadAllAsync(cancellationToken), parallel, (page, token) =>
+                await foreach (var page in decoded.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    ProcessPage(page, decoder, token);
-                    tracker.Add(page.Records.Count);
-                    return ValueTask.CompletedTask;
-                }).ConfigureAwait(false);
+                    Insert(page);
+                    tracker.Add(page.RecordCount);
+                }
+
+                await decoders.ConfigureAwait(false);
+                await reader.ConfigureAwait(false);
             }
             catch
             {
-                await readerFailed.CancelAsync().ConfigureAwait(false);
+                await stop.CancelAsync().ConfigureAwait(false);
+                await decoders.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 await reader.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 throw;
             }
-
-            await reader.ConfigureAwait(false);
 
             lock (_lock)
             {
@@ -146,7 +157,32 @@ public sealed partial class LedgerGraph
         }
     }
 
-    private void ProcessPage(TransactionPage page, ITransactionDecoder? decoder, CancellationToken cancellationToken)
+    private async Task DecodePagesAsync(ChannelReader<TransactionPage> pages, ChannelWriter<DecodedPage> decoded, ITransactionDecoder? decoder, CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        try
+        {
+            var parallel = new ParallelOptions
+            {
+                MaxDegreeOfParallelism = _options.TransactionReaderPoolSize,
+                CancellationToken = cancellationToken,
+            };
+            await Parallel.ForEachAsync(pages.ReadAllAsync(cancellationToken), parallel, async (page, token) =>
+                await decoded.WriteAsync(Decode(page, decoder, token), token).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The failure is handed to the inserter through the channel, which rethrows it.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            failure = exception;
+        }
+        finally
+        {
+            decoded.TryComplete(failure);
+        }
+    }
+
+    private static DecodedPage Decode(TransactionPage page, ITransactionDecoder? decoder, CancellationToken cancellationToken)
     {
         var records = page.Records;
         var batch = new TransactionMetadata[records.Count];
@@ -161,20 +197,25 @@ public sealed partial class LedgerGraph
             }
             else
             {
-                (problems ??= []).Add((record.Id ?? TransactionId.Empty, record.Key, problem!));
+                (problems ??= []).Add((record?.Id ?? TransactionId.Empty, record?.Key ?? "(null record)", problem!));
             }
         }
 
+        return new DecodedPage(batch, count, problems, records.Count);
+    }
+
+    private void Insert(DecodedPage page)
+    {
         lock (_lock)
         {
-            for (var i = 0; i < count; i++)
+            for (var i = 0; i < page.Count; i++)
             {
-                RecordCore(batch[i]);
+                RecordCore(page.Transactions[i]);
             }
 
-            if (problems is not null)
+            if (page.Problems is not null)
             {
-                foreach (var (id, key, problem) in problems)
+                foreach (var (id, key, problem) in page.Problems)
                 {
                     ReportInvalidData(id, key, problem);
                 }
@@ -237,6 +278,8 @@ public sealed partial class LedgerGraph
         problem = Validate(metadata);
         return problem is null ? metadata : null;
     }
+
+    private readonly record struct DecodedPage(TransactionMetadata[] Transactions, int Count, List<(TransactionId Id, string Key, string Problem)>? Problems, int RecordCount);
 
     /// <summary>Counts loaded records and reports progress (and a log line) at most once per interval.</summary>
     private sealed class LoadTracker(LedgerGraph graph, long? total, long started, IProgress<LedgerGraphLoadProgress>? progress)

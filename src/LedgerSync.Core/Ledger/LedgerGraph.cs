@@ -9,7 +9,7 @@ namespace LedgerSync.Ledger;
 /// <see cref="ITransactionSource"/> and kept current with <see cref="Record"/>. Compact: transactions are stored by
 /// value in chunked arrays (no object per transaction), dependencies as node indices in a shared pool, participants as
 /// one interned participant-set number. Thread-safe: <see cref="Record"/> may run concurrently with reads and with
-/// <see cref="InitializeAsync"/>.
+/// <see cref="InitializeAsync(ITransactionSource, CancellationToken)"/>.
 /// </summary>
 /// <remarks>
 /// A dependency that is not (yet) held is kept as a placeholder node, so dependencies may arrive in any order; the

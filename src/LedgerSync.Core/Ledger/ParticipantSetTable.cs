@@ -9,7 +9,13 @@ namespace LedgerSync.Ledger;
 /// </summary>
 internal sealed class ParticipantSetTable
 {
+    private const int MaxCachedInstances = 4096;
+
     private readonly Dictionary<PartyName, int> _parties = [];
+
+    // Sources usually hand the same PartyName instances again and again: find those by reference first (cheap), and
+    // by value (hashing the name) only for instances not seen before. Bounded, in case every record brings new ones.
+    private readonly Dictionary<PartyName, int> _instances = new(ReferenceEqualityComparer.Instance);
     private readonly List<PartyName> _partyNames = [];
     private readonly Dictionary<string, int> _setIndex = new(StringComparer.Ordinal);
     private readonly List<int[]> _sets = [];
@@ -39,11 +45,19 @@ internal sealed class ParticipantSetTable
         for (var i = 0; i < count; i++)
         {
             var party = participants[i];
-            if (!_parties.TryGetValue(party, out var index))
+            if (!_instances.TryGetValue(party, out var index))
             {
-                index = _partyNames.Count;
-                _parties.Add(party, index);
-                _partyNames.Add(party);
+                if (!_parties.TryGetValue(party, out index))
+                {
+                    index = _partyNames.Count;
+                    _parties.Add(party, index);
+                    _partyNames.Add(party);
+                }
+
+                if (_instances.Count < MaxCachedInstances)
+                {
+                    _instances.Add(party, index);
+                }
             }
 
             _scratch[i] = index;

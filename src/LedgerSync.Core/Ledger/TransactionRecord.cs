@@ -6,9 +6,11 @@ namespace LedgerSync.Ledger;
 /// </summary>
 public sealed class TransactionRecord
 {
-    private TransactionRecord(string key, TransactionId? id, TransactionMetadata? metadata, ReadOnlyMemory<byte> bytes, string? problem)
+    private string? _key;
+
+    private TransactionRecord(string? key, TransactionId? id, TransactionMetadata? metadata, ReadOnlyMemory<byte> bytes, string? problem)
     {
-        Key = key;
+        _key = key;
         Id = id;
         Metadata = metadata;
         Bytes = bytes;
@@ -16,7 +18,7 @@ public sealed class TransactionRecord
     }
 
     /// <summary>How the source names the row in messages (usually the transaction ID in hexadecimal).</summary>
-    public string Key { get; }
+    public string Key => _key ??= Id?.ToString() ?? "(unknown)";
 
     /// <summary>The transaction's ID, if known before decoding.</summary>
     public TransactionId? Id { get; }
@@ -35,7 +37,7 @@ public sealed class TransactionRecord
     public static TransactionRecord FromMetadata(TransactionMetadata metadata)
     {
         ArgumentNullException.ThrowIfNull(metadata);
-        return new TransactionRecord(metadata.Id.ToString(), metadata.Id, metadata, default, null);
+        return new TransactionRecord(null, metadata.Id, metadata, default, null); // the key is formatted only if needed
     }
 
     /// <summary>A raw transaction for the host's <see cref="ITransactionDecoder"/>.</summary>

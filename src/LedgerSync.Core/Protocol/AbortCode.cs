@@ -11,4 +11,7 @@ internal enum AbortCode : byte
 
     /// <summary>The side failed for a reason of its own (timeout, stop, internal error).</summary>
     Failed = 3,
+
+    /// <summary>A message could not fit in the maximum message size (followed by the size needed and the limit).</summary>
+    MessageTooLarge = 4,
 }

@@ -33,7 +33,7 @@ internal static class ProtocolCodec
         }
 
         var type = (ProtocolMessageType)message[0];
-        if (type is < ProtocolMessageType.Hello or > ProtocolMessageType.Abort)
+        if (type is < ProtocolMessageType.Hello or > ProtocolMessageType.NextExchange)
         {
             throw new LedgerSyncProtocolException($"Malformed message: unknown message type {message[0]}.");
         }
@@ -182,23 +182,34 @@ internal static class ProtocolCodec
         return symbols;
     }
 
-    public static byte[] EncodeCredit(int exchange, long upTo)
+    /// <summary>Encodes a credit of <paramref name="more"/> symbols, in the current exchange or opening the next one.</summary>
+    public static byte[] EncodeCredit(bool nextExchange, long more)
     {
-        var bytes = new byte[1 + WireWriter.GetVarUInt64Size((ulong)exchange) + WireWriter.GetVarUInt64Size((ulong)upTo)];
+        var bytes = new byte[1 + WireWriter.GetVarUInt64Size((ulong)more)];
         var writer = new WireWriter(bytes);
-        writer.WriteByte((byte)ProtocolMessageType.Credit);
-        writer.WriteVarUInt64((ulong)exchange);
-        writer.WriteVarUInt64((ulong)upTo);
+        writer.WriteByte((byte)(nextExchange ? ProtocolMessageType.NextExchange : ProtocolMessageType.Credit));
+        writer.WriteVarUInt64((ulong)more);
         return bytes;
     }
 
-    public static (int Exchange, long UpTo) DecodeCredit(ReadOnlySpan<byte> message)
+    /// <summary>Reads a <see cref="ProtocolMessageType.Credit"/> or <see cref="ProtocolMessageType.NextExchange"/> message.</summary>
+    public static (bool NextExchange, long More) DecodeCredit(ReadOnlySpan<byte> message)
     {
-        var reader = Open(message, ProtocolMessageType.Credit);
-        var exchange = (int)reader.ReadVarUInt("exchange number", 1024);
-        var upTo = reader.ReadVarUInt("credit", RatelessEncoder.MaxPrefixLength);
+        var reader = new WireReader(message);
+        var type = (ProtocolMessageType)reader.ReadByte("message type");
+        if (type is not (ProtocolMessageType.Credit or ProtocolMessageType.NextExchange))
+        {
+            throw new LedgerSyncProtocolException($"Unexpected message: expected a credit, got type {(byte)type}.");
+        }
+
+        var more = reader.ReadVarUInt("credit", RatelessEncoder.MaxPrefixLength);
         reader.EnsureEnd("credit");
-        return (exchange, upTo);
+        if (more == 0)
+        {
+            throw new LedgerSyncProtocolException("Malformed credit: it grants no symbols.");
+        }
+
+        return (type == ProtocolMessageType.NextExchange, more);
     }
 
     public static byte[] EncodeDone() => [(byte)ProtocolMessageType.Done];
@@ -209,22 +220,41 @@ internal static class ProtocolCodec
         reader.EnsureEnd("done");
     }
 
-    public static byte[] EncodeAbort(AbortCode code, string reason)
+    public static byte[] EncodeAbort(AbortCode code, string reason, long size = 0, long limit = 0)
     {
         reason = Clip(reason);
-        var bytes = new byte[2 + WireWriter.GetUtf8StringSize(reason)];
+        var sizes = code == AbortCode.MessageTooLarge
+            ? WireWriter.GetVarUInt64Size((ulong)size) + WireWriter.GetVarUInt64Size((ulong)limit)
+            : 0;
+        var bytes = new byte[2 + WireWriter.GetUtf8StringSize(reason) + sizes];
         var writer = new WireWriter(bytes);
         writer.WriteByte((byte)ProtocolMessageType.Abort);
         writer.WriteByte((byte)code);
         writer.WriteUtf8String(reason);
+        if (code == AbortCode.MessageTooLarge)
+        {
+            writer.WriteVarUInt64((ulong)size);
+            writer.WriteVarUInt64((ulong)limit);
+        }
+
         return bytes;
     }
 
-    public static (AbortCode Code, string Reason) DecodeAbort(ReadOnlySpan<byte> message)
+    public static (AbortCode Code, string Reason) DecodeAbort(ReadOnlySpan<byte> message) => DecodeAbort(message, out _, out _);
+
+    public static (AbortCode Code, string Reason) DecodeAbort(ReadOnlySpan<byte> message, out long size, out long limit)
     {
         var reader = Open(message, ProtocolMessageType.Abort);
         var code = (AbortCode)reader.ReadByte("abort code");
         var reason = reader.ReadUtf8String("abort reason", MaxReasonBytes);
+        size = 0;
+        limit = 0;
+        if (code == AbortCode.MessageTooLarge)
+        {
+            size = reader.ReadVarUInt("message size", long.MaxValue);
+            limit = reader.ReadVarUInt("message size limit", long.MaxValue);
+        }
+
         reader.EnsureEnd("abort");
         return (code, reason);
     }

@@ -15,7 +15,7 @@ internal enum ProtocolMessageType : byte
     /// <summary>Responder → requester: a run of consecutive coded symbols.</summary>
     Symbols = 4,
 
-    /// <summary>Requester → responder: the exchange (batch) number and the index the responder may stream up to.</summary>
+    /// <summary>Requester → responder: how many more symbols the responder may stream in the current exchange.</summary>
     Credit = 5,
 
     /// <summary>Requester → responder: decoded; stop streaming ("enough").</summary>
@@ -23,4 +23,7 @@ internal enum ProtocolMessageType : byte
 
     /// <summary>Either side: the run is abandoned, with a reason.</summary>
     Abort = 7,
+
+    /// <summary>Requester → responder: the current exchange ended undecoded; opens the next one with this many more symbols.</summary>
+    NextExchange = 8,
 }

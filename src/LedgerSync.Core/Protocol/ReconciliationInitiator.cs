@@ -114,7 +114,7 @@ internal sealed partial class ReconciliationInitiator(
         var exchangeEnd = Math.Max(granted, SymbolFlowPolicy.ExchangeEnd(exchange, maxExchanges, requesterSize, responderSize));
         tracker.Stage($"accepted: {responderSize} relevant transactions there; at least {SymbolFlowPolicy.LowerBound(requesterSize, responderSize)} differences");
 
-        var encoder = new RatelessEncoder(accepted.Key, (int)Math.Clamp(exchangeEnd, 1, RatelessEncoder.DefaultPrefixLength * 64L), ids.Length);
+        var encoder = new RatelessEncoder(accepted.Key, (int)Math.Clamp(exchangeEnd, 1, 1 << 20), ids.Length);
         encoder.AddRange(ids);
         var decoder = new RatelessDecoder(encoder, responderSize);
 
@@ -123,7 +123,8 @@ internal sealed partial class ReconciliationInitiator(
             var received = decoder.SymbolsReceived;
             if (received == granted)
             {
-                if (granted >= exchangeEnd)
+                var nextExchange = granted >= exchangeEnd;
+                if (nextExchange)
                 {
                     if (exchange >= maxExchanges || granted >= cap)
                     {
@@ -137,8 +138,9 @@ internal sealed partial class ReconciliationInitiator(
                     tracker.Stage($"exchange {exchange}: up to {exchangeEnd} symbols");
                 }
 
-                granted = SymbolFlowPolicy.NextCredit(received, exchangeEnd);
-                await session.SendAsync(ProtocolCodec.EncodeCredit(exchange, granted), cancellationToken).ConfigureAwait(false);
+                var extended = SymbolFlowPolicy.NextCredit(received, exchangeEnd);
+                await session.SendAsync(ProtocolCodec.EncodeCredit(nextExchange, extended - granted), cancellationToken).ConfigureAwait(false);
+                granted = extended;
             }
 
             var message = await session.ReceiveAsync($"coded symbols from index {received}", cancellationToken).ConfigureAwait(false)
@@ -163,8 +165,8 @@ internal sealed partial class ReconciliationInitiator(
                     var want = SymbolFlowPolicy.NextCredit(decoder.SymbolsReceived, exchangeEnd);
                     if (!decoder.IsDecoded && want > granted && decoder.SymbolsReceived < granted)
                     {
+                        await session.SendAsync(ProtocolCodec.EncodeCredit(false, want - granted), cancellationToken).ConfigureAwait(false);
                         granted = want;
-                        await session.SendAsync(ProtocolCodec.EncodeCredit(exchange, granted), cancellationToken).ConfigureAwait(false);
                     }
 
                     break;
@@ -222,11 +224,13 @@ internal sealed partial class ReconciliationInitiator(
         _ => new LedgerSyncProtocolException($"{party} refused for an unknown reason."),
     };
 
-    private static LedgerSyncProtocolException PeerAborted(RequesterRun run, PartyName party, ReadOnlySpan<byte> message)
+    private static LedgerSyncException PeerAborted(RequesterRun run, PartyName party, ReadOnlySpan<byte> message)
     {
-        var (_, reason) = ProtocolCodec.DecodeAbort(message);
+        var (code, reason) = ProtocolCodec.DecodeAbort(message, out var size, out var limit);
         run.PeerAborted = true;
-        return new LedgerSyncProtocolException($"{party} abandoned the run: {reason}");
+        return code == AbortCode.MessageTooLarge
+            ? new MaxMessageSizeExceededException(size, limit, $"A message from {party}")
+            : new LedgerSyncProtocolException($"{party} abandoned the run: {reason}");
     }
 
     private sealed class RequesterRun

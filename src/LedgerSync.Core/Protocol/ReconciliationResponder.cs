@@ -145,7 +145,11 @@ internal sealed partial class ReconciliationResponder(
             catch (LedgerSyncException ex)
             {
                 LogRequestFailed(logger, ex, party, ex.Message);
-                if (!run.PeerAborted)
+                if (ex is MaxMessageSizeExceededException tooLarge)
+                {
+                    await tracked.TryAbortAsync(AbortCode.MessageTooLarge, ex.Message, tooLarge.Size, tooLarge.Limit).ConfigureAwait(false);
+                }
+                else if (!run.PeerAborted)
                 {
                     var code = run.LimitExceeded ? AbortCode.LimitExceeded
                         : ex is LedgerSyncProtocolException ? AbortCode.ProtocolViolation
@@ -176,8 +180,8 @@ internal sealed partial class ReconciliationResponder(
         var requesterSize = hello.SetSize;
         var cap = SymbolFlowPolicy.SymbolCap(requesterSize, responderSize);
         var granted = SymbolFlowPolicy.InitialCredit(requesterSize, responderSize);
-        var perMessage = Math.Min(SymbolFlowPolicy.MaxSymbolsPerChunk, ProtocolCodec.MaxSymbolsPerMessage(cap, current.MaxMessageSize));
-        if (perMessage < 1)
+        var perMessage = SymbolFlowPolicy.MaxSymbolsPerChunk;
+        if (ProtocolCodec.MaxSymbolsPerMessage(0, current.MaxMessageSize) < 1)
         {
             throw new MaxMessageSizeExceededException(
                 ProtocolCodec.SymbolsMessageOverhead + SymbolCodec.EncodedSymbolSize, current.MaxMessageSize, "A message of one coded symbol");
@@ -204,35 +208,31 @@ internal sealed partial class ReconciliationResponder(
                 started = Stopwatch.GetTimestamp();
                 switch (ProtocolCodec.PeekType(message.Span))
                 {
-                    case ProtocolMessageType.Credit:
-                        var (requestedExchange, upTo) = ProtocolCodec.DecodeCredit(message.Span);
-                        if (requestedExchange == exchange + 1 && next >= granted)
+                    case ProtocolMessageType.Credit or ProtocolMessageType.NextExchange:
+                        var (nextExchange, more) = ProtocolCodec.DecodeCredit(message.Span);
+                        if (nextExchange)
                         {
+                            if (next < granted)
+                            {
+                                throw new LedgerSyncProtocolException($"{party} opened exchange {exchange + 1} before receiving all of exchange {exchange}.");
+                            }
+
                             tracker.ExchangeCompleted();
                             run.Exchanges++;
-                            exchange = requestedExchange;
-                            tracker.Stage($"exchange {exchange}: credit to {upTo}");
+                            exchange++;
+                            tracker.Stage($"exchange {exchange}: {more} more symbols");
                             if (exchange > current.MaxNumberOfIbfFilterFlows)
                             {
                                 throw LimitExceeded(run, $"{party} asked for exchange {exchange}; at most {current.MaxNumberOfIbfFilterFlows} are allowed (maxNumberOfIbfFilterFlows).");
                             }
                         }
-                        else if (requestedExchange != exchange)
+
+                        if (granted + more > cap)
                         {
-                            throw new LedgerSyncProtocolException($"{party} sent a credit for exchange {requestedExchange} during exchange {exchange}.");
+                            throw LimitExceeded(run, $"{party} asked for symbols up to {granted + more}; this run sends at most {cap}.");
                         }
 
-                        if (upTo <= granted)
-                        {
-                            throw new LedgerSyncProtocolException($"{party} sent a credit to {upTo} that does not extend the current credit of {granted}.");
-                        }
-
-                        if (upTo > cap)
-                        {
-                            throw LimitExceeded(run, $"{party} asked for symbols up to {upTo}; this run sends at most {cap}.");
-                        }
-
-                        granted = upTo;
+                        granted += more;
                         break;
                     case ProtocolMessageType.Done:
                         ProtocolCodec.DecodeDone(message.Span);
@@ -254,7 +254,8 @@ internal sealed partial class ReconciliationResponder(
             }
 
             started = Stopwatch.GetTimestamp();
-            var count = (int)Math.Min(perMessage, granted - next);
+            var fits = ProtocolCodec.MaxSymbolsPerMessage(next, current.MaxMessageSize);
+            var count = (int)Math.Min(Math.Min(perMessage, fits), granted - next);
             var chunk = buffer.AsSpan(0, count);
             pin.CopySymbols(next, chunk);
             var bytes = ProtocolCodec.EncodeSymbols(next, chunk);

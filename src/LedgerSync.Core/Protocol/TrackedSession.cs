@@ -21,9 +21,22 @@ internal sealed class TrackedSession(IPeerSession session, RunTracker? tracker, 
     /// <summary>Bytes received on this session so far.</summary>
     public long BytesReceived { get; private set; }
 
+    /// <summary>Sends one message; a peer that does not take it within the session timeout (it stopped reading) fails the run.</summary>
     public async ValueTask SendAsync(byte[] message, CancellationToken cancellationToken)
     {
-        await Session.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        var send = Session.SendAsync(message, cancellationToken);
+        if (!send.IsCompletedSuccessfully)
+        {
+            try
+            {
+                await send.AsTask().WaitAsync(timeout, timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                throw new PeerSessionTimeoutException(Counterparty, "the peer to read the messages already sent", timeout);
+            }
+        }
+
         BytesSent += message.Length;
         Tracker?.AddBytesSent(message.Length);
     }
@@ -70,12 +83,19 @@ internal sealed class TrackedSession(IPeerSession session, RunTracker? tracker, 
     }
 
     /// <summary>Sends an abort, ignoring failures (the session may already be gone).</summary>
-    public async ValueTask TryAbortAsync(AbortCode code, string reason)
+    public async ValueTask TryAbortAsync(AbortCode code, string reason, long size = 0, long limit = 0)
     {
         try
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5), timeProvider);
-            await SendAsync(ProtocolCodec.EncodeAbort(code, reason), cts.Token).ConfigureAwait(false);
+            try
+            {
+                await SendAsync(ProtocolCodec.EncodeAbort(code, reason, size, limit), cts.Token).ConfigureAwait(false);
+            }
+            catch (MaxMessageSizeExceededException)
+            {
+                await SendAsync(ProtocolCodec.EncodeAbort(code, string.Empty, size, limit), cts.Token).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is LedgerSyncException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {

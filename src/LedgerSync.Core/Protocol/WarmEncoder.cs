@@ -21,8 +21,16 @@ internal sealed class WarmEncoder : IRelevantSetObserver, IDisposable
     public WarmEncoder(PartyName counterparty, SketchKey key, int capacity)
     {
         Counterparty = counterparty;
-        _encoder = new RatelessEncoder(key, RatelessEncoder.DefaultPrefixLength, capacity);
+        _encoder = new RatelessEncoder(key, WarmPrefixLength(capacity), capacity);
     }
+
+    /// <summary>
+    /// The prefix kept up to date from the start: 1/32 of the set (a power of two, 1024 to 65536 symbols), so a
+    /// request with up to a few percent of the set missing is served without a pass over the set; longer requests
+    /// grow the prefix once and it stays grown.
+    /// </summary>
+    internal static int WarmPrefixLength(int setSize) =>
+        (int)Math.Clamp(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, setSize / 32)), RatelessEncoder.DefaultPrefixLength, 1 << 16);
 
     public PartyName Counterparty { get; }
 

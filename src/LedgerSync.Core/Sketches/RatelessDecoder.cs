@@ -10,7 +10,8 @@ namespace LedgerSync.Sketches;
 /// symbol whether the difference is complete.
 /// </summary>
 /// <remarks>
-/// <para>Never reports a wrong ID. A symbol counts as pure only when the keyed checksum of its sum matches, the
+/// <para>Never reports a wrong ID. A symbol counts as pure only when the keyed checksum of its sum matches (as
+/// many bits as the wire carries for its index, see docs/sketches.md), the
 /// sum's own keyed mapping includes the symbol's index, and the ID is not recovered already. Its side is
 /// decided by local membership: an ID in the local set can only be local-only, any other only remote-only
 /// (so the count, which the wire does not carry, is not needed). The difference is complete only when every
@@ -176,7 +177,7 @@ public sealed class RatelessDecoder
         symbol.S1 = remote.S1 ^ local.S1;
         symbol.S2 = remote.S2 ^ local.S2;
         symbol.S3 = remote.S3 ^ local.S3;
-        symbol.Check = remote.Check ^ local.Check;
+        symbol.Check = (remote.Check ^ local.Check) & SymbolCodec.ChecksumMask(index);
         symbol.Cnt = 0;
         if (!symbol.IsEmpty)
         {
@@ -214,7 +215,7 @@ public sealed class RatelessDecoder
 
             var hash = SymbolMapping.Hash(_key, symbol.S0, symbol.S1, symbol.S2, symbol.S3);
             var checksum = SymbolMapping.Checksum(hash);
-            if (checksum != symbol.Check)
+            if ((checksum & SymbolCodec.ChecksumMask(index)) != symbol.Check)
             {
                 continue;
             }
@@ -262,7 +263,7 @@ public sealed class RatelessDecoder
     {
         ref var symbol = ref _difference[index];
         var wasEmpty = symbol.IsEmpty;
-        symbol.Toggle(id.Word0, id.Word1, id.Word2, id.Word3, checksum, 0);
+        symbol.Toggle(id.Word0, id.Word1, id.Word2, id.Word3, checksum & SymbolCodec.ChecksumMask(index), 0);
         if (symbol.IsEmpty)
         {
             if (!wasEmpty)

@@ -136,11 +136,10 @@ public sealed class SqlTransactionSource : ITransactionSource
             return TransactionRecord.Malformed(Describe(idValue), "the id column is not 64 hexadecimal digits or 32 bytes.");
         }
 
-        var key = id.ToString();
         if (!TryReadDependencies(dependenciesValue, out var dependencies, out var problem)
             || !TryReadParticipants(participantsValue, out var participants, out problem))
         {
-            return TransactionRecord.Malformed(key, problem, id);
+            return TransactionRecord.Malformed(id.ToString(), problem, id);
         }
 
         return TransactionRecord.FromMetadata(new TransactionMetadata(id, dependencies, participants));

@@ -111,6 +111,26 @@ public sealed class LedgerGraphLoadingTests
     }
 
     [Test]
+    public async Task InitializeAsync_SlowSourceWithBadRow_LogsStartProgressWithPercentBadRowAndCompletion()
+    {
+        var time = new FakeTimeProvider();
+        var logger = new ListLogger();
+        var options = new LedgerSyncOptions { LocalParty = Local, TransactionReaderPageSize = 10, TransactionReaderPoolSize = 5 };
+        _graph = new LedgerGraph(options, time, logger) { LoadProgressInterval = TimeSpan.FromSeconds(10) };
+        var ledger = RandomLedger(seed: 8, count: 100);
+        var inner = new InMemoryTransactionSource(ledger);
+        inner.Add(TransactionRecord.Malformed("row-x", "broken row."));
+        var source = new ClockAdvancingSource(inner, time, TimeSpan.FromSeconds(4));
+
+        await _graph.InitializeAsync(source);
+
+        var events = logger.Entries;
+        Assert.That(events.Select(e => e.EventId), Does.Contain(5000).And.Contain(5001).And.Contain(5003).And.Contain(5004).And.Contain(5005));
+        Assert.That(events.First(e => e.EventId == 5001).Message, Does.Contain("of 101 transactions").And.Contain("%").And.Contain("per second"));
+        Assert.That(events.Single(e => e.EventId == 5005).Message, Does.Contain("row-x"));
+    }
+
+    [Test]
     public async Task InitializeAsync_SourceFails_ThrowsAndStaysUninitializedThenCanRetry()
     {
         var failing = new FailingSource();
@@ -217,9 +237,14 @@ public sealed class LedgerGraphLoadingTests
         }
     }
 
-    private sealed class ClockAdvancingSource(IEnumerable<TransactionMetadata> transactions, FakeTimeProvider time, TimeSpan perPage) : ITransactionSource
+    private sealed class ClockAdvancingSource(InMemoryTransactionSource inner, FakeTimeProvider time, TimeSpan perPage) : ITransactionSource
     {
-        private readonly InMemoryTransactionSource _inner = new(transactions);
+        private readonly InMemoryTransactionSource _inner = inner;
+
+        public ClockAdvancingSource(IEnumerable<TransactionMetadata> transactions, FakeTimeProvider time, TimeSpan perPage)
+            : this(new InMemoryTransactionSource(transactions), time, perPage)
+        {
+        }
 
         public ValueTask<long?> GetTotalCountAsync(CancellationToken cancellationToken = default) => _inner.GetTotalCountAsync(cancellationToken);
 
@@ -236,6 +261,35 @@ public sealed class LedgerGraphLoadingTests
 
         public ValueTask<TransactionPage> ReadPageAsync(object? continuation, int pageSize, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("database unreachable");
+    }
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger<LedgerGraph>
+    {
+        private readonly List<(int EventId, string Message)> _entries = [];
+
+        public IReadOnlyList<(int EventId, string Message)> Entries
+        {
+            get
+            {
+                lock (_entries)
+                {
+                    return [.. _entries];
+                }
+            }
+        }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (_entries)
+            {
+                _entries.Add((eventId.Id, formatter(state, exception)));
+            }
+        }
     }
 
     private sealed class SynchronousProgress(List<LedgerGraphLoadProgress> reports) : IProgress<LedgerGraphLoadProgress>

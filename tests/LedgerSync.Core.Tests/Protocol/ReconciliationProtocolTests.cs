@@ -104,7 +104,7 @@ public sealed class ReconciliationProtocolTests
 
         Assert.That(result.BytesSent, Is.EqualTo(_network.GetTraffic(PartyA, PartyB).Bytes));
         Assert.That(result.BytesReceived, Is.EqualTo(_network.GetTraffic(PartyB, PartyA).Bytes));
-        Assert.That(result.BytesReceived, Is.LessThan((1.6 * 32 * 150) + 512));
+        Assert.That(result.BytesReceived, Is.GreaterThan(150 * 36), "at least one 36-byte symbol per difference");
     }
 
     [Test]
@@ -124,6 +124,18 @@ public sealed class ReconciliationProtocolTests
 
         Assert.That(result.Missing, Is.EquivalentTo(onlyB));
         Assert.That(_network.GetTraffic(PartyB, PartyA).Messages, Is.GreaterThan(2000 * 37 / 4096));
+    }
+
+    [Test]
+    public void ReconcileAsync_LimitBelowOneSymbol_ThrowsMaxMessageSizeExceeded()
+    {
+        var (a, b) = CreatePair();
+        b.Options.MaxMessageSize = 30; // below the option's minimum of 4096: not even one symbol fits
+        var random = new Random(10);
+        b.Fake.Add(PartyA, Ids(random, 5));
+
+        Assert.That(async () => await a.ReconcileAsync(PartyB),
+            Throws.TypeOf<MaxMessageSizeExceededException>().With.Property(nameof(MaxMessageSizeExceededException.Limit)).EqualTo(30));
     }
 
     [Test]

@@ -1,0 +1,155 @@
+using LedgerSync.Testing;
+using LedgerSync.Transport;
+
+namespace LedgerSync.Tests.Transport;
+
+public sealed class InMemoryNetworkTests
+{
+    private static readonly PartyName PartyA = PartyName.Parse("O=PartyA, L=London, C=GB");
+    private static readonly PartyName PartyB = PartyName.Parse("O=PartyB, L=Ottawa, C=CA");
+
+    private InMemoryNetwork _network = null!;
+    private EchoHandler _echo = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _network = new InMemoryNetwork();
+        _echo = new EchoHandler();
+        _network.Register(PartyB, _echo);
+    }
+
+    [TearDown]
+    public async Task TearDown() => await _network.DisposeAsync();
+
+    [Test]
+    public async Task OpenSessionAsync_Registered_EachSideSeesTheOtherAsCounterparty()
+    {
+        await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
+        await session.SendAsync(new byte[] { 1 });
+        await session.ReceiveAsync();
+
+        Assert.That(session.Counterparty, Is.EqualTo(PartyB));
+        Assert.That(_echo.SeenCounterparty, Is.EqualTo(PartyA));
+    }
+
+    [Test]
+    public async Task SendAsync_Messages_CountsBytesAndMessagesPerDirection()
+    {
+        await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
+        await session.SendAsync(new byte[10]);
+        await session.SendAsync(new byte[5]);
+        await session.ReceiveAsync();
+        await session.ReceiveAsync();
+
+        Assert.That(_network.GetTraffic(PartyA, PartyB), Is.EqualTo(new InMemoryTraffic(2, 15)));
+        Assert.That(_network.GetTraffic(PartyB, PartyA), Is.EqualTo(new InMemoryTraffic(2, 15)));
+    }
+
+    [Test]
+    public async Task SendAsync_LargerThanMaxMessageSize_ThrowsMaxMessageSizeExceeded()
+    {
+        _network.MaxMessageSize = 100;
+        await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
+
+        Assert.That(async () => await session.SendAsync(new byte[101]),
+            Throws.TypeOf<MaxMessageSizeExceededException>().With.Property(nameof(MaxMessageSizeExceededException.Limit)).EqualTo(100));
+    }
+
+    [Test]
+    public void OpenSessionAsync_Unregistered_ThrowsLedgerSyncException()
+    {
+        _network.Unregister(PartyB);
+
+        Assert.That(async () => await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB),
+            Throws.TypeOf<LedgerSyncException>().With.Message.Contains(PartyB.ToString()));
+    }
+
+    [Test]
+    public async Task CompleteAsync_AfterMessages_PeerReadsThemThenNull()
+    {
+        await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
+        await session.SendAsync(new byte[] { 7 });
+        await session.CompleteAsync();
+
+        var echoed = await session.ReceiveAsync();
+        var end = await session.ReceiveAsync();
+
+        Assert.That(echoed!.Value.ToArray(), Is.EqualTo(new byte[] { 7 }));
+        Assert.That(end, Is.Null);
+    }
+
+    [Test]
+    public async Task KillSessions_Open_BothSidesSeeTheEnd()
+    {
+        var silent = new SilentHandler();
+        _network.Register(PartyB, silent);
+        await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
+        var receive = session.ReceiveAsync().AsTask();
+
+        Assert.That(_network.KillSessions(PartyA, PartyB), Is.EqualTo(1));
+        Assert.That(await receive, Is.Null);
+        Assert.That(await silent.Ended, Is.Null);
+        Assert.That(async () => await session.SendAsync(new byte[1]), Throws.InstanceOf<LedgerSyncException>());
+    }
+
+    [Test]
+    public async Task Interceptor_Drop_LosesOnlyThatMessage()
+    {
+        _network.Interceptor = m => m.From == PartyA && m.Sequence == 0 ? InMemoryMessageFate.Drop : InMemoryMessageFate.Deliver;
+        await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
+        await session.SendAsync(new byte[] { 1 });
+        await session.SendAsync(new byte[] { 2 });
+
+        var echoed = await session.ReceiveAsync();
+
+        Assert.That(echoed!.Value.ToArray(), Is.EqualTo(new byte[] { 2 }));
+    }
+
+    [Test]
+    public async Task Latency_FakeClock_DeliversOnlyWhenTheClockAdvances()
+    {
+        var time = new FakeTimeProvider();
+        await using var network = new InMemoryNetwork(time) { Latency = TimeSpan.FromSeconds(5) };
+        var silent = new SilentHandler();
+        network.Register(PartyB, silent);
+        await using var session = await network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
+        await session.SendAsync(new byte[] { 3 });
+        await Task.Yield();
+
+        await Task.Delay(50);
+        Assert.That(silent.Ended.IsCompleted, Is.False);
+        time.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.That((await silent.Ended.WaitAsync(TimeSpan.FromSeconds(10)))!.Value.ToArray(), Is.EqualTo(new byte[] { 3 }));
+    }
+
+    private sealed class EchoHandler : IInboundSessionHandler
+    {
+        public PartyName? SeenCounterparty { get; private set; }
+
+        public async Task HandleAsync(IPeerSession session, CancellationToken cancellationToken = default)
+        {
+            SeenCounterparty = session.Counterparty;
+            while (await session.ReceiveAsync(cancellationToken) is { } message)
+            {
+                await session.SendAsync(message.ToArray(), cancellationToken);
+            }
+
+            await session.CompleteAsync(cancellationToken);
+        }
+    }
+
+    private sealed class SilentHandler : IInboundSessionHandler
+    {
+        private readonly TaskCompletionSource<ReadOnlyMemory<byte>?> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<ReadOnlyMemory<byte>?> Ended => _ended.Task;
+
+        public async Task HandleAsync(IPeerSession session, CancellationToken cancellationToken = default)
+        {
+            var message = await session.ReceiveAsync(cancellationToken);
+            _ended.TrySetResult(message is { } m ? new ReadOnlyMemory<byte>(m.ToArray()) : (ReadOnlyMemory<byte>?)null);
+        }
+    }
+}
