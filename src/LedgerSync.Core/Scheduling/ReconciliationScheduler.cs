@@ -53,6 +53,7 @@ public sealed partial class ReconciliationScheduler : IHostedService, IAsyncDisp
     private Task? _dispatchLoop;
     private int _slotsInUse;
     private int _maxSlotsInUse;
+    private int _disposed;
 
     internal ReconciliationScheduler(
         IReconciliationInitiator initiator,
@@ -362,6 +363,11 @@ public sealed partial class ReconciliationScheduler : IHostedService, IAsyncDisp
     /// <summary>Stops at once (interrupting running runs, whose jobs go back to the queue) and releases resources.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         using (var cancelled = new CancellationTokenSource())
         {
             await cancelled.CancelAsync().ConfigureAwait(false);

@@ -15,7 +15,8 @@ internal sealed class SchedulerTestHost : IAsyncDisposable
         FakeTimeProvider? time = null,
         Action<LedgerSyncOptions>? configure = null,
         FakeReconciliationInitiator? initiator = null,
-        FakeLedgerGraph? graph = null)
+        FakeLedgerGraph? graph = null,
+        TimeProvider? clock = null)
     {
         Time = time ?? new FakeTimeProvider();
         StatusStore = statusStore ?? new InMemoryStatusStore();
@@ -32,7 +33,7 @@ internal sealed class SchedulerTestHost : IAsyncDisposable
             RunLeaseDuration = TimeSpan.FromSeconds(30),
         };
         configure?.Invoke(Options);
-        Registry = new ReconciliationRunRegistry(Time);
+        Registry = new ReconciliationRunRegistry(clock ?? Time);
         Scheduler = new ReconciliationScheduler(
             Initiator,
             StatusStore,
@@ -40,7 +41,7 @@ internal sealed class SchedulerTestHost : IAsyncDisposable
             Graph,
             Registry,
             Microsoft.Extensions.Options.Options.Create(Options),
-            Time,
+            clock ?? Time,
             NullLogger<ReconciliationScheduler>.Instance,
             new Random(42));
         Flows = new ReconciliationFlows(Scheduler, StatusStore, Graph);
