@@ -9,6 +9,7 @@ public sealed partial class LedgerGraph
     private long _cycleMemberCount;
     private long _analysisVersion = -1;
     private long _componentCount;
+    private long _componentsVersion = -1;
     private long _longestChain;
 
     /// <inheritdoc />
@@ -85,7 +86,12 @@ public sealed partial class LedgerGraph
         {
             lock (_lock)
             {
-                EnsureAnalysis();
+                if (_componentsVersion != _version)
+                {
+                    _componentCount = CountComponents();
+                    _componentsVersion = _version;
+                }
+
                 return _componentCount;
             }
         }
@@ -146,8 +152,7 @@ public sealed partial class LedgerGraph
     }
 
     // Caller holds _lock. One iterative Tarjan pass (strongly connected components: cycles, and the longest chain in
-    // the order components complete) and one union-find pass (weakly connected components). O(nodes + edges) time;
-    // the working arrays are released afterwards.
+    // the order components complete). O(nodes + edges) time; the working arrays are released afterwards.
     private void Analyze()
     {
         var n = _nodeCount;
@@ -164,7 +169,7 @@ public sealed partial class LedgerGraph
 
         for (var root = 0; root < n; root++)
         {
-            if (order[root] != 0 || low[root] == int.MaxValue || !_entries[root].IsPresent)
+            if (order[root] != 0 || low[root] == int.MaxValue || !IsPresent(root))
             {
                 continue;
             }
@@ -180,7 +185,7 @@ public sealed partial class LedgerGraph
                 {
                     callEdge[depth - 1] = e + 1;
                     var w = dependencies[e];
-                    if (!_entries[w].IsPresent)
+                    if (!IsPresent(w))
                     {
                         continue;
                     }
@@ -260,7 +265,7 @@ public sealed partial class LedgerGraph
                 var chain = 0;
                 foreach (var w in GetDependencies(_entries[rootNode]))
                 {
-                    if (_entries[w].IsPresent)
+                    if (IsPresent(w))
                     {
                         chain = Math.Max(chain, order[w]);
                     }
@@ -274,8 +279,19 @@ public sealed partial class LedgerGraph
             stackTop = start;
         }
 
-        // Weakly connected components by union-find (path halving), reusing the stack array as the parent array.
-        var parentOf = stack;
+        _hasCycle = cycleMembers > 0;
+        _cycleMemberCount = cycleMembers;
+        _cycleCheckNeeded = false;
+        _longestChain = longest;
+        _analysisVersion = _version;
+        _errors = null;
+    }
+
+    // Caller holds _lock. Weakly connected components among held transactions, by union-find with path halving.
+    private long CountComponents()
+    {
+        var n = _nodeCount;
+        var parentOf = new int[n];
         for (var i = 0; i < n; i++)
         {
             parentOf[i] = i;
@@ -284,7 +300,7 @@ public sealed partial class LedgerGraph
         long components = 0;
         for (var v = 0; v < n; v++)
         {
-            if (!_entries[v].IsPresent)
+            if (!IsPresent(v))
             {
                 continue;
             }
@@ -292,7 +308,7 @@ public sealed partial class LedgerGraph
             components++;
             foreach (var w in GetDependencies(_entries[v]))
             {
-                if (!_entries[w].IsPresent)
+                if (!IsPresent(w))
                 {
                     continue;
                 }
@@ -307,13 +323,7 @@ public sealed partial class LedgerGraph
             }
         }
 
-        _hasCycle = cycleMembers > 0;
-        _cycleMemberCount = cycleMembers;
-        _cycleCheckNeeded = false;
-        _componentCount = components;
-        _longestChain = longest;
-        _analysisVersion = _version;
-        _errors = null;
+        return components;
 
         static int Find(int[] parent, int x)
         {

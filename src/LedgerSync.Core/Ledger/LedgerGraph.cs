@@ -41,6 +41,7 @@ public sealed partial class LedgerGraph : ILedgerGraph
     private readonly HashSet<TransactionId> _conflictingIds = [];
     private readonly Dictionary<PartyName, RelevantSet> _relevantSets = [];
     private RelevantSet[] _relevantSetList = [];
+    private ulong[] _present = new ulong[1024]; // one bit per node: held (1) or placeholder (0); dense, for traversals
     private int _dependencyPoolUsed;
     private int _nodeCount;
     private int _presentCount;
@@ -195,6 +196,8 @@ public sealed partial class LedgerGraph : ILedgerGraph
 
     internal ref TransactionEntry Entry(int index) => ref _entries[index];
 
+    internal bool IsPresent(int index) => (_present[index >> 6] & (1UL << index)) != 0;
+
     internal int FindNode(in TransactionId id) => _index.Find(id);
 
     internal ReadOnlySpan<int> GetDependencies(in TransactionEntry entry) =>
@@ -288,6 +291,7 @@ public sealed partial class LedgerGraph : ILedgerGraph
         entry.DependencyCount = count;
         entry.ParticipantSet = participantSet;
         entry.IsPresent = true;
+        _present[index >> 6] |= 1UL << index;
         _presentCount++;
         _version++;
 
@@ -344,6 +348,11 @@ public sealed partial class LedgerGraph : ILedgerGraph
 
         var index = _nodeCount;
         _entries.EnsureCapacity(index + 1L);
+        if ((index >> 6) >= _present.Length)
+        {
+            Array.Resize(ref _present, _present.Length * 2);
+        }
+
         _entries[index] = new TransactionEntry { Id = id, ParticipantSet = -1 };
         _index.Add(id, index);
         _nodeCount++;

@@ -136,7 +136,7 @@ internal sealed class RelevantSet : IRelevantSet
 
                 // A placeholder is marked reached but is not a member until the ledger holds it (see OnRecorded).
                 _reached[dependency >> 6] |= 1UL << dependency;
-                if (_graph.Entry(dependency).IsPresent)
+                if (_graph.IsPresent(dependency))
                 {
                     AddMember(dependency);
                     if (top == _stack.Length)
