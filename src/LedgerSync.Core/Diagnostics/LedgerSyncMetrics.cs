@@ -39,6 +39,7 @@ public sealed partial class LedgerSyncMetrics : IDisposable
     private bool _refreshRunning;
     private bool _refreshPending;
     private StoreCounts? _storeCounts;
+    private long _refreshSequence;
 
     /// <summary>Creates the instruments and subscribes to <paramref name="registry"/>.</summary>
     /// <param name="registry">The in-flight runs whose events feed the counters and histograms.</param>
@@ -142,8 +143,22 @@ public sealed partial class LedgerSyncMetrics : IDisposable
     /// <summary>Reads the outcome counts from the status store now, for the gauges.</summary>
     public async Task RefreshStoreCountsAsync(CancellationToken cancellationToken = default)
     {
+        var sequence = Interlocked.Increment(ref _refreshSequence);
         var counts = await _monitor.GetCountsAsync(cancellationToken).ConfigureAwait(false);
-        _storeCounts = new StoreCounts(counts, _registry.TimeProvider.GetUtcNow());
+        var fresh = new StoreCounts(counts, _registry.TimeProvider.GetUtcNow(), sequence);
+
+        // Keep the newest read: a refresh that started earlier but finished later must not overwrite it.
+        var current = Volatile.Read(ref _storeCounts);
+        while (current is null || current.Sequence < sequence)
+        {
+            var seen = Interlocked.CompareExchange(ref _storeCounts, fresh, current);
+            if (ReferenceEquals(seen, current))
+            {
+                return;
+            }
+
+            current = seen;
+        }
     }
 
     /// <summary>Unsubscribes from the registry and disposes the meter if this instance created it.</summary>
@@ -195,7 +210,7 @@ public sealed partial class LedgerSyncMetrics : IDisposable
 
     private IEnumerable<Measurement<int>> ObserveStoreCount(Func<ReconciliationCounts, int> select)
     {
-        var current = _storeCounts;
+        var current = Volatile.Read(ref _storeCounts);
         if (current is null || _registry.TimeProvider.GetUtcNow() - current.At >= StoreCountsMaxAge)
         {
             RequestStoreCountsRefresh(afterWrite: false);
@@ -292,5 +307,5 @@ public sealed partial class LedgerSyncMetrics : IDisposable
         }
     }
 
-    private sealed record StoreCounts(ReconciliationCounts Counts, DateTimeOffset At);
+    private sealed record StoreCounts(ReconciliationCounts Counts, DateTimeOffset At, long Sequence);
 }

@@ -7,11 +7,13 @@ namespace LedgerSync.Diagnostics;
 /// LedgerSync's traces on the activity source <see cref="LedgerSyncTelemetry.ActivitySourceName"/>: one span per
 /// reconciliation run (named after its flow, a child of the activity current when the run was registered) and one
 /// child span per completed exchange, built from the in-flight run registry's events with explicit start and end
-/// times. Waits appear as span events. The spans never become <see cref="Activity.Current"/>, so they do not leak into
+/// times. Waits appear as span events (the first 64 of a run). The spans never become <see cref="Activity.Current"/>, so they do not leak into
 /// the scheduler's or the protocol's execution context. Dispose it to unsubscribe.
 /// </summary>
 public sealed class LedgerSyncTracing : IDisposable
 {
+    private const int MaxWaitEvents = 64;
+
     private readonly ReconciliationRunRegistry _registry;
     private readonly ActivitySource _source;
     private readonly ConcurrentDictionary<Guid, RunSpan> _spans = new();
@@ -85,9 +87,15 @@ public sealed class LedgerSyncTracing : IDisposable
             return;
         }
 
-        span.Activity.AddEvent(new ActivityEvent(reason == RunWaitReason.None ? "working" : $"waiting on {reason}", since));
         lock (span)
         {
+            // A long run waits on its peer once per message; keep the span small (exporters cap events anyway).
+            if (span.Events < MaxWaitEvents)
+            {
+                span.Events++;
+                span.Activity.AddEvent(new ActivityEvent(reason == RunWaitReason.None ? "working" : $"waiting on {reason}", since));
+            }
+
             // Leaving the queue (or a back-off) starts the next exchange's clock; a retry starts the exchanges afresh.
             if (ReconciliationMonitor.IsQueued(span.LastWait) && !ReconciliationMonitor.IsQueued(reason))
             {
@@ -166,5 +174,7 @@ public sealed class LedgerSyncTracing : IDisposable
         public long BytesSent { get; set; }
 
         public long BytesReceived { get; set; }
+
+        public int Events { get; set; }
     }
 }
