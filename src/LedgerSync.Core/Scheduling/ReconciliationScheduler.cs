@@ -25,7 +25,7 @@ namespace LedgerSync.Scheduling;
 /// <see cref="StartAsync"/> and <see cref="StopAsync"/> (or <see cref="DisposeAsync"/>) yourself. Jobs can be scheduled
 /// before it starts; they run once it has started.
 /// </remarks>
-public sealed partial class ReconciliationScheduler : IHostedService, IAsyncDisposable, IIncomingReconciliationAdmission
+public sealed partial class ReconciliationScheduler : IHostedService, IAsyncDisposable, IDisposable, IIncomingReconciliationAdmission
 {
     private const string InterruptedByRestart =
         "interrupted by restart: the node running it stopped or crashed before the run ended; the reconciliation was queued again";
@@ -54,6 +54,7 @@ public sealed partial class ReconciliationScheduler : IHostedService, IAsyncDisp
     private int _slotsInUse;
     private int _maxSlotsInUse;
     private int _disposed;
+    private DateTimeOffset _nextRecovery = DateTimeOffset.MinValue;
 
     internal ReconciliationScheduler(
         IReconciliationInitiator initiator,
@@ -379,6 +380,9 @@ public sealed partial class ReconciliationScheduler : IHostedService, IAsyncDisp
         _transitionGate.Dispose();
         _shutdown.Dispose();
     }
+
+    /// <summary>Stops at once, like <see cref="DisposeAsync"/>, blocking until running runs have unwound (for containers disposed synchronously).</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <inheritdoc />
     async ValueTask<IIncomingReconciliation?> IIncomingReconciliationAdmission.TryAdmitAsync(PartyName requester, CancellationToken cancellationToken)
@@ -820,6 +824,13 @@ public sealed partial class ReconciliationScheduler : IHostedService, IAsyncDisp
 
     private async Task RecoverExpiredIncomingAsync(CancellationToken cancellationToken)
     {
+        var now = _time.GetUtcNow();
+        if (now < _nextRecovery)
+        {
+            return;
+        }
+
+        _nextRecovery = now + PollInterval;
         var expired = await _jobStore.TakeExpiredIncomingAsync(_time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         foreach (var lease in expired)
         {

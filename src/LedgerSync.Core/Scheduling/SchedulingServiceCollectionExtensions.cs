@@ -21,7 +21,7 @@ internal static class SchedulingServiceCollectionExtensions
         services.TryAddSingleton<IStatusStore, InMemoryStatusStore>();
         services.TryAddSingleton<IReconciliationJobStore, InMemoryReconciliationJobStore>();
         services.TryAddSingleton(sp => new ReconciliationScheduler(
-            sp.GetRequiredService<IReconciliationInitiator>(),
+            new DeferredReconciliationInitiator(sp),
             sp.GetRequiredService<IStatusStore>(),
             sp.GetRequiredService<IReconciliationJobStore>(),
             sp.GetRequiredService<ILedgerGraph>(),

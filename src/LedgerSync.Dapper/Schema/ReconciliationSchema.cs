@@ -51,58 +51,56 @@ internal sealed partial class ReconciliationSchema(SqlDialect dialect, Func<DbCo
 
     private async Task EnsureCoreAsync(CancellationToken cancellationToken)
     {
+        var connection = await OpenRawAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
         {
-            var connection = await OpenRawAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
+            var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
             {
-                var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
+                if (dialect == SqlDialect.PostgreSql)
                 {
-                    if (dialect == SqlDialect.PostgreSql)
+                    await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = AdvisoryLockKey }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                }
+
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "CREATE TABLE IF NOT EXISTS LEDGERSYNC_SCHEMA_VERSION (component VARCHAR(64) NOT NULL PRIMARY KEY, version INTEGER NOT NULL, applied_at BIGINT NOT NULL)",
+                    transaction: transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+                var found = await connection.ExecuteScalarAsync<object?>(new CommandDefinition(
+                    "SELECT version FROM LEDGERSYNC_SCHEMA_VERSION WHERE component = @component",
+                    new { component = Component },
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+                var version = found is null or DBNull ? 0 : Convert.ToInt32(found, CultureInfo.InvariantCulture);
+                if (version > CurrentVersion)
+                {
+                    throw new LedgerSyncException(
+                        $"The database holds reconciliation schema version {version}, newer than this version of LedgerSync.Dapper understands ({CurrentVersion}). Upgrade the package on this node.");
+                }
+
+                for (var next = version + 1; next <= CurrentVersion; next++)
+                {
+                    foreach (var statement in Migration(next))
                     {
-                        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = AdvisoryLockKey }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                        await connection.ExecuteAsync(new CommandDefinition(statement, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
                     }
 
+                    Log.SchemaMigrated(logger, next, dialect);
+                }
+
+                if (version < CurrentVersion)
+                {
+                    var now = time.GetUtcNow().ToUnixTimeMilliseconds();
                     await connection.ExecuteAsync(new CommandDefinition(
-                        "CREATE TABLE IF NOT EXISTS LEDGERSYNC_SCHEMA_VERSION (component VARCHAR(64) NOT NULL PRIMARY KEY, version INTEGER NOT NULL, applied_at BIGINT NOT NULL)",
-                        transaction: transaction,
-                        cancellationToken: cancellationToken)).ConfigureAwait(false);
-                    var found = await connection.ExecuteScalarAsync<object?>(new CommandDefinition(
-                        "SELECT version FROM LEDGERSYNC_SCHEMA_VERSION WHERE component = @component",
-                        new { component = Component },
+                        version == 0
+                            ? "INSERT INTO LEDGERSYNC_SCHEMA_VERSION (component, version, applied_at) VALUES (@component, @version, @now)"
+                            : "UPDATE LEDGERSYNC_SCHEMA_VERSION SET version = @version, applied_at = @now WHERE component = @component",
+                        new { component = Component, version = CurrentVersion, now },
                         transaction,
                         cancellationToken: cancellationToken)).ConfigureAwait(false);
-                    var version = found is null or DBNull ? 0 : Convert.ToInt32(found, CultureInfo.InvariantCulture);
-                    if (version > CurrentVersion)
-                    {
-                        throw new LedgerSyncException(
-                            $"The database holds reconciliation schema version {version}, newer than this version of LedgerSync.Dapper understands ({CurrentVersion}). Upgrade the package on this node.");
-                    }
-
-                    for (var next = version + 1; next <= CurrentVersion; next++)
-                    {
-                        foreach (var statement in Migration(next))
-                        {
-                            await connection.ExecuteAsync(new CommandDefinition(statement, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-                        }
-
-                        Log.SchemaMigrated(logger, next, dialect);
-                    }
-
-                    if (version < CurrentVersion)
-                    {
-                        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-                        await connection.ExecuteAsync(new CommandDefinition(
-                            version == 0
-                                ? "INSERT INTO LEDGERSYNC_SCHEMA_VERSION (component, version, applied_at) VALUES (@component, @version, @now)"
-                                : "UPDATE LEDGERSYNC_SCHEMA_VERSION SET version = @version, applied_at = @now WHERE component = @component",
-                            new { component = Component, version = CurrentVersion, now },
-                            transaction,
-                            cancellationToken: cancellationToken)).ConfigureAwait(false);
-                    }
-
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
     }
