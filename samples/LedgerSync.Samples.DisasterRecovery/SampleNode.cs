@@ -99,12 +99,7 @@ internal sealed class SampleNode : IAsyncDisposable
 
         if (transport.Mode == TransportMode.Memory)
         {
-            // UseInMemoryTransport(network) would do, but it resolves the responder while the transport itself is
-            // being created, and the scheduler (the responder's admission) needs the transport: a cycle that hangs
-            // the container. Registering the node on the network when the host starts avoids it.
-            var network = transport.Network!;
-            ledgerSync.UsePeerTransport(_ => network.CreateTransport(party));
-            builder.Services.AddSingleton<IHostedService>(sp => new InMemoryNetworkRegistration(network, party, sp));
+            ledgerSync.UseInMemoryTransport(transport.Network!);
         }
         else
         {
