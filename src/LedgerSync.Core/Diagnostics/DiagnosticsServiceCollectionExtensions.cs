@@ -1,11 +1,28 @@
+using LedgerSync.Diagnostics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the diagnostics services of LedgerSync.</summary>
 internal static class DiagnosticsServiceCollectionExtensions
 {
+    /// <summary>
+    /// The in-flight run registry (on the <see cref="TimeProvider"/> from DI), the query API, metrics, traces, the
+    /// in-flight dump, the health check type and the stuck-session monitor. Metrics use the host's
+    /// <c>IMeterFactory</c> when one is registered (<c>services.AddMetrics()</c>, which the generic host calls); Core
+    /// does not reference its implementation package. Every registration uses TryAdd*, so a second call is harmless.
+    /// </summary>
     internal static IServiceCollection AddLedgerSyncDiagnostics(this IServiceCollection services)
     {
-        // Registered by the area that owns it; every registration uses TryAdd* so AddLedgerSync() may be called twice.
+        services.TryAddSingleton(sp => new ReconciliationRunRegistry(sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.TryAddSingleton<ReconciliationMonitor>();
+        services.TryAddSingleton<LedgerSyncMetrics>();
+        services.TryAddSingleton<LedgerSyncTracing>();
+        services.TryAddSingleton<InFlightDumper>();
+        services.TryAddSingleton<LedgerSyncHealthCheck>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DiagnosticsInstrumentationService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StuckSessionMonitor>());
         return services;
     }
 }

@@ -29,6 +29,9 @@ public sealed class ReconciliationRunRegistry
     /// <summary>Raised when a run completes an exchange.</summary>
     public event Action<RunTracker>? ExchangeCompleted;
 
+    /// <summary>Raised when a run starts or stops waiting: the tracker, the new reason (<see cref="RunWaitReason.None"/> when it resumes work) and since when.</summary>
+    public event Action<RunTracker, RunWaitReason, DateTimeOffset>? WaitChanged;
+
     internal TimeProvider TimeProvider { get; }
 
     /// <summary>The number of in-flight runs.</summary>
@@ -62,6 +65,8 @@ public sealed class ReconciliationRunRegistry
     internal void OnBytes(RunTracker tracker, long bytes, bool sent) => BytesTransferred?.Invoke(tracker, bytes, sent);
 
     internal void OnExchange(RunTracker tracker) => ExchangeCompleted?.Invoke(tracker);
+
+    internal void OnWaitChanged(RunTracker tracker, RunWaitReason reason, DateTimeOffset since) => WaitChanged?.Invoke(tracker, reason, since);
 
     internal void OnEnded(RunTracker tracker, ReconciliationState outcome, int differences, string? error)
     {

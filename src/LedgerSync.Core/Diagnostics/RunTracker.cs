@@ -78,10 +78,26 @@ public sealed class RunTracker : IDisposable
         var now = _registry.TimeProvider.GetUtcNow();
         lock (_lock)
         {
-            if (_waitingOn != reason)
+            if (_waitingOn == reason)
             {
-                _waitingOn = reason;
-                _waitingSince = now;
+                return;
+            }
+
+            _waitingOn = reason;
+            _waitingSince = now;
+        }
+
+        _registry.OnWaitChanged(this, reason, now);
+    }
+
+    /// <summary>What the run waits on now (<see cref="RunWaitReason.None"/> while it works).</summary>
+    public RunWaitReason CurrentWait
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _waitingOn;
             }
         }
     }

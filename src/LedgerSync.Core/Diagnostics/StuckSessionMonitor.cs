@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace LedgerSync.Diagnostics;
+
+/// <summary>
+/// Warns about reconciliations stuck waiting for a peer: every <see cref="LedgerSyncOptions.StuckSessionWarningInterval"/>
+/// it logs "Reconciliation &lt;runId&gt; has been waiting &lt;n&gt; seconds for messages from &lt;party&gt;" (event 6000,
+/// inside the run's flow scope) for each run, of either role, that has waited on its peer for at least that interval.
+/// The protocol's <see cref="LedgerSyncOptions.SessionTimeout"/> then fails a run whose peer stays silent, so no run
+/// stays <c>IN_PROGRESS</c> forever. <c>AddLedgerSync()</c> registers it as a hosted service.
+/// </summary>
+public sealed partial class StuckSessionMonitor : BackgroundService
+{
+    private static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(30);
+
+    private readonly ReconciliationRunRegistry _registry;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the monitor of <paramref name="registry"/>'s runs.</summary>
+    public StuckSessionMonitor(ReconciliationRunRegistry registry, IOptions<LedgerSyncOptions> options, ILogger<StuckSessionMonitor>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(options);
+        _registry = registry;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        var interval = options.Value.StuckSessionWarningInterval;
+        Interval = interval > TimeSpan.Zero ? interval : DefaultInterval;
+    }
+
+    /// <summary>The check period, which is also the wait after which a run is reported.</summary>
+    public TimeSpan Interval { get; }
+
+    /// <summary>
+    /// Checks now: logs the warning for every run that has waited on its peer for at least <see cref="Interval"/> and
+    /// returns those runs, longest waiting first.
+    /// </summary>
+    public IReadOnlyList<RunSnapshot> CheckNow()
+    {
+        var now = _registry.TimeProvider.GetUtcNow();
+        var stuck = _registry.Snapshot()
+            .Where(r => r.WaitingOn == RunWaitReason.PeerMessage && now - r.WaitingSince >= Interval)
+            .OrderBy(r => r.WaitingSince)
+            .ToList();
+        foreach (var run in stuck)
+        {
+            using (_logger.BeginFlowScope(run.FlowName, run.RunId, run.Party))
+            {
+                Log.WaitingForPeer(_logger, run.RunId, (long)(now - run.WaitingSince).TotalSeconds, run.Party.ToString(), run.Role.ToTagValue());
+            }
+        }
+
+        return stuck;
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, _registry.TimeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                CheckNow();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping.
+        }
+    }
+}
