@@ -492,13 +492,15 @@ public sealed partial class ReconciliationScheduler : IHostedService, IAsyncDisp
                     }
                     catch
                     {
-                        ReturnSlot();
+                        ReturnSlot(wake: false);
                         throw;
                     }
 
                     if (run is null)
                     {
-                        ReturnSlot();
+                        // Nothing to start: the dispatcher itself took this slot, so returning it must not wake the
+                        // dispatcher again (that would make an idle scheduler spin).
+                        ReturnSlot(wake: false);
                         break;
                     }
 
@@ -896,14 +898,17 @@ public sealed partial class ReconciliationScheduler : IHostedService, IAsyncDisp
         }
     }
 
-    private void ReturnSlot()
+    private void ReturnSlot(bool wake = true)
     {
         lock (_poolLock)
         {
             _slotsInUse--;
         }
 
-        Wake();
+        if (wake)
+        {
+            Wake();
+        }
     }
 
     private void RemoveActive(ActiveRun run)
