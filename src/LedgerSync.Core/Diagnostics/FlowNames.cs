@@ -26,4 +26,7 @@ public static class FlowNames
 
     /// <summary>Whether an incoming run is in progress.</summary>
     public const string IsRespondingToReconciliationForParty = "IsRespondingToReconciliationForPartyFlow";
+
+    /// <summary>Writes the in-flight dump (<c>checkpoints_dump-&lt;yyyyMMdd-HHmmss&gt;.zip</c>) of queued and running reconciliations.</summary>
+    public const string DumpInFlightReconciliations = "DumpInFlightReconciliationsFlow";
 }

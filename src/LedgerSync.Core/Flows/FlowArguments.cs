@@ -38,6 +38,9 @@ internal sealed class FlowArguments(string flowName, IReadOnlyDictionary<string,
         return [.. values.Select(v => ToParty(name, v))];
     }
 
+    public string? OptionalText(string name, string description) =>
+        arguments.TryGetValue(name, out var values) ? Single(name, values, [description]) : null;
+
     public PartyName Party(string name) => ToParty(name, Single(name, Required(name, PartyFormat), PartyFormat));
 
     public PartyName? OptionalParty(string name) =>

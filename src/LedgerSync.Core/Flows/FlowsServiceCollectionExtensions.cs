@@ -1,3 +1,4 @@
+using LedgerSync.Diagnostics;
 using LedgerSync.Flows;
 using LedgerSync.Ledger;
 using LedgerSync.Scheduling;
@@ -16,6 +17,7 @@ internal static class FlowsServiceCollectionExtensions
             sp.GetRequiredService<ReconciliationScheduler>(),
             sp.GetRequiredService<IStatusStore>(),
             sp.GetRequiredService<ILedgerGraph>(),
+            sp.GetService<InFlightDumper>(),
             sp.GetService<ILogger<ReconciliationFlows>>()));
         return services;
     }

@@ -18,15 +18,42 @@ public sealed partial class ReconciliationFlows
     private readonly ReconciliationScheduler _scheduler;
     private readonly IStatusStore _statusStore;
     private readonly ILedgerGraph _ledgerGraph;
+    private readonly InFlightDumper? _dumper;
     private readonly ILogger _logger;
 
     /// <summary>Creates the flows over a scheduler, the status store and the ledger graph.</summary>
     public ReconciliationFlows(ReconciliationScheduler scheduler, IStatusStore statusStore, ILedgerGraph ledgerGraph, ILogger<ReconciliationFlows>? logger = null)
+        : this(scheduler, statusStore, ledgerGraph, dumper: null, logger)
+    {
+    }
+
+    /// <summary>Creates the flows, with the in-flight dumper behind <see cref="DumpInFlightReconciliationsAsync"/>.</summary>
+    public ReconciliationFlows(ReconciliationScheduler scheduler, IStatusStore statusStore, ILedgerGraph ledgerGraph, InFlightDumper? dumper, ILogger<ReconciliationFlows>? logger = null)
     {
         _scheduler = scheduler ?? throw new ArgumentNullException(nameof(scheduler));
         _statusStore = statusStore ?? throw new ArgumentNullException(nameof(statusStore));
         _ledgerGraph = ledgerGraph ?? throw new ArgumentNullException(nameof(ledgerGraph));
+        _dumper = dumper;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    /// <summary>The directory <see cref="DumpInFlightReconciliationsAsync"/> writes to when none is given: <c>logs</c>, as the reference node does.</summary>
+    public const string DefaultDumpDirectory = "logs";
+
+    /// <summary>
+    /// <c>DumpInFlightReconciliationsFlow</c>: writes <c>checkpoints_dump-&lt;yyyyMMdd-HHmmss&gt;.zip</c> with one JSON file per
+    /// queued or running reconciliation into <paramref name="directory"/> (default <see cref="DefaultDumpDirectory"/>,
+    /// created if missing) and returns the zip's path.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The flows were created without an in-flight dumper.</exception>
+    public Task<string> DumpInFlightReconciliationsAsync(string? directory = null, CancellationToken cancellationToken = default)
+    {
+        if (_dumper is null)
+        {
+            throw new InvalidOperationException("These flows were created without an InFlightDumper; register LedgerSync with AddLedgerSync() or pass one to the constructor.");
+        }
+
+        return _dumper.WriteAsync(string.IsNullOrWhiteSpace(directory) ? DefaultDumpDirectory : directory, cancellationToken);
     }
 
     /// <summary>The names of the flows, as accepted by <see cref="StartFlowAsync(string, CancellationToken)"/>.</summary>
@@ -39,6 +66,7 @@ public sealed partial class ReconciliationFlows
         FlowNames.StopReconciliationForParty,
         FlowNames.IsReconciliationScheduledForParty,
         FlowNames.IsRespondingToReconciliationForParty,
+        FlowNames.DumpInFlightReconciliations,
     ];
 
     /// <summary>
@@ -161,6 +189,9 @@ public sealed partial class ReconciliationFlows
             case FlowNames.IsReconciliationScheduledForParty:
                 args.Allow("party");
                 return await IsReconciliationScheduledForPartyAsync(args.Party("party"), cancellationToken).ConfigureAwait(false);
+            case FlowNames.DumpInFlightReconciliations:
+                args.Allow("directory");
+                return await DumpInFlightReconciliationsAsync(args.OptionalText("directory", "a directory path in double quotes"), cancellationToken).ConfigureAwait(false);
             default:
                 args.Allow("party");
                 return await IsRespondingToReconciliationForPartyAsync(args.Party("party"), cancellationToken).ConfigureAwait(false);
