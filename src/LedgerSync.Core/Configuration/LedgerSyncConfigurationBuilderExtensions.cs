@@ -13,7 +13,7 @@ public static class LedgerSyncConfigurationBuilderExtensions
     /// <param name="path">The file's path; a relative path is resolved against the current directory when the configuration is built.</param>
     /// <param name="optional">Whether a missing file is allowed (then the source is empty).</param>
     /// <returns>The builder.</returns>
-    /// <exception cref="LedgerSyncConfigurationException">When the configuration is built: a line of the file is malformed, names an unknown key or repeats a key.</exception>
+    /// <exception cref="LedgerSyncConfigurationException">When the configuration is built: lines of the file are malformed, name unknown keys, repeat keys or hold bad values; one exception lists them all.</exception>
     public static IConfigurationBuilder AddLedgerSyncConfFile(this IConfigurationBuilder builder, string path, bool optional = false)
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -134,16 +134,114 @@ public sealed class LedgerSyncConfFileTests
     }
 
     [Test]
-    public void AddLedgerSyncConfFile_BadValues_ReportedAtValidationWithKeys()
+    public void AddLedgerSyncConfFile_BadValues_BuildThrowsNamingEachKeyAndLine()
     {
         var path = Write("bad.conf", "localParty = O=PartyA, L=London, C=GB\nmaxNumberOfIbfFilterFlows = 0\nsessionTimeout = 1D\n");
-        var configuration = new ConfigurationBuilder().AddLedgerSyncConfFile(path).Build();
 
-        var failures = FailuresOf(() => Resolve(configuration));
+        Assert.That(() => new ConfigurationBuilder().AddLedgerSyncConfFile(path).Build(),
+            Throws.TypeOf<LedgerSyncConfigurationException>()
+                .With.Property(nameof(LedgerSyncConfigurationException.Errors)).EquivalentTo(new[]
+                {
+                    new LedgerSyncConfigurationError($"{path}, line 2: maxNumberOfIbfFilterFlows = 0 is out of range; accepted: 1 to 15.", "maxNumberOfIbfFilterFlows", 2),
+                    new LedgerSyncConfigurationError($"{path}, line 3: sessionTimeout = '1D' is not a duration (such as 1H, 30M, 5H3M2S or hh:mm:ss); accepted: 1S to 24H.", "sessionTimeout", 3),
+                }));
+    }
 
-        Assert.That(failures, Has.Count.EqualTo(2));
-        Assert.That(failures, Has.One.StartsWith("maxNumberOfIbfFilterFlows = 0 is out of range"));
-        Assert.That(failures, Has.One.StartsWith("sessionTimeout = '1D' is not a duration"));
+    [Test]
+    public void AddLedgerSyncConfFile_SixBadLines_ReportsAllSixInOneException()
+    {
+        // Regression: a file with 6 bad lines took 5 starts to see them all, one line per start.
+        var path = Write("six-bad.conf", """
+            # node A
+            maxNumberOfIbfFilterFlows = 20
+            maxNumberOfParallelReconciliationRequests = three
+            this line has no equals sign
+            maxReconciliationRetryAttemptTimeout = 1D
+            localParty = "O=PartyA, L=London, C=GB
+            sessionTimeout = 1M
+            sessionTimeOut = 2M
+            transactionReaderPageSize = 500
+            """);
+
+        var exception = Assert.Throws<LedgerSyncConfigurationException>(() => new ConfigurationBuilder().AddLedgerSyncConfFile(path).Build());
+
+        Assert.That(exception.Errors.Select(e => (e.LineNumber, e.Key)), Is.EqualTo(new (int?, string?)[]
+        {
+            (2, "maxNumberOfIbfFilterFlows"),
+            (3, "maxNumberOfParallelReconciliationRequests"),
+            (4, null),
+            (5, "maxReconciliationRetryAttemptTimeout"),
+            (6, "localParty"),
+            (8, "sessionTimeout"),
+        }));
+        Assert.That(exception.Message, Does.StartWith($"{path} has 6 errors:"));
+        Assert.That(exception.Message.Split('\n'), Has.Length.EqualTo(7));
+        Assert.That(exception.Errors.Select(e => e.Message), Has.All.StartWith($"{path}, line "));
+        Assert.That(exception.Errors[0].Message, Does.EndWith("maxNumberOfIbfFilterFlows = 20 is out of range; accepted: 1 to 15."));
+        Assert.That(exception.Errors[5].Message, Does.EndWith("'sessionTimeout' is already set on line 7."));
+        Assert.That((exception.LineNumber, exception.Key), Is.EqualTo(((int?)2, "maxNumberOfIbfFilterFlows")), "the first error's");
+    }
+
+    [Test]
+    public void Parse_RetryMaxDelayBelowInitialDelayBothInFile_ReportsTheRuleOnTheMaxDelayLine()
+    {
+        const string text = "retryInitialDelay = 10S\nretryMaxDelay = 5S\n";
+
+        Assert.That(() => LedgerSyncConfFile.Parse(new StringReader(text), "node.conf"),
+            Throws.TypeOf<LedgerSyncConfigurationException>()
+                .With.Property(nameof(LedgerSyncConfigurationException.LineNumber)).EqualTo(2)
+                .And.Message.StartsWith("node.conf, line 2: retryMaxDelay = 5S is less than retryInitialDelay = 10S"));
+    }
+
+    [Test]
+    public void Parse_RuleInvolvingAKeyNotInTheFile_IsLeftToStartUpValidation()
+    {
+        // Above the default retryMaxDelay (5M), but retryMaxDelay may come from another configuration source; only
+        // start-up validation sees the final value.
+        var values = LedgerSyncConfFile.Parse(new StringReader("retryInitialDelay = 10M\n"));
+
+        Assert.That(values, Is.EquivalentTo(new Dictionary<string, string> { ["retryInitialDelay"] = "10M" }));
+    }
+
+    [Test]
+    public void Parse_ManyRandomFiles_ReportEveryBadLineOnce()
+    {
+        var random = new Random(20260301);
+        string[] good = ["maxNumberOfIbfFilterFlows = 7", "sessionTimeout = 30S", "transactionReaderPageSize = 500", "localParty = \"O=PartyA, L=London, C=GB\""];
+        string[] bad = ["maxNumberOfIbfFilterFlows = 99", "sessionTimeout = forever", "no equals here", "unknownKey = 1", "transactionReaderPoolSize = 1", "maxMessageSize = -5", "runLeaseDuration ="];
+        for (var round = 0; round < 200; round++)
+        {
+            var lines = new List<string>();
+            var expectedBad = new List<int>();
+            var usedKeys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var count = random.Next(1, 15);
+            for (var i = 0; i < count; i++)
+            {
+                var candidate = random.Next(3) == 0 ? good[random.Next(good.Length)] : bad[random.Next(bad.Length)];
+                var key = candidate.Split('=')[0].Trim();
+                if (candidate.Contains('=', StringComparison.Ordinal) && !usedKeys.Add(key))
+                {
+                    continue;
+                }
+
+                lines.Add(random.Next(4) == 0 ? "# comment" : string.Empty);
+                lines.Add(candidate);
+                if (bad.Contains(candidate))
+                {
+                    expectedBad.Add(lines.Count);
+                }
+            }
+
+            var text = string.Join('\n', lines);
+            if (expectedBad.Count == 0)
+            {
+                Assert.That(() => LedgerSyncConfFile.Parse(new StringReader(text)), Throws.Nothing, text);
+                continue;
+            }
+
+            var exception = Assert.Throws<LedgerSyncConfigurationException>(() => LedgerSyncConfFile.Parse(new StringReader(text)));
+            Assert.That(exception.Errors.Select(e => e.LineNumber), Is.EqualTo(expectedBad.Cast<int?>()), text);
+        }
     }
 
     [Test]
