@@ -6,9 +6,10 @@ namespace LedgerSync.Testing.PostgreSql;
 
 /// <summary>
 /// A fresh, empty PostgreSQL database for one test fixture, dropped on dispose. Create it in <c>[OneTimeSetUp]</c>
-/// and dispose it in <c>[OneTimeTearDown]</c>; when no server is available, <see cref="CreateAsync"/> ignores the
-/// fixture's tests (<c>Assert.Ignore</c>) with a message saying how to enable them. Tag such fixtures
-/// <c>[Category("PostgreSQL")]</c>.
+/// and dispose it in <c>[OneTimeTearDown]</c>. When no server is available, <see cref="CreateAsync"/> fails the
+/// fixture's tests under CI (<c>CI=true</c>) and skips them elsewhere with a message saying how to enable them
+/// (<see cref="PostgreSqlTestPolicy"/>). Tag such fixtures <c>[Category("PostgreSQL")]</c>: <c>.ci/run</c> fails when
+/// any test of that category was skipped.
 /// </summary>
 public sealed class PostgreSqlTestDatabase : IAsyncDisposable
 {
@@ -27,14 +28,14 @@ public sealed class PostgreSqlTestDatabase : IAsyncDisposable
     /// <summary>A connection string to the database.</summary>
     public string ConnectionString { get; }
 
-    /// <summary>Creates the database, or ignores the calling fixture's tests if no PostgreSQL server is available.</summary>
+    /// <summary>Creates the database, or, if no PostgreSQL server is available, fails (under CI) or skips the calling fixture's tests.</summary>
     public static async Task<PostgreSqlTestDatabase> CreateAsync()
     {
         var server = await PostgreSqlTestServer.AcquireAsync();
         if (server.AdminConnectionString is null)
         {
             await PostgreSqlTestServer.ReleaseAsync();
-            Assert.Ignore(server.UnavailableReason ?? "No PostgreSQL server is available.");
+            Unavailable(server.UnavailableReason ?? "No PostgreSQL server is available.");
         }
 
         var name = string.Create(CultureInfo.InvariantCulture, $"ledgersync_test_{Guid.NewGuid():N}");
@@ -48,10 +49,23 @@ public sealed class PostgreSqlTestDatabase : IAsyncDisposable
         catch (Exception exception) when (exception is NpgsqlException or ArgumentException or InvalidOperationException)
         {
             await PostgreSqlTestServer.ReleaseAsync();
-            Assert.Ignore($"The PostgreSQL server could not be used ({exception.Message}). Check {PostgreSqlTestServer.EnvironmentVariable} or install PostgreSQL's server.");
+            Unavailable($"The PostgreSQL server could not be used ({exception.Message}). Check {PostgreSqlTestServer.EnvironmentVariable} or install PostgreSQL's server.");
         }
 
         return new PostgreSqlTestDatabase(server.AdminConnectionString!, name);
+    }
+
+    /// <summary>Fails or skips the calling fixture's tests, as <see cref="PostgreSqlTestPolicy"/> decides.</summary>
+    private static void Unavailable(string reason)
+    {
+        var action = PostgreSqlTestPolicy.Decide(Environment.GetEnvironmentVariable);
+        var message = PostgreSqlTestPolicy.Message(action, reason, Environment.GetEnvironmentVariable);
+        if (action == PostgreSqlUnavailableAction.Fail)
+        {
+            Assert.Fail(message);
+        }
+
+        Assert.Ignore(message);
     }
 
     /// <summary>A new (closed) connection to the database.</summary>
