@@ -26,36 +26,33 @@ internal sealed class RunStartProbe(IStatusStore inner) : IStatusStore
     /// <summary>Lets the held run go on.</summary>
     public void Release() => _released.TrySetResult();
 
-    public async Task RecordStartedAsync(PartyName party, bool isRequester, Guid runId, DateTimeOffset startedAt, CancellationToken cancellationToken = default)
+    public async Task<ReconciliationStatus?> UpdateAsync(
+        PartyName party,
+        bool isRequester,
+        Func<ReconciliationStatus?, ReconciliationStatus?> update,
+        CancellationToken cancellationToken = default)
     {
-        await inner.RecordStartedAsync(party, isRequester, runId, startedAt, cancellationToken);
-        if (isRequester && party == _party && _started is { } started && started.TrySetResult(runId))
+        var before = await inner.GetAsync(party, isRequester, cancellationToken);
+        var after = await inner.UpdateAsync(party, isRequester, update, cancellationToken);
+        var started = after is { LastReconciliationStatus: ReconciliationState.InProgress, StateMachineRunId: { } runId }
+            && (before?.StateMachineRunId != runId || before.LastReconciliationStatus != ReconciliationState.InProgress);
+        if (started && isRequester && party == _party && _started is { } armed && armed.TrySetResult(after!.StateMachineRunId!.Value))
         {
             await _released.Task.WaitAsync(cancellationToken);
         }
-    }
 
-    public Task RecordFinishedAsync(
-        PartyName party,
-        bool isRequester,
-        Guid runId,
-        ReconciliationState state,
-        DateTimeOffset finishedAt,
-        IReadOnlyCollection<TransactionId>? result,
-        string? errorMessage,
-        CancellationToken cancellationToken = default) =>
-        inner.RecordFinishedAsync(party, isRequester, runId, state, finishedAt, result, errorMessage, cancellationToken);
+        return after;
+    }
 
     public Task<ReconciliationStatus?> GetAsync(PartyName party, bool isRequester, CancellationToken cancellationToken = default) =>
         inner.GetAsync(party, isRequester, cancellationToken);
 
-    public Task<IReadOnlyList<ReconciliationStatus>> QueryAsync(
-        PartyName? party,
-        ReconciliationState? lastReconciliationStatus,
-        bool isRequester,
-        CancellationToken cancellationToken = default) =>
-        inner.QueryAsync(party, lastReconciliationStatus, isRequester, cancellationToken);
+    public Task<IReadOnlyList<ReconciliationStatus>> QueryAsync(StatusQuery query, CancellationToken cancellationToken = default) =>
+        inner.QueryAsync(query, cancellationToken);
 
-    public Task<int> RemovePresentFromResultsAsync(Func<TransactionId, bool> isPresent, CancellationToken cancellationToken = default) =>
-        inner.RemovePresentFromResultsAsync(isPresent, cancellationToken);
+    public Task<IReadOnlyDictionary<ReconciliationState, int>> CountByLastStateAsync(bool isRequester, CancellationToken cancellationToken = default) =>
+        inner.CountByLastStateAsync(isRequester, cancellationToken);
+
+    public Task<IReadOnlyList<ReconciliationStatus>> ReadResultsPageAsync(StatusKey? after, int pageSize, CancellationToken cancellationToken = default) =>
+        inner.ReadResultsPageAsync(after, pageSize, cancellationToken);
 }

@@ -95,7 +95,7 @@ internal sealed class SampleNode : IAsyncDisposable
                 o.ConnectionFactory = database.CreateConnection;
                 o.Query = LedgerDatabase.TransactionSourceQuery;
             })
-            .UseSqlStatusStore(SqlDialect.Sqlite, storage.CreateConnection);
+            .UseSqlStorage(SqlDialect.Sqlite, storage.CreateConnection);
 
         if (transport.Mode == TransportMode.Memory)
         {

@@ -65,7 +65,7 @@ builder.Services.AddLedgerSync(builder.Configuration)
         o.ConnectionFactory = ledger.CreateConnection;
         o.Query = NodeLedger.TransactionSourceQuery;
     })
-    .UseSqlStatusStore(SqlDialect.Sqlite, () => new SqliteConnection(storage))
+    .UseSqlStorage(SqlDialect.Sqlite, () => new SqliteConnection(storage))
     .UseHttpTransport(o =>
     {
         // Without a configured certificate, the node uses the shared development CA.

@@ -69,35 +69,28 @@ public sealed class ReconciliationMonitor
         GetPartiesAsync(ReconciliationState.DifferencesFound, cancellationToken);
 
     /// <summary>JMX <c>NumberOfFailedReconciliations</c>: parties whose latest outgoing reconciliation is <c>FAILED</c>.</summary>
-    public async Task<int> GetNumberOfFailedReconciliationsAsync(CancellationToken cancellationToken = default) =>
-        (await GetPartiesAsync(ReconciliationState.Failed, cancellationToken).ConfigureAwait(false)).Count;
+    public Task<int> GetNumberOfFailedReconciliationsAsync(CancellationToken cancellationToken = default) =>
+        CountAsync(ReconciliationState.Failed, cancellationToken);
 
     /// <summary>JMX <c>NumberOfReconciliationsWithDifferences</c>: parties whose latest outgoing reconciliation is <c>DIFFERENCES_FOUND</c>.</summary>
-    public async Task<int> GetNumberOfReconciliationsWithDifferencesAsync(CancellationToken cancellationToken = default) =>
-        (await GetPartiesAsync(ReconciliationState.DifferencesFound, cancellationToken).ConfigureAwait(false)).Count;
+    public Task<int> GetNumberOfReconciliationsWithDifferencesAsync(CancellationToken cancellationToken = default) =>
+        CountAsync(ReconciliationState.DifferencesFound, cancellationToken);
 
     /// <summary>JMX <c>NumberOfReconciliationsWithoutDifferences</c>: parties whose latest outgoing reconciliation is <c>DIFFERENCES_NOT_FOUND</c>.</summary>
-    public async Task<int> GetNumberOfReconciliationsWithoutDifferencesAsync(CancellationToken cancellationToken = default) =>
-        (await GetPartiesAsync(ReconciliationState.DifferencesNotFound, cancellationToken).ConfigureAwait(false)).Count;
+    public Task<int> GetNumberOfReconciliationsWithoutDifferencesAsync(CancellationToken cancellationToken = default) =>
+        CountAsync(ReconciliationState.DifferencesNotFound, cancellationToken);
 
-    /// <summary>All five counts at once, with one read of the status store.</summary>
+    /// <summary>All five counts at once, with one counting query of the status store.</summary>
     public async Task<ReconciliationCounts> GetCountsAsync(CancellationToken cancellationToken = default)
     {
         var (scheduled, inProgress) = (NumberOfScheduledReconciliations, NumberOfReconciliationsInProgress);
-        var rows = await _statusStore.QueryAsync(null, null, isRequester: true, cancellationToken).ConfigureAwait(false);
-        int failed = 0, withDifferences = 0, withoutDifferences = 0;
-        foreach (var row in rows)
-        {
-            switch (row.LastReconciliationStatus)
-            {
-                case ReconciliationState.Failed: failed++; break;
-                case ReconciliationState.DifferencesFound: withDifferences++; break;
-                case ReconciliationState.DifferencesNotFound: withoutDifferences++; break;
-                default: break;
-            }
-        }
-
-        return new ReconciliationCounts(scheduled, inProgress, failed, withDifferences, withoutDifferences);
+        var counts = await _statusStore.CountByLastStateAsync(isRequester: true, cancellationToken).ConfigureAwait(false);
+        return new ReconciliationCounts(
+            scheduled,
+            inProgress,
+            counts.GetValueOrDefault(ReconciliationState.Failed),
+            counts.GetValueOrDefault(ReconciliationState.DifferencesFound),
+            counts.GetValueOrDefault(ReconciliationState.DifferencesNotFound));
     }
 
     /// <summary>Point-in-time copies of the in-flight runs (both roles), oldest first: what the in-flight dump writes.</summary>
@@ -123,7 +116,10 @@ public sealed class ReconciliationMonitor
 
     private async Task<IReadOnlyList<PartyName>> GetPartiesAsync(ReconciliationState state, CancellationToken cancellationToken)
     {
-        var rows = await _statusStore.QueryAsync(null, state, isRequester: true, cancellationToken).ConfigureAwait(false);
+        var rows = await _statusStore.QueryAsync(new StatusQuery { IsRequester = true, LastReconciliationStatus = state }, cancellationToken).ConfigureAwait(false);
         return [.. rows.Select(r => r.PartyName).Distinct().Order()];
     }
+
+    private async Task<int> CountAsync(ReconciliationState state, CancellationToken cancellationToken) =>
+        (await _statusStore.CountByLastStateAsync(isRequester: true, cancellationToken).ConfigureAwait(false)).GetValueOrDefault(state);
 }

@@ -89,7 +89,7 @@ public sealed partial class ReconciliationFlows
         PartyName? party = null,
         ReconciliationState? lastReconciliationStatus = null,
         CancellationToken cancellationToken = default) =>
-        _statusStore.QueryAsync(party, lastReconciliationStatus, isRequester, cancellationToken);
+        _statusStore.QueryAsync(new StatusQuery { IsRequester = isRequester, Party = party, LastReconciliationStatus = lastReconciliationStatus }, cancellationToken);
 
     /// <summary><c>GetReconciliationStatusForPartyFlow</c>: one party's status in one role, or <see langword="null"/> when none was recorded.</summary>
     public Task<ReconciliationStatus?> GetReconciliationStatusForPartyAsync(PartyName party, bool isRequester, CancellationToken cancellationToken = default)
@@ -112,7 +112,7 @@ public sealed partial class ReconciliationFlows
             throw new LedgerGraphNotReadyException(false, _ledgerGraph.IsSelfConsistent, []);
         }
 
-        var removed = await _statusStore.RemovePresentFromResultsAsync(_ledgerGraph.Contains, cancellationToken).ConfigureAwait(false);
+        var removed = await new ReconciliationStatusRecorder(_statusStore).RefreshAsync(_ledgerGraph.Contains, cancellationToken: cancellationToken).ConfigureAwait(false);
         Log.Refreshed(_logger, removed);
         return removed;
     }

@@ -27,11 +27,10 @@ namespace LedgerSync.Scheduling;
 /// </remarks>
 public sealed partial class ReconciliationScheduler : IHostedService, IAsyncDisposable, IDisposable, IIncomingReconciliationAdmission
 {
-    private const string InterruptedByRestart =
-        "interrupted by restart: the node running it stopped or crashed before the run ended; the reconciliation was queued again";
+    private const string InterruptedByRestart = ReconciliationStatusRules.InterruptedByRestart;
 
     private readonly IReconciliationInitiator _initiator;
-    private readonly IStatusStore _statusStore;
+    private readonly ReconciliationStatusRecorder _statusStore;
     private readonly IReconciliationJobStore _jobStore;
     private readonly ILedgerGraph _ledgerGraph;
     private readonly ReconciliationRunRegistry _registry;
@@ -69,7 +68,7 @@ public sealed partial class ReconciliationScheduler : IHostedService, IAsyncDisp
     {
         ArgumentNullException.ThrowIfNull(options);
         _initiator = initiator ?? throw new ArgumentNullException(nameof(initiator));
-        _statusStore = statusStore ?? throw new ArgumentNullException(nameof(statusStore));
+        _statusStore = new ReconciliationStatusRecorder(statusStore ?? throw new ArgumentNullException(nameof(statusStore)));
         _jobStore = jobStore ?? throw new ArgumentNullException(nameof(jobStore));
         _ledgerGraph = ledgerGraph ?? throw new ArgumentNullException(nameof(ledgerGraph));
         _registry = registry ?? throw new ArgumentNullException(nameof(registry));
@@ -230,7 +229,7 @@ public sealed partial class ReconciliationScheduler : IHostedService, IAsyncDisp
 
                     run.Stop();
                     RemoveActive(run);
-                    await _statusStore.RecordFinishedAsync(party, run.IsRequester, run.RunId, ReconciliationState.Stopped, now, null, null, CancellationToken.None).ConfigureAwait(false);
+                    await _statusStore.RecordFinishedAsync(new(party, run.IsRequester, run.RunId, ReconciliationState.Stopped, now, null, null), CancellationToken.None).ConfigureAwait(false);
                     run.Tracker.End(ReconciliationState.Stopped);
                     recorded.Add(run.RunId);
                     stopped = true;
@@ -244,7 +243,7 @@ public sealed partial class ReconciliationScheduler : IHostedService, IAsyncDisp
                         continue;
                     }
 
-                    await _statusStore.RecordFinishedAsync(party, job.IsRequester, job.RunId, ReconciliationState.Stopped, now, null, null, CancellationToken.None).ConfigureAwait(false);
+                    await _statusStore.RecordFinishedAsync(new(party, job.IsRequester, job.RunId, ReconciliationState.Stopped, now, null, null), CancellationToken.None).ConfigureAwait(false);
                     if (_registry.TryGet(job.RunId, out var tracker))
                     {
                         tracker!.End(ReconciliationState.Stopped);
@@ -256,10 +255,8 @@ public sealed partial class ReconciliationScheduler : IHostedService, IAsyncDisp
 
                 foreach (var isRequester in (bool[])[true, false])
                 {
-                    var row = await _statusStore.GetAsync(party, isRequester, CancellationToken.None).ConfigureAwait(false);
-                    if (row is { LastReconciliationStatus: ReconciliationState.InProgress, StateMachineRunId: { } staleRun } && !recorded.Contains(staleRun))
+                    if (await _statusStore.RecordStaleRunStoppedAsync(party, isRequester, now, recorded, CancellationToken.None).ConfigureAwait(false) is { } staleRun)
                     {
-                        await _statusStore.RecordFinishedAsync(party, isRequester, staleRun, ReconciliationState.Stopped, now, null, null, CancellationToken.None).ConfigureAwait(false);
                         stopped = true;
                         Log.RunStopped(_logger, party, staleRun, isRequester ? "outgoing" : "incoming", "stale IN_PROGRESS row");
                     }
@@ -561,7 +558,7 @@ public sealed partial class ReconciliationScheduler : IHostedService, IAsyncDisp
                         old!.End(ReconciliationState.Failed, 0, InterruptedByRestart);
                     }
 
-                    await _statusStore.RecordFinishedAsync(job.Party, true, interrupted, ReconciliationState.Failed, now, null, InterruptedByRestart, stopping).ConfigureAwait(false);
+                    await _statusStore.RecordFinishedAsync(new(job.Party, true, interrupted, ReconciliationState.Failed, now, null, InterruptedByRestart), stopping).ConfigureAwait(false);
                     Log.InterruptedRunRequeued(_logger, job.Party, interrupted, job.RunId);
                 }
 
@@ -644,7 +641,7 @@ public sealed partial class ReconciliationScheduler : IHostedService, IAsyncDisp
 
             try
             {
-                await _statusStore.RecordFinishedAsync(run.Party, run.IsRequester, run.RunId, state, now, missing, error, cancellationToken).ConfigureAwait(false);
+                await _statusStore.RecordFinishedAsync(new(run.Party, run.IsRequester, run.RunId, state, now, missing, error), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -836,11 +833,7 @@ public sealed partial class ReconciliationScheduler : IHostedService, IAsyncDisp
         var expired = await _jobStore.TakeExpiredIncomingAsync(_time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         foreach (var lease in expired)
         {
-            var row = await _statusStore.GetAsync(lease.Party, false, cancellationToken).ConfigureAwait(false);
-            if (row is { LastReconciliationStatus: ReconciliationState.InProgress } && row.StateMachineRunId == lease.RunId)
-            {
-                await _statusStore.RecordFinishedAsync(lease.Party, false, lease.RunId, ReconciliationState.Failed, _time.GetUtcNow(), null, InterruptedByRestart, cancellationToken).ConfigureAwait(false);
-            }
+            await _statusStore.RecordInterruptedAsync(lease.Party, false, lease.RunId, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
 
             Log.InterruptedIncomingRecorded(_logger, lease.Party, lease.RunId);
         }

@@ -2,99 +2,92 @@ namespace LedgerSync.Status;
 
 /// <summary>
 /// An <see cref="IStatusStore"/> kept in process memory: the default when no database is configured. Statuses are
-/// lost when the process ends. Thread-safe; every transition replaces a whole immutable row under a lock, so a reader
-/// never sees half a transition.
+/// lost when the process ends. Thread-safe; every update computes and replaces a whole immutable row under one lock,
+/// so a reader never sees half a transition and concurrent updates never lose one another.
 /// </summary>
 public sealed class InMemoryStatusStore : IStatusStore
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<(PartyName Party, bool IsRequester), ReconciliationStatus> _rows = [];
-
-    /// <inheritdoc />
-    public Task RecordStartedAsync(PartyName party, bool isRequester, Guid runId, DateTimeOffset startedAt, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(party);
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_lock)
-        {
-            _rows[(party, isRequester)] = StatusTransitions.Started(Get(party, isRequester), party, isRequester, runId, startedAt);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public Task RecordFinishedAsync(
-        PartyName party,
-        bool isRequester,
-        Guid runId,
-        ReconciliationState state,
-        DateTimeOffset finishedAt,
-        IReadOnlyCollection<TransactionId>? result,
-        string? errorMessage,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(party);
-        StatusTransitions.ValidateFinish(state, errorMessage);
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_lock)
-        {
-            _rows[(party, isRequester)] = StatusTransitions.Finished(Get(party, isRequester), party, isRequester, runId, state, finishedAt, result, errorMessage);
-        }
-
-        return Task.CompletedTask;
-    }
+    private readonly SortedDictionary<StatusKey, ReconciliationStatus> _rows = [];
 
     /// <inheritdoc />
     public Task<ReconciliationStatus?> GetAsync(PartyName party, bool isRequester, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(party);
+        cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
-            return Task.FromResult(Get(party, isRequester));
+            return Task.FromResult(_rows.GetValueOrDefault(new StatusKey(party, isRequester)));
         }
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<ReconciliationStatus>> QueryAsync(
-        PartyName? party,
-        ReconciliationState? lastReconciliationStatus,
+    public Task<ReconciliationStatus?> UpdateAsync(
+        PartyName party,
         bool isRequester,
+        Func<ReconciliationStatus?, ReconciliationStatus?> update,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(party);
+        ArgumentNullException.ThrowIfNull(update);
+        cancellationToken.ThrowIfCancellationRequested();
+        var key = new StatusKey(party, isRequester);
         lock (_lock)
         {
-            IReadOnlyList<ReconciliationStatus> matches =
-            [
-                .. _rows.Values
-                    .Where(s => s.IsRequester == isRequester
-                        && (party is null || s.PartyName == party)
-                        && (lastReconciliationStatus is null || s.LastReconciliationStatus == lastReconciliationStatus))
-                    .OrderBy(s => s.PartyName),
-            ];
+            var current = _rows.GetValueOrDefault(key);
+            var next = update(current);
+            if (next is null || ReferenceEquals(next, current))
+            {
+                return Task.FromResult(current);
+            }
+
+            key.EnsureKeyOf(next);
+            _rows[key] = next;
+            return Task.FromResult<ReconciliationStatus?>(next);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ReconciliationStatus>> QueryAsync(StatusQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            IReadOnlyList<ReconciliationStatus> matches = [.. _rows.Values.Where(query.Matches)];
             return Task.FromResult(matches);
         }
     }
 
     /// <inheritdoc />
-    public Task<int> RemovePresentFromResultsAsync(Func<TransactionId, bool> isPresent, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyDictionary<ReconciliationState, int>> CountByLastStateAsync(bool isRequester, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(isPresent);
-        var removed = 0;
+        cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
-            foreach (var (key, row) in _rows.ToList())
-            {
-                if (StatusTransitions.Refreshed(row, isPresent, out var count) is { } refreshed)
-                {
-                    _rows[key] = refreshed;
-                    removed += count;
-                }
-            }
+            IReadOnlyDictionary<ReconciliationState, int> counts = _rows.Values
+                .Where(r => r.IsRequester == isRequester && r.LastReconciliationStatus is not null)
+                .GroupBy(r => r.LastReconciliationStatus!.Value)
+                .ToDictionary(g => g.Key, g => g.Count());
+            return Task.FromResult(counts);
         }
-
-        return Task.FromResult(removed);
     }
 
-    private ReconciliationStatus? Get(PartyName party, bool isRequester) => _rows.GetValueOrDefault((party, isRequester));
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ReconciliationStatus>> ReadResultsPageAsync(StatusKey? after, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            IReadOnlyList<ReconciliationStatus> page =
+            [
+                .. _rows
+                    .Where(pair => (after is not { } start || pair.Key > start) && pair.Value.LastSuccessfulReconciliationResult.Count > 0)
+                    .Take(pageSize)
+                    .Select(pair => pair.Value),
+            ];
+            return Task.FromResult(page);
+        }
+    }
 }

@@ -10,15 +10,19 @@ using Microsoft.Extensions.Logging;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Keeps LedgerSync's statuses and scheduler jobs in a SQL database (SQLite or PostgreSQL) through Dapper.</summary>
+/// <remarks>
+/// The host supplies the ADO.NET driver: a connection factory such as <c>() =&gt; new SqliteConnection("Data Source=ledgersync.db")</c>,
+/// or a <see cref="DbDataSource"/> where the driver has one (Npgsql's <c>NpgsqlDataSource</c>). Tables are created and
+/// upgraded automatically on first use; see <c>docs/storage.md</c> for the tables and their columns.
+/// </remarks>
 public static class SqlStorageLedgerSyncBuilderExtensions
 {
     /// <summary>
-    /// Stores reconciliation statuses (<c>CR_RECONCILIATION_STATUS</c> and the run history) and the scheduler's job
-    /// queue (<c>CR_RECONCILIATION_JOB</c>) in the database that <paramref name="connectionFactory"/> connects to, so
-    /// queued and timed jobs survive restarts and several node instances can share the work. The schema is created and
-    /// upgraded automatically. The host supplies the ADO.NET driver, for example
-    /// <c>.UseSqlStatusStore(SqlDialect.Sqlite, () =&gt; new SqliteConnection("Data Source=ledgersync.db"))</c> or
-    /// <c>.UseSqlStatusStore(SqlDialect.PostgreSql, dataSource.CreateConnection)</c>.
+    /// Stores reconciliation statuses (<c>CR_RECONCILIATION_STATUS</c> and the run history
+    /// <c>CR_RECONCILIATION_RUN_HISTORY</c>) in the database that <paramref name="connectionFactory"/> connects to,
+    /// for example <c>.UseSqlStatusStore(SqlDialect.Sqlite, () =&gt; new SqliteConnection("Data Source=ledgersync.db"))</c>.
+    /// The scheduler's job queue is not affected; <see cref="UseSqlStorage(ILedgerSyncBuilder, SqlDialect, Func{DbConnection})"/>
+    /// puts both in the database.
     /// </summary>
     public static ILedgerSyncBuilder UseSqlStatusStore(this ILedgerSyncBuilder builder, SqlDialect dialect, Func<DbConnection> connectionFactory)
     {
@@ -26,8 +30,46 @@ public static class SqlStorageLedgerSyncBuilderExtensions
         ArgumentNullException.ThrowIfNull(connectionFactory);
         builder.Services.Replace(ServiceDescriptor.Singleton<IStatusStore>(sp => new SqlStatusStore(
             dialect, connectionFactory, sp.GetService<TimeProvider>(), sp.GetService<ILogger<SqlStatusStore>>())));
-        builder.Services.Replace(ServiceDescriptor.Singleton<IReconciliationJobStore>(sp => new SqlReconciliationJobStore(
-            dialect, connectionFactory, sp.GetService<TimeProvider>(), sp.GetService<ILogger<SqlReconciliationJobStore>>())));
         return builder;
     }
+
+    /// <summary>
+    /// Stores reconciliation statuses in the database of <paramref name="dataSource"/>, for example
+    /// <c>.UseSqlStatusStore(SqlDialect.PostgreSql, NpgsqlDataSource.Create(connectionString))</c>. The data source is
+    /// used, not owned: dispose it with the host (register it in the container, or keep it for the host's lifetime).
+    /// </summary>
+    public static ILedgerSyncBuilder UseSqlStatusStore(this ILedgerSyncBuilder builder, SqlDialect dialect, DbDataSource dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        return builder.UseSqlStatusStore(dialect, dataSource.CreateConnection);
+    }
+
+    /// <summary>
+    /// Stores both the statuses (see <see cref="UseSqlStatusStore(ILedgerSyncBuilder, SqlDialect, Func{DbConnection})"/>)
+    /// and the scheduler's job queue (<c>CR_RECONCILIATION_JOB</c>) in the database that <paramref name="connectionFactory"/>
+    /// connects to, so queued and timed jobs survive restarts and several node instances can share the work.
+    /// </summary>
+    public static ILedgerSyncBuilder UseSqlStorage(this ILedgerSyncBuilder builder, SqlDialect dialect, Func<DbConnection> connectionFactory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(connectionFactory);
+        builder.UseSqlStatusStore(dialect, connectionFactory);
+        RegisterSqlJobStore(builder, dialect, connectionFactory);
+        return builder;
+    }
+
+    /// <summary>
+    /// Stores both the statuses and the scheduler's job queue in the database of <paramref name="dataSource"/>, for
+    /// example <c>.UseSqlStorage(SqlDialect.PostgreSql, dataSource)</c> with an <c>NpgsqlDataSource</c>.
+    /// </summary>
+    public static ILedgerSyncBuilder UseSqlStorage(this ILedgerSyncBuilder builder, SqlDialect dialect, DbDataSource dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        return builder.UseSqlStorage(dialect, dataSource.CreateConnection);
+    }
+
+    // The job store's registration (its own UseSqlJobStore lives with the scheduler's storage).
+    private static void RegisterSqlJobStore(ILedgerSyncBuilder builder, SqlDialect dialect, Func<DbConnection> connectionFactory) =>
+        builder.Services.Replace(ServiceDescriptor.Singleton<IReconciliationJobStore>(sp => new SqlReconciliationJobStore(
+            dialect, connectionFactory, sp.GetService<TimeProvider>(), sp.GetService<ILogger<SqlReconciliationJobStore>>())));
 }

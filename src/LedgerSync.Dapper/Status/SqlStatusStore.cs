@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Text;
 using Dapper;
 using LedgerSync.Dapper.Schema;
 using LedgerSync.Status;
@@ -11,10 +12,15 @@ namespace LedgerSync.Dapper.Status;
 /// <summary>
 /// An <see cref="IStatusStore"/> in a SQL database: one row per (party, role) in <c>CR_RECONCILIATION_STATUS</c>
 /// with the reference product's columns (times as Unix milliseconds; the result as comma-separated upper-case hex IDs),
-/// plus one append-only row per transition in <c>CR_RECONCILIATION_RUN_HISTORY</c>. Each transition reads the row,
-/// writes the new one and appends the history row in one transaction, so a failure at any point leaves the previous
-/// row intact. The schema is created and upgraded automatically on first use.
+/// plus one append-only row per run transition (start, end) in <c>CR_RECONCILIATION_RUN_HISTORY</c>.
 /// </summary>
+/// <remarks>
+/// Each <see cref="UpdateAsync"/> is one transaction: it takes the row's lock (a transaction-scoped advisory lock on
+/// PostgreSQL, the database's single write lock on SQLite through <c>BEGIN IMMEDIATE</c>), reads the row, calls the update
+/// function, writes the new row and appends the history row, then commits. A failure at any point rolls everything back
+/// and leaves the previous row; two updates of one row, from one process or several sharing the database, run one after
+/// the other. The schema is created and upgraded automatically on first use (see <see cref="EnsureSchemaAsync"/>).
+/// </remarks>
 public sealed class SqlStatusStore : IStatusStore
 {
     private const string Columns =
@@ -22,10 +28,14 @@ public sealed class SqlStatusStore : IStatusStore
         "last_successful_reconciliation_status, last_successful_reconciliation_result, last_reconciliation_time_started, " +
         "last_reconciliation_time_finished, last_reconciliation_status, last_reconciliation_error";
 
-    private readonly ReconciliationSchema _schema;
-    private readonly string _lockSuffix;
+    // pg_advisory_xact_lock(int, int): the first key names LedgerSync's status rows ("LSST"), the second the row.
+    private const int AdvisoryLockSpace = 0x4C53_5354;
 
-    /// <summary>Creates the store.</summary>
+    private readonly ReconciliationSchema _schema;
+    private readonly SqlDialect _dialect;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the store over a connection factory.</summary>
     /// <param name="dialect">The database's SQL dialect.</param>
     /// <param name="connectionFactory">Creates a new (closed or open) connection for each operation, for example <c>() =&gt; new SqliteConnection(cs)</c>.</param>
     /// <param name="timeProvider">The clock for the schema's <c>applied_at</c> (the system clock when <see langword="null"/>).</param>
@@ -33,45 +43,31 @@ public sealed class SqlStatusStore : IStatusStore
     public SqlStatusStore(SqlDialect dialect, Func<DbConnection> connectionFactory, TimeProvider? timeProvider = null, ILogger<SqlStatusStore>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(connectionFactory);
-        _schema = new ReconciliationSchema(dialect, connectionFactory, timeProvider ?? TimeProvider.System, logger ?? (ILogger)NullLogger.Instance);
-        _lockSuffix = dialect == SqlDialect.PostgreSql ? " FOR UPDATE" : string.Empty;
+        if (!Enum.IsDefined(dialect))
+        {
+            throw new ArgumentOutOfRangeException(nameof(dialect), dialect, "Unknown SQL dialect.");
+        }
+
+        _dialect = dialect;
+        _time = timeProvider ?? TimeProvider.System;
+        _schema = new ReconciliationSchema(dialect, connectionFactory, _time, logger ?? (ILogger)NullLogger.Instance);
+    }
+
+    /// <summary>
+    /// Creates the store over an ADO.NET data source, for example Npgsql's <c>NpgsqlDataSource</c> (which owns the
+    /// connection pool and its settings).
+    /// </summary>
+    /// <param name="dialect">The database's SQL dialect.</param>
+    /// <param name="dataSource">The data source; the store creates one connection from it per operation and does not dispose it.</param>
+    /// <param name="timeProvider">The clock for the schema's <c>applied_at</c> (the system clock when <see langword="null"/>).</param>
+    /// <param name="logger">Where schema changes are logged.</param>
+    public SqlStatusStore(SqlDialect dialect, DbDataSource dataSource, TimeProvider? timeProvider = null, ILogger<SqlStatusStore>? logger = null)
+        : this(dialect, (dataSource ?? throw new ArgumentNullException(nameof(dataSource))).CreateConnection, timeProvider, logger)
+    {
     }
 
     /// <summary>Creates or upgrades the schema now (otherwise it happens on first use).</summary>
     public Task EnsureSchemaAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken);
-
-    /// <inheritdoc />
-    public Task RecordStartedAsync(PartyName party, bool isRequester, Guid runId, DateTimeOffset startedAt, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(party);
-        return TransitionAsync(
-            party,
-            isRequester,
-            previous => StatusTransitions.Started(previous, party, isRequester, runId, startedAt),
-            new HistoryEntry(runId, ReconciliationState.InProgress, startedAt, 0, null),
-            cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task RecordFinishedAsync(
-        PartyName party,
-        bool isRequester,
-        Guid runId,
-        ReconciliationState state,
-        DateTimeOffset finishedAt,
-        IReadOnlyCollection<TransactionId>? result,
-        string? errorMessage,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(party);
-        StatusTransitions.ValidateFinish(state, errorMessage);
-        return TransitionAsync(
-            party,
-            isRequester,
-            previous => StatusTransitions.Finished(previous, party, isRequester, runId, state, finishedAt, result, errorMessage),
-            new HistoryEntry(runId, state, finishedAt, result?.Count ?? 0, state == ReconciliationState.Failed ? errorMessage : null),
-            cancellationToken);
-    }
 
     /// <inheritdoc />
     public async Task<ReconciliationStatus?> GetAsync(PartyName party, bool isRequester, CancellationToken cancellationToken = default)
@@ -80,110 +76,161 @@ public sealed class SqlStatusStore : IStatusStore
         var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            return await ReadAsync(connection, null, party, isRequester, forUpdate: false, cancellationToken).ConfigureAwait(false);
+            return await ReadAsync(connection, null, party, isRequester, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<ReconciliationStatus>> QueryAsync(
-        PartyName? party,
-        ReconciliationState? lastReconciliationStatus,
+    public async Task<ReconciliationStatus?> UpdateAsync(
+        PartyName party,
         bool isRequester,
+        Func<ReconciliationStatus?, ReconciliationStatus?> update,
         CancellationToken cancellationToken = default)
     {
-        var sql = $"SELECT {Columns} FROM CR_RECONCILIATION_STATUS WHERE is_requester = @isRequester";
-        var parameters = new DynamicParameters();
-        parameters.Add("isRequester", isRequester);
-        if (party is not null)
-        {
-            sql += " AND party_name = @party";
-            parameters.Add("party", party.ToString());
-        }
-
-        if (lastReconciliationStatus is { } state)
-        {
-            sql += " AND last_reconciliation_status = @status";
-            parameters.Add("status", state.ToName());
-        }
-
-        sql += " ORDER BY party_name";
+        ArgumentNullException.ThrowIfNull(party);
+        ArgumentNullException.ThrowIfNull(update);
+        cancellationToken.ThrowIfCancellationRequested();
+        var key = new StatusKey(party, isRequester);
         var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var rows = await connection.QueryAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var transaction = await _schema.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                if (_dialect == SqlDialect.PostgreSql)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        "SELECT pg_advisory_xact_lock(@space, @row)",
+                        new { space = AdvisoryLockSpace, row = RowLockKey(key) },
+                        transaction,
+                        cancellationToken: cancellationToken)).ConfigureAwait(false);
+                }
+
+                var current = await ReadAsync(connection, transaction, party, isRequester, cancellationToken).ConfigureAwait(false);
+                var next = update(current);
+                if (next is null || ReferenceEquals(next, current) || next.Equals(current))
+                {
+                    await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                    return current;
+                }
+
+                key.EnsureKeyOf(next);
+                await WriteAsync(connection, transaction, next, cancellationToken).ConfigureAwait(false);
+                if (IsRunTransition(current, next))
+                {
+                    await AppendHistoryAsync(connection, transaction, next, cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return next;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ReconciliationStatus>> QueryAsync(StatusQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var sql = new StringBuilder($"SELECT {Columns} FROM CR_RECONCILIATION_STATUS WHERE is_requester = @isRequester");
+        var parameters = new DynamicParameters();
+        parameters.Add("isRequester", query.IsRequester);
+        if (query.Party is { } party)
+        {
+            sql.Append(" AND party_name = @party");
+            parameters.Add("party", party.ToString());
+        }
+
+        if (query.LastReconciliationStatus is { } state)
+        {
+            sql.Append(" AND last_reconciliation_status = @status");
+            parameters.Add("status", state.ToName());
+        }
+
+        sql.Append(" ORDER BY party_name");
+        var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var rows = await connection.QueryAsync(new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
             return [.. rows.Select(r => ToStatus((IDictionary<string, object?>)r))];
         }
     }
 
     /// <inheritdoc />
-    public async Task<int> RemovePresentFromResultsAsync(Func<TransactionId, bool> isPresent, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(isPresent);
-        var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var transaction = await _schema.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                var rows = await connection.QueryAsync(new CommandDefinition(
-                    $"SELECT {Columns} FROM CR_RECONCILIATION_STATUS WHERE last_successful_reconciliation_result <> ''{_lockSuffix}",
-                    transaction: transaction,
-                    cancellationToken: cancellationToken)).ConfigureAwait(false);
-                var removed = 0;
-                foreach (var row in rows.Select(r => ToStatus((IDictionary<string, object?>)r)).ToList())
-                {
-                    if (StatusTransitions.Refreshed(row, isPresent, out var count) is { } refreshed)
-                    {
-                        await WriteAsync(connection, transaction, refreshed, cancellationToken).ConfigureAwait(false);
-                        removed += count;
-                    }
-                }
-
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return removed;
-            }
-        }
-    }
-
-    private async Task TransitionAsync(
-        PartyName party,
-        bool isRequester,
-        Func<ReconciliationStatus?, ReconciliationStatus> next,
-        HistoryEntry history,
-        CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<ReconciliationState, int>> CountByLastStateAsync(bool isRequester, CancellationToken cancellationToken = default)
     {
         var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var transaction = await _schema.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                var previous = await ReadAsync(connection, transaction, party, isRequester, forUpdate: true, cancellationToken).ConfigureAwait(false);
-                await WriteAsync(connection, transaction, next(previous), cancellationToken).ConfigureAwait(false);
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO CR_RECONCILIATION_RUN_HISTORY (run_id, party_name, is_requester, status, recorded_at, differences, error) " +
-                    "VALUES (@runId, @party, @isRequester, @status, @recordedAt, @differences, @error)",
-                    new
-                    {
-                        runId = history.RunId.ToString(),
-                        party = party.ToString(),
-                        isRequester,
-                        status = history.State.ToName(),
-                        recordedAt = history.At.ToUnixTimeMilliseconds(),
-                        differences = history.Differences,
-                        error = history.Error,
-                    },
-                    transaction,
-                    cancellationToken: cancellationToken)).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            }
+            var rows = await connection.QueryAsync<(string Status, long Count)>(new CommandDefinition(
+                "SELECT last_reconciliation_status, COUNT(*) FROM CR_RECONCILIATION_STATUS " +
+                "WHERE is_requester = @isRequester AND last_reconciliation_status IS NOT NULL GROUP BY last_reconciliation_status",
+                new { isRequester },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return rows.ToDictionary(r => ReconciliationStateNames.Parse(r.Status), r => checked((int)r.Count));
         }
     }
 
-    private async Task<ReconciliationStatus?> ReadAsync(DbConnection connection, DbTransaction? transaction, PartyName party, bool isRequester, bool forUpdate, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ReconciliationStatus>> ReadResultsPageAsync(StatusKey? after, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        var sql = new StringBuilder($"SELECT {Columns} FROM CR_RECONCILIATION_STATUS WHERE last_successful_reconciliation_result <> ''");
+        var parameters = new DynamicParameters();
+        parameters.Add("pageSize", pageSize);
+        if (after is { } start)
+        {
+            ArgumentNullException.ThrowIfNull(start.Party, nameof(after));
+            sql.Append(" AND (party_name > @afterParty OR (party_name = @afterParty AND is_requester > @afterIsRequester))");
+            parameters.Add("afterParty", start.Party.ToString());
+            parameters.Add("afterIsRequester", start.IsRequester);
+        }
+
+        sql.Append(" ORDER BY party_name, is_requester LIMIT @pageSize");
+        var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var rows = await connection.QueryAsync(new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return [.. rows.Select(r => ToStatus((IDictionary<string, object?>)r))];
+        }
+    }
+
+    // A history row marks a run's start or end: the run ID or one of its times changed. A refresh (which only trims the
+    // stored result) and an update that rewrites other fields append nothing.
+    private static bool IsRunTransition(ReconciliationStatus? current, ReconciliationStatus next) =>
+        current is null
+        || current.StateMachineRunId != next.StateMachineRunId
+        || current.LastReconciliationTimeStarted != next.LastReconciliationTimeStarted
+        || current.LastReconciliationTimeFinished != next.LastReconciliationTimeFinished;
+
+    private Task<int> AppendHistoryAsync(DbConnection connection, DbTransaction transaction, ReconciliationStatus row, CancellationToken cancellationToken)
+    {
+        var finished = row.LastReconciliationTimeFinished;
+        var differences = row.LastReconciliationStatus is { } state && state.IsSuccess() && finished is not null
+            && row.LastSuccessfulReconciliationTimeFinished == finished
+                ? row.LastSuccessfulReconciliationResult.Count
+                : 0;
+        var recordedAt = finished ?? row.LastReconciliationTimeStarted ?? _time.GetUtcNow();
+        return connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO CR_RECONCILIATION_RUN_HISTORY (run_id, party_name, is_requester, status, recorded_at, differences, error) " +
+            "VALUES (@runId, @party, @isRequester, @status, @recordedAt, @differences, @error)",
+            new
+            {
+                runId = (row.StateMachineRunId ?? Guid.Empty).ToString(),
+                party = row.PartyName.ToString(),
+                isRequester = row.IsRequester,
+                status = row.LastReconciliationStatus?.ToName() ?? string.Empty,
+                recordedAt = recordedAt.ToUnixTimeMilliseconds(),
+                differences,
+                error = row.LastReconciliationError,
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+    }
+
+    private static async Task<ReconciliationStatus?> ReadAsync(DbConnection connection, DbTransaction? transaction, PartyName party, bool isRequester, CancellationToken cancellationToken)
     {
         var row = await connection.QuerySingleOrDefaultAsync(new CommandDefinition(
-            $"SELECT {Columns} FROM CR_RECONCILIATION_STATUS WHERE party_name = @party AND is_requester = @isRequester{(forUpdate ? _lockSuffix : string.Empty)}",
+            $"SELECT {Columns} FROM CR_RECONCILIATION_STATUS WHERE party_name = @party AND is_requester = @isRequester",
             new { party = party.ToString(), isRequester },
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -219,6 +266,19 @@ public sealed class SqlStatusStore : IStatusStore
             transaction,
             cancellationToken: cancellationToken));
 
+    // FNV-1a over the row's key: stable across processes, so every node sharing the database takes the same lock.
+    private static int RowLockKey(StatusKey key)
+    {
+        var hash = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(key.Party.ToString()))
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        hash = (hash ^ (key.IsRequester ? 1u : 0u)) * 16777619u;
+        return unchecked((int)hash);
+    }
+
     private static ReconciliationStatus ToStatus(IDictionary<string, object?> row) => new()
     {
         PartyName = PartyName.Parse((string)row["party_name"]!),
@@ -241,6 +301,4 @@ public sealed class SqlStatusStore : IStatusStore
 
     private static TransactionId[] Ids(string? text) =>
         string.IsNullOrEmpty(text) ? [] : [.. text.Split(',').Select(TransactionId.Parse)];
-
-    private sealed record HistoryEntry(Guid RunId, ReconciliationState State, DateTimeOffset At, int Differences, string? Error);
 }

@@ -113,7 +113,8 @@ public sealed class DiagnosticsServiceCollectionExtensionsTests
         graph.IsSelfConsistent.Returns(true);
         graph.Errors.Returns([]);
         var store = Substitute.For<IStatusStore>();
-        store.QueryAsync(default, default, default, default).ReturnsForAnyArgs(Task.FromResult<IReadOnlyList<ReconciliationStatus>>([]));
+        store.QueryAsync(default!, default).ReturnsForAnyArgs(Task.FromResult<IReadOnlyList<ReconciliationStatus>>([]));
+        store.CountByLastStateAsync(default, default).ReturnsForAnyArgs(Task.FromResult<IReadOnlyDictionary<ReconciliationState, int>>(new Dictionary<ReconciliationState, int>()));
         services.AddSingleton<TimeProvider>(_time);
         services.AddSingleton(graph);
         services.AddSingleton(store);

@@ -17,14 +17,17 @@ internal sealed class DiagnosticsTestContext
     public DiagnosticsTestContext()
     {
         Registry = new ReconciliationRunRegistry(Time);
-        StatusStore.QueryAsync(Arg.Any<PartyName?>(), Arg.Any<ReconciliationState?>(), Arg.Any<bool>(), Arg.Any<CancellationToken>())
-            .Returns(call => StoreFailure is { } failure ? Task.FromException<IReadOnlyList<ReconciliationStatus>>(failure) : Task.FromResult<IReadOnlyList<ReconciliationStatus>>(
-            [
-                .. Rows.Where(r =>
-                    (call.ArgAt<PartyName?>(0) is not { } party || r.PartyName == party)
-                    && (call.ArgAt<ReconciliationState?>(1) is not { } state || r.LastReconciliationStatus == state)
-                    && r.IsRequester == call.ArgAt<bool>(2)),
-            ]));
+        StatusStore.QueryAsync(Arg.Any<StatusQuery>(), Arg.Any<CancellationToken>())
+            .Returns(call => StoreFailure is { } failure
+                ? Task.FromException<IReadOnlyList<ReconciliationStatus>>(failure)
+                : Task.FromResult<IReadOnlyList<ReconciliationStatus>>([.. Rows.Where(r => call.ArgAt<StatusQuery>(0).Matches(r))]));
+        StatusStore.CountByLastStateAsync(Arg.Any<bool>(), Arg.Any<CancellationToken>())
+            .Returns(call => StoreFailure is { } failure
+                ? Task.FromException<IReadOnlyDictionary<ReconciliationState, int>>(failure)
+                : Task.FromResult<IReadOnlyDictionary<ReconciliationState, int>>(Rows
+                    .Where(r => r.IsRequester == call.ArgAt<bool>(0) && r.LastReconciliationStatus is not null)
+                    .GroupBy(r => r.LastReconciliationStatus!.Value)
+                    .ToDictionary(g => g.Key, g => g.Count())));
         StatusStore.GetAsync(Arg.Any<PartyName>(), Arg.Any<bool>(), Arg.Any<CancellationToken>())
             .Returns(call => Task.FromResult(Rows.FirstOrDefault(r => r.PartyName == call.ArgAt<PartyName>(0) && r.IsRequester == call.ArgAt<bool>(1))));
         LedgerGraph.IsInitialized.Returns(true);

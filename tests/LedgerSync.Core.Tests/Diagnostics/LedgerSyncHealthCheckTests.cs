@@ -2,7 +2,6 @@ using LedgerSync.Diagnostics;
 using LedgerSync.Ledger;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NSubstitute;
-using NSubstitute.ExceptionExtensions;
 using static LedgerSync.Tests.Diagnostics.DiagnosticsTestContext;
 
 namespace LedgerSync.Tests.Diagnostics;
@@ -98,7 +97,7 @@ public sealed class LedgerSyncHealthCheckTests
     public async Task CheckHealthAsync_StatusStoreThrows_ReportsFailureWithTheException()
     {
         var failure = new InvalidOperationException("database is locked");
-        _context.StatusStore.QueryAsync(default, default, default, default).ThrowsAsyncForAnyArgs(failure);
+        _context.StoreFailure = failure;
 
         var result = await _check.CheckHealthAsync(Context());
 

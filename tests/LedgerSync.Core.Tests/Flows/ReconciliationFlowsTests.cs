@@ -110,8 +110,9 @@ public sealed class ReconciliationFlowsTests
     private async Task Finish(PartyName party, TransactionId[] missing)
     {
         var run = Guid.NewGuid();
-        await _host.StatusStore.RecordStartedAsync(party, true, run, _host.Time.GetUtcNow());
-        await _host.StatusStore.RecordFinishedAsync(party, true, run, ReconciliationState.DifferencesFound, _host.Time.GetUtcNow(), missing, null);
+        var recorder = new LedgerSync.Status.ReconciliationStatusRecorder(_host.StatusStore);
+        await recorder.RecordStartedAsync(party, true, run, _host.Time.GetUtcNow());
+        await recorder.RecordFinishedAsync(new(party, true, run, ReconciliationState.DifferencesFound, _host.Time.GetUtcNow(), missing));
     }
 }
 

@@ -390,7 +390,7 @@ public sealed class ReconciliationSchedulerTests
         var status = new LedgerSync.Status.InMemoryStatusStore();
         var old = Guid.NewGuid();
         var now = new FakeTimeProvider().GetUtcNow();
-        await status.RecordStartedAsync(B, true, old, now.AddMinutes(-5));
+        await new LedgerSync.Status.ReconciliationStatusRecorder(status).RecordStartedAsync(B, true, old, now.AddMinutes(-5));
         await jobs.TryAddAsync(new ReconciliationJob
         {
             JobId = Guid.NewGuid(), Party = B, IsRequester = true, RunId = old, State = ReconciliationJobState.Running,

@@ -70,18 +70,18 @@ public sealed class SchedulingServiceCollectionExtensionsTests
     {
         private readonly InMemoryStatusStore _inner = new();
 
-        public Task RecordStartedAsync(PartyName party, bool isRequester, Guid runId, DateTimeOffset startedAt, CancellationToken cancellationToken = default) =>
-            _inner.RecordStartedAsync(party, isRequester, runId, startedAt, cancellationToken);
-
-        public Task RecordFinishedAsync(PartyName party, bool isRequester, Guid runId, ReconciliationState state, DateTimeOffset finishedAt, IReadOnlyCollection<TransactionId>? result, string? errorMessage, CancellationToken cancellationToken = default) =>
-            _inner.RecordFinishedAsync(party, isRequester, runId, state, finishedAt, result, errorMessage, cancellationToken);
+        public Task<ReconciliationStatus?> UpdateAsync(PartyName party, bool isRequester, Func<ReconciliationStatus?, ReconciliationStatus?> update, CancellationToken cancellationToken = default) =>
+            _inner.UpdateAsync(party, isRequester, update, cancellationToken);
 
         public Task<ReconciliationStatus?> GetAsync(PartyName party, bool isRequester, CancellationToken cancellationToken = default) => _inner.GetAsync(party, isRequester, cancellationToken);
 
-        public Task<IReadOnlyList<ReconciliationStatus>> QueryAsync(PartyName? party, ReconciliationState? lastReconciliationStatus, bool isRequester, CancellationToken cancellationToken = default) =>
-            _inner.QueryAsync(party, lastReconciliationStatus, isRequester, cancellationToken);
+        public Task<IReadOnlyList<ReconciliationStatus>> QueryAsync(StatusQuery query, CancellationToken cancellationToken = default) =>
+            _inner.QueryAsync(query, cancellationToken);
 
-        public Task<int> RemovePresentFromResultsAsync(Func<TransactionId, bool> isPresent, CancellationToken cancellationToken = default) =>
-            _inner.RemovePresentFromResultsAsync(isPresent, cancellationToken);
+        public Task<IReadOnlyDictionary<ReconciliationState, int>> CountByLastStateAsync(bool isRequester, CancellationToken cancellationToken = default) =>
+            _inner.CountByLastStateAsync(isRequester, cancellationToken);
+
+        public Task<IReadOnlyList<ReconciliationStatus>> ReadResultsPageAsync(StatusKey? after, int pageSize, CancellationToken cancellationToken = default) =>
+            _inner.ReadResultsPageAsync(after, pageSize, cancellationToken);
     }
 }

@@ -6,5 +6,5 @@ namespace LedgerSync.Tests.Status;
 [TestFixture]
 public sealed class InMemoryStatusStoreTests : StatusStoreContractTests
 {
-    protected override Task<IStatusStore> CreateStoreAsync() => Task.FromResult<IStatusStore>(new InMemoryStatusStore());
+    protected override Task<IStatusStore> CreateStoreAsync(TimeProvider time) => Task.FromResult<IStatusStore>(new InMemoryStatusStore());
 }

@@ -6,12 +6,9 @@ using LedgerSync.Testing.Status;
 
 namespace LedgerSync.Tests.Status;
 
-/// <summary>The status-store contract plus the SQL specifics (columns, schema version, atomic transitions) on one dialect.</summary>
+/// <summary>The status-store contract plus the SQL specifics (columns, schema version, run history, atomic writes) on one dialect.</summary>
 public abstract class SqlStatusStoreTests(SqlDialect dialect) : StatusStoreContractTests
 {
-    private static readonly PartyName B = PartyName.Parse("O=PartyB, L=London, C=GB");
-    private static readonly DateTimeOffset T0 = new(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
-
     private SqlTestDatabase _database = null!;
 
     [OneTimeSetUp]
@@ -26,10 +23,10 @@ public abstract class SqlStatusStoreTests(SqlDialect dialect) : StatusStoreContr
         }
     }
 
-    protected override async Task<IStatusStore> CreateStoreAsync()
+    protected override async Task<IStatusStore> CreateStoreAsync(TimeProvider time)
     {
         await _database.ResetAsync();
-        return new SqlStatusStore(dialect, _database.CreateConnection);
+        return new SqlStatusStore(dialect, _database.CreateConnection, time);
     }
 
     [Test]
@@ -56,48 +53,91 @@ public abstract class SqlStatusStoreTests(SqlDialect dialect) : StatusStoreContr
     public async Task EnsureSchemaAsync_SecondStoreOnSameDatabase_IsHarmless()
     {
         await ((SqlStatusStore)Store).EnsureSchemaAsync();
-        var second = new SqlStatusStore(dialect, _database.CreateConnection);
+        var second = new SqlStatusStore(dialect, _database.CreateConnection, Time);
 
         await second.EnsureSchemaAsync();
-        await second.RecordStartedAsync(B, true, Guid.NewGuid(), T0);
+        await new ReconciliationStatusRecorder(second).RecordStartedAsync(B, true, Guid.NewGuid(), T0);
 
         Assert.That(await Store.GetAsync(B, true), Is.Not.Null);
     }
 
     [Test]
-    public async Task RecordFinishedAsync_StoresTimesAsUnixMillisAndAppendsHistory()
+    public async Task UpdateAsync_RunTransitions_StoreTimesAsUnixMillisAndAppendHistory()
     {
         var run = Guid.NewGuid();
-        await Store.RecordStartedAsync(B, true, run, T0);
-        await Store.RecordFinishedAsync(B, true, run, ReconciliationState.Failed, T0.AddSeconds(2), null, "peer vanished");
+        await Recorder.RecordStartedAsync(B, true, run, Time.GetUtcNow());
+        Time.Advance(TimeSpan.FromSeconds(2));
+        await Recorder.RecordFinishedAsync(new ReconciliationRunEnd(B, true, run, ReconciliationState.DifferencesFound, Time.GetUtcNow(), RandomIds(3, seed: 1)));
+        await Recorder.RefreshAsync(_ => true);
+        await Recorder.RecordStartedAsync(B, true, Guid.NewGuid(), Time.GetUtcNow());
 
         await using var connection = _database.CreateConnection();
         await connection.OpenAsync();
-        Assert.That(await connection.ExecuteScalarAsync<long>("SELECT last_reconciliation_time_finished FROM CR_RECONCILIATION_STATUS"), Is.EqualTo(T0.AddSeconds(2).ToUnixTimeMilliseconds()));
-        var history = (await connection.QueryAsync<string>("SELECT status FROM CR_RECONCILIATION_RUN_HISTORY ORDER BY id")).ToList();
-        Assert.That(history, Is.EqualTo(new List<string> { "IN_PROGRESS", "FAILED" }));
+        Assert.That(await connection.ExecuteScalarAsync<long>("SELECT last_successful_reconciliation_time_finished FROM CR_RECONCILIATION_STATUS"), Is.EqualTo(T0.AddSeconds(2).ToUnixTimeMilliseconds()));
+        var history = (await connection.QueryAsync<(string Run, string Status, long RecordedAt, int Differences)>(
+            "SELECT run_id, status, recorded_at, differences FROM CR_RECONCILIATION_RUN_HISTORY ORDER BY id")).ToList();
+        Assert.That(history.Select(h => (h.Status, h.RecordedAt, h.Differences)), Is.EqualTo(new[]
+        {
+            ("IN_PROGRESS", T0.ToUnixTimeMilliseconds(), 0),
+            ("DIFFERENCES_FOUND", T0.AddSeconds(2).ToUnixTimeMilliseconds(), 3),
+            ("IN_PROGRESS", T0.AddSeconds(2).ToUnixTimeMilliseconds(), 0),
+        }), "a refresh appends no history");
+        Assert.That(history[0].Run, Is.EqualTo(run.ToString()));
     }
 
     [Test]
-    public async Task RecordFinishedAsync_DatabaseFailsMidWrite_LeavesPreviousRowIntact()
+    public async Task UpdateAsync_FailedRun_HistoryKeepsTheError()
     {
-        var first = Guid.NewGuid();
-        var ids = RandomIds(3, seed: 11);
-        await Store.RecordStartedAsync(B, true, first, T0);
-        await Store.RecordFinishedAsync(B, true, first, ReconciliationState.DifferencesFound, T0.AddSeconds(1), ids, null);
-        var before = await Store.GetAsync(B, true);
+        await FinishAsync(B, false, ReconciliationState.Failed, []);
+
+        await using var connection = _database.CreateConnection();
+        await connection.OpenAsync();
+        Assert.That(await connection.QueryAsync<string?>("SELECT error FROM CR_RECONCILIATION_RUN_HISTORY ORDER BY id"), Is.EqualTo(new string?[] { null, "failed" }));
+    }
+
+    [Test]
+    public async Task UpdateAsync_DatabaseFailsMidWrite_LeavesPreviousRowIntact()
+    {
+        var before = await FinishAsync(B, true, ReconciliationState.DifferencesFound, RandomIds(3, seed: 11));
         await InstallFailingHistoryTriggerAsync();
 
         Assert.That(
-            async () => await Store.RecordFinishedAsync(B, true, Guid.NewGuid(), ReconciliationState.Failed, T0.AddHours(1), null, "never stored"),
-            Throws.Exception);
+            async () => await Recorder.RecordFinishedAsync(new ReconciliationRunEnd(B, true, Guid.NewGuid(), ReconciliationState.Failed, T0.AddHours(1), Error: "never stored")),
+            Throws.Exception.With.Message.Contains("simulated disk failure"));
         Assert.That(
-            async () => await Store.RecordStartedAsync(B, true, Guid.NewGuid(), T0.AddHours(2)),
-            Throws.Exception);
+            async () => await Recorder.RecordStartedAsync(B, true, Guid.NewGuid(), T0.AddHours(2)),
+            Throws.Exception.With.Message.Contains("simulated disk failure"));
+        Assert.That(
+            async () => await Recorder.RecordStartedAsync(C, true, Guid.NewGuid(), T0.AddHours(2)),
+            Throws.Exception.With.Message.Contains("simulated disk failure"));
 
-        var after = await Store.GetAsync(B, true);
-        Assert.That(after, Is.EqualTo(before).Using<ReconciliationStatus>((x, y) => x.ToString() == y.ToString()));
-        Assert.That(after!.LastReconciliationStatus, Is.EqualTo(ReconciliationState.DifferencesFound));
+        Assert.That(await Store.GetAsync(B, true), Is.EqualTo(before));
+        Assert.That(await Store.GetAsync(C, true), Is.Null, "no half-written new row");
+    }
+
+    [Test]
+    public async Task UpdateAsync_TwoStoresOnOneDatabase_LoseNoUpdate()
+    {
+        // Two node instances sharing the database, each with its own store, appending to one row at once.
+        await using var dataSource = _database.CreateDataSource();
+        var other = new SqlStatusStore(dialect, dataSource, Time);
+        var ids = RandomIds(20, seed: 12);
+
+        await Task.WhenAll(ids.Select((id, i) => Task.Run(() => (i % 2 == 0 ? Store : other).UpdateAsync(B, true, current =>
+            (current ?? Row(B, true)) with { LastSuccessfulReconciliationResult = [.. (current?.LastSuccessfulReconciliationResult ?? []).Append(id)] }))));
+
+        Assert.That((await other.GetAsync(B, true))!.LastSuccessfulReconciliationResult, Is.EquivalentTo(ids));
+    }
+
+    [Test]
+    public async Task Constructor_DataSource_ReadsWhatTheFactoryStoreWrote()
+    {
+        var written = await FinishAsync(B, true, ReconciliationState.DifferencesFound, RandomIds(2, seed: 13));
+        await using var dataSource = _database.CreateDataSource();
+
+        var store = new SqlStatusStore(dialect, dataSource, Time);
+
+        Assert.That(await store.GetAsync(B, true), Is.EqualTo(written));
     }
 
     [Test]
@@ -112,7 +152,7 @@ public abstract class SqlStatusStoreTests(SqlDialect dialect) : StatusStoreContr
 
         try
         {
-            var fresh = new SqlStatusStore(dialect, _database.CreateConnection);
+            var fresh = new SqlStatusStore(dialect, _database.CreateConnection, Time);
             Assert.That(async () => await fresh.EnsureSchemaAsync(), Throws.InstanceOf<LedgerSyncException>().With.Message.Contains("99").And.Message.Contains("Upgrade"));
         }
         finally

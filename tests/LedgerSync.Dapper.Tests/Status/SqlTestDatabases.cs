@@ -33,7 +33,13 @@ internal sealed class SqlTestDatabase : IAsyncDisposable
     }
 
     public DbConnection CreateConnection() =>
-        _postgres is not null ? _postgres.CreateConnection() : new SqliteConnection($"Data Source={_sqlitePath};Default Timeout=30");
+        _postgres is not null ? _postgres.CreateConnection() : new SqliteConnection(SqliteConnectionString);
+
+    /// <summary>A data source for the database (Npgsql's own on PostgreSQL; the provider factory's generic one on SQLite). The caller disposes it.</summary>
+    public DbDataSource CreateDataSource() =>
+        _postgres is not null ? Npgsql.NpgsqlDataSource.Create(_postgres.ConnectionString) : SqliteFactory.Instance.CreateDataSource(SqliteConnectionString);
+
+    private string SqliteConnectionString => $"Data Source={_sqlitePath};Default Timeout=30";
 
     /// <summary>Empties the reconciliation tables (if they exist) so each test starts clean.</summary>
     public async Task ResetAsync()
