@@ -11,7 +11,7 @@ namespace LedgerSync.Docs.Tests;
 /// source for the third-party packages, the test is skipped with a message.
 /// </remarks>
 [TestFixture]
-[NonParallelizable]
+[Parallelizable(ParallelScope.Children)] // the cases build separate projects; on two cores their restores and builds overlap
 public sealed partial class ReadmeSnippetTests
 {
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(4);
@@ -28,13 +28,14 @@ public sealed partial class ReadmeSnippetTests
     [OneTimeTearDown]
     public void RemoveFeed() => _feed?.Dispose();
 
-    [TestCase("quickstart")]
-    [TestCase("without-host")]
-    public async Task ReadmeSnippet_BuiltAgainstPackedPackages_PrintsReconciliationStatus(string tag)
+    [TestCase("README.md", "quickstart")]
+    [TestCase("README.md", "without-host")]
+    [TestCase("src/LedgerSync.Core/README.md", "package-example")]
+    public async Task ReadmeSnippet_BuiltAgainstPackedPackages_PrintsReconciliationStatus(string file, string tag)
     {
         Assert.That(_feed, Is.Not.Null, () => "Packing the src/ projects failed: " + _pack?.Describe());
 
-        var readme = await File.ReadAllTextAsync(RepositoryFiles.ReadmePath);
+        var readme = await File.ReadAllTextAsync(Path.Combine(RepositoryFiles.Root, file));
         var code = MarkdownSnippets.FindOne(readme, "csharp", tag);
         var packages = MarkdownSnippets.PackagesAdded(MarkdownSnippets.FindOne(readme, "sh", tag));
         Assert.That(packages, Is.Not.Empty, $"The ```sh {tag} block names no package (dotnet add package ...).");
@@ -55,6 +56,7 @@ public sealed partial class ReadmeSnippetTests
         }
 
         var project = Path.Combine(_feed!.Directory, tag);
+        Assert.That(Directory.Exists(project), Is.False, $"Two cases use the tag {tag}; tags must be unique across the files tested.");
         Directory.CreateDirectory(project);
         await File.WriteAllTextAsync(Path.Combine(project, "nuget.config"), _feed.NuGetConfig());
         await File.WriteAllTextAsync(Path.Combine(project, "Program.cs"), code.Code);
@@ -66,12 +68,12 @@ public sealed partial class ReadmeSnippetTests
             Assert.Ignore($"No package source reachable for the README's third-party packages (set CI=true to make this a failure): {build.Describe()}");
         }
 
-        Assert.That(build.Succeeded, Is.True, () => $"README ```csharp {tag} (line {code.Line}) does not build as written: {build.Describe()}");
+        Assert.That(build.Succeeded, Is.True, () => $"{file} ```csharp {tag} (line {code.Line}) does not build as written: {build.Describe()}");
 
         var run = await DotNetProcess.RunAsync(project, RunTimeout, Path.Combine(project, "out", $"{tag}.dll"));
         Assert.Multiple(() =>
         {
-            Assert.That(run.TimedOut, Is.False, () => $"README ```csharp {tag} did not finish within {RunTimeout.TotalSeconds} s: {run.Output}");
+            Assert.That(run.TimedOut, Is.False, () => $"{file} ```csharp {tag} did not finish within {RunTimeout.TotalSeconds} s: {run.Output}");
             Assert.That(run.ExitCode, Is.Zero, () => run.Describe());
             Assert.That(run.Output, Does.Match(PrintedStatus().ToString()), () => $"No reconciliation result printed: {run.Output}");
         });

@@ -10,8 +10,6 @@ public static class RepositoryFiles
     /// <summary>The directory holding <see cref="SolutionFileName"/>, found upwards from the test's output directory.</summary>
     public static string Root { get; } = FindRoot();
 
-    public static string ReadmePath => Path.Combine(Root, "README.md");
-
     /// <summary>The packable projects (<c>src/*/*.csproj</c>), relative to <see cref="Root"/> with forward slashes.</summary>
     public static IReadOnlyList<string> ShippingProjects() =>
         Directory.GetDirectories(Path.Combine(Root, "src"))
