@@ -5,6 +5,15 @@ return await SampleOptions.InvokeAsync(args, RunAsync);
 
 static async Task<int> RunAsync(SampleOptions options, CancellationToken cancellationToken)
 {
+    if (options.JsonLogs)
+    {
+        // stdout carries the JSON log entries and nothing else; the walkthrough goes to stderr. The console logger
+        // writes to Console.Error (it is told to), which now is the process's stdout.
+        var stdout = Console.Out;
+        Console.SetOut(Console.Error);
+        Console.SetError(stdout);
+    }
+
     var temporary = options.DataDirectory is null;
     var dataDirectory = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), "ledgersync-disaster-recovery-" + Guid.NewGuid().ToString("N")[..8]);
     Directory.CreateDirectory(dataDirectory);

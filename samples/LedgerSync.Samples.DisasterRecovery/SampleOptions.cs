@@ -23,6 +23,9 @@ internal sealed class SampleOptions
 
     public bool Verbose { get; init; }
 
+    /// <summary>Log entries as JSON objects, alone on stdout (the walkthrough's text then goes to stderr).</summary>
+    public bool JsonLogs { get; init; }
+
     /// <summary>
     /// Parses <paramref name="args"/> and runs <paramref name="run"/> with the options; prints help for <c>-h</c>, and
     /// for bad options prints each error (naming the option and what it accepts) and returns
@@ -67,6 +70,13 @@ internal sealed class SampleOptions
             HelpName = "DIR",
         };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "show LedgerSync's debug logs" };
+        var logFormat = new Option<string>("--log-format")
+        {
+            Description = "text: warnings (debug with -v) as lines among the walkthrough; json: LedgerSync's log entries (information and up, scopes included) one JSON object per line, alone on stdout, and the walkthrough on stderr, for jq",
+            DefaultValueFactory = _ => "text",
+            HelpName = "text|json",
+        };
+        logFormat.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "text", "json");
 
         var root = new RootCommand(
             """
@@ -76,7 +86,7 @@ internal sealed class SampleOptions
             Exit code: 0 when A found exactly the transactions it lost, 1 when not, 2 for bad options.
             """)
         {
-            transactions, missing, seed, transport, dataDirectory, dumpDirectory, verbose,
+            transactions, missing, seed, transport, dataDirectory, dumpDirectory, verbose, logFormat,
         };
         root.SetAction((parsed, cancellationToken) => run(
             new SampleOptions
@@ -88,6 +98,7 @@ internal sealed class SampleOptions
                 DataDirectory = parsed.GetValue(dataDirectory)?.FullName,
                 DumpDirectory = parsed.GetValue(dumpDirectory)?.FullName,
                 Verbose = parsed.GetValue(verbose),
+                JsonLogs = string.Equals(parsed.GetValue(logFormat), "json", StringComparison.OrdinalIgnoreCase),
             },
             cancellationToken));
 
