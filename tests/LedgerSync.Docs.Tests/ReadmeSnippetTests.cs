@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace LedgerSync.Docs.Tests;
+namespace LedgerSync.Docs.Tests.Packaged;
 
 /// <summary>
 /// The README's Quickstart and "without a host" examples, built as a new user would: fresh console projects that
@@ -17,23 +17,14 @@ public sealed partial class ReadmeSnippetTests
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(4);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(1);
 
-    private LocalPackageFeed? _feed;
-    private ProcessResult? _pack;
-
     private static bool UnderCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-
-    [OneTimeSetUp]
-    public async Task PackAsync() => (_feed, _pack) = await LocalPackageFeed.CreateAsync();
-
-    [OneTimeTearDown]
-    public void RemoveFeed() => _feed?.Dispose();
 
     [TestCase("README.md", "quickstart")]
     [TestCase("README.md", "without-host")]
     [TestCase("src/LedgerSync.Core/README.md", "package-example")]
     public async Task ReadmeSnippet_BuiltAgainstPackedPackages_PrintsReconciliationStatus(string file, string tag)
     {
-        Assert.That(_feed, Is.Not.Null, () => "Packing the src/ projects failed: " + _pack?.Describe());
+        var feed = PackedFeed.Require();
 
         var readme = await File.ReadAllTextAsync(Path.Combine(RepositoryFiles.Root, file));
         var code = MarkdownSnippets.FindOne(readme, "csharp", tag);
@@ -44,9 +35,9 @@ public sealed partial class ReadmeSnippetTests
         var references = new List<(string Id, string Version)>();
         foreach (var id in packages)
         {
-            if (_feed!.PackageIds.Contains(id, StringComparer.OrdinalIgnoreCase))
+            if (feed.PackageIds.Contains(id, StringComparer.OrdinalIgnoreCase))
             {
-                references.Add((id, _feed.Version));
+                references.Add((id, feed.Version));
             }
             else
             {
@@ -55,10 +46,10 @@ public sealed partial class ReadmeSnippetTests
             }
         }
 
-        var project = Path.Combine(_feed!.Directory, tag);
+        var project = Path.Combine(feed.Directory, tag);
         Assert.That(Directory.Exists(project), Is.False, $"Two cases use the tag {tag}; tags must be unique across the files tested.");
         Directory.CreateDirectory(project);
-        await File.WriteAllTextAsync(Path.Combine(project, "nuget.config"), _feed.NuGetConfig());
+        await File.WriteAllTextAsync(Path.Combine(project, "nuget.config"), feed.NuGetConfig());
         await File.WriteAllTextAsync(Path.Combine(project, "Program.cs"), code.Code);
         await File.WriteAllTextAsync(Path.Combine(project, $"{tag}.csproj"), ConsoleProject(references));
 
