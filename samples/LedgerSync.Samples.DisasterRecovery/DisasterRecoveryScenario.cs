@@ -35,8 +35,8 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
         var backupDirectory = Path.Combine(dataDirectory, "partya-backup");
 
         Step("Start the nodes");
-        await using var nodeB = await SampleNode.StartAsync(Parties.PartyB, databaseB, storageB, transport, listen: true, options.Verbose);
-        var nodeA = await SampleNode.StartAsync(Parties.PartyA, databaseA, storageA, transport, listen: false, options.Verbose);
+        await using var nodeB = await SampleNode.StartAsync(Parties.PartyB, databaseB, storageB, transport, listen: true, options.Verbose, options.JsonLogs);
+        var nodeA = await SampleNode.StartAsync(Parties.PartyA, databaseA, storageA, transport, listen: false, options.Verbose, options.JsonLogs);
         try
         {
             await nodeA.WaitForLedgerGraphAsync(TimeSpan.FromMinutes(1));
@@ -72,7 +72,7 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
 
         var loading = new ConsoleProgress("ledger graph initialization");
         var progress = new SynchronousProgress<LedgerGraphLoadProgress>(p => loading.Report(p.Loaded, p.Total));
-        await using var restoredA = await SampleNode.StartAsync(Parties.PartyA, databaseA, storageA, transport, listen: false, options.Verbose, progress);
+        await using var restoredA = await SampleNode.StartAsync(Parties.PartyA, databaseA, storageA, transport, listen: false, options.Verbose, options.JsonLogs, progress);
         await restoredA.WaitForLedgerGraphAsync(TimeSpan.FromMinutes(5));
         loading.Complete(restoredA.Graph.Count, restoredA.Graph.IsSelfConsistent ? "self-consistent" : $"NOT self-consistent: {restoredA.Graph.Errors.Count} errors");
 

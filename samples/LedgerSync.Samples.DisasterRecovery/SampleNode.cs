@@ -63,19 +63,37 @@ internal sealed class SampleNode : IAsyncDisposable
         NodeTransport transport,
         bool listen,
         bool verbose,
+        bool jsonLogs,
         IProgress<LedgerGraphLoadProgress>? graphProgress = null)
     {
         await database.EnsureCreatedAsync();
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = party.Organisation });
-        builder.Logging
-            .AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss.fff ";
-            })
-            .SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("LedgerSync", verbose ? LogLevel.Debug : LogLevel.Warning);
+        if (jsonLogs)
+        {
+            // Program.cs swapped the writers: Console.Error is the process's stdout here, and it carries the log alone.
+            builder.Logging
+                .AddJsonConsole(o =>
+                {
+                    o.IncludeScopes = true;
+                    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                    o.UseUtcTimestamp = true;
+                })
+                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+                .SetMinimumLevel(LogLevel.Warning)
+                .AddFilter("LedgerSync", verbose ? LogLevel.Debug : LogLevel.Information);
+        }
+        else
+        {
+            builder.Logging
+                .AddSimpleConsole(o =>
+                {
+                    o.SingleLine = true;
+                    o.TimestampFormat = "HH:mm:ss.fff ";
+                })
+                .SetMinimumLevel(LogLevel.Warning)
+                .AddFilter("LedgerSync", verbose ? LogLevel.Debug : LogLevel.Warning);
+        }
 
         builder.Services.AddSingleton<IHostLifetime, SampleHostLifetime>();
 

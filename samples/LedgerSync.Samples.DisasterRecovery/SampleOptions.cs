@@ -1,145 +1,128 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
+using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace LedgerSync.Samples.DisasterRecovery;
 
-/// <summary>The sample's command-line flags.</summary>
+/// <summary>The sample's command-line options, parsed and validated by System.CommandLine.</summary>
 internal sealed class SampleOptions
 {
-    public const string Usage =
-        """
-        Usage: dotnet run --project samples/LedgerSync.Samples.DisasterRecovery -- [options]
+    /// <summary>Exit code for options that do not parse or are out of range.</summary>
+    public const int BadOptionsExitCode = 2;
 
-        Plays the collaborative disaster-recovery walkthrough: PartyA restores its database from a backup, reconciles
-        with PartyB, recovers the missing transactions and refreshes the reconciliation status.
+    public int Transactions { get; init; } = 10_000;
 
-        Options:
-          --transactions N     shared A-B transactions recorded before the backup (default 10000)
-          --missing M          shared A-B transactions recorded after the backup, lost by A (default 500)
-          --seed S             seed of the generated business (default 1)
-          --transport MODE     memory (default): both nodes on LedgerSync's in-memory transport
-                               http: HTTPS over loopback with mutual TLS (certificates made at start, random ports)
-          --data-dir DIR       where the nodes' SQLite databases go (default: a fresh temporary directory,
-                               deleted at the end)
-          --dump-dir DIR       write an in-flight dump (checkpoints_dump-*.zip) there while the reconciliation runs
-          -v, --verbose        show LedgerSync's debug logs
-          -h, --help           show this text
+    public int Missing { get; init; } = 500;
 
-        Exit code: 0 when A found exactly the transactions it lost, 1 when not, 2 for bad options.
-        """;
+    public int Seed { get; init; } = 1;
 
-    private static readonly HashSet<string> KnownFlags = ["--transactions", "--missing", "--seed", "--transport", "--data-dir", "--dump-dir"];
+    public TransportMode Transport { get; init; } = TransportMode.Memory;
 
-    public int Transactions { get; private set; } = 10_000;
+    public string? DataDirectory { get; init; }
 
-    public int Missing { get; private set; } = 500;
+    public string? DumpDirectory { get; init; }
 
-    public int Seed { get; private set; } = 1;
+    public bool Verbose { get; init; }
 
-    public TransportMode Transport { get; private set; } = TransportMode.Memory;
+    /// <summary>Log entries as JSON objects, alone on stdout (the walkthrough's text then goes to stderr).</summary>
+    public bool JsonLogs { get; init; }
 
-    public string? DataDirectory { get; private set; }
-
-    public string? DumpDirectory { get; private set; }
-
-    public bool ShowHelp { get; private set; }
-
-    public bool Verbose { get; private set; }
-
-    /// <summary>Parses the flags; returns <see langword="false"/> with a message when they are not valid.</summary>
-    public static bool TryParse(string[] args, [NotNullWhen(true)] out SampleOptions? options, [NotNullWhen(false)] out string? error)
+    /// <summary>
+    /// Parses <paramref name="args"/> and runs <paramref name="run"/> with the options; prints help for <c>-h</c>, and
+    /// for bad options prints each error (naming the option and what it accepts) and returns
+    /// <see cref="BadOptionsExitCode"/>.
+    /// </summary>
+    public static async Task<int> InvokeAsync(string[] args, Func<SampleOptions, CancellationToken, Task<int>> run)
     {
-        options = new SampleOptions();
-        error = null;
-        for (var i = 0; i < args.Length; i++)
+        var transactions = new Option<int>("--transactions")
         {
-            var flag = args[i];
-            if (flag is "-h" or "--help")
+            Description = "shared A-B transactions recorded before the backup (1 to 5000000)",
+            DefaultValueFactory = _ => 10_000,
+            HelpName = "N",
+        };
+        transactions.Validators.Add(r => InRange(r, transactions, 1, 5_000_000));
+
+        var missing = new Option<int>("--missing")
+        {
+            Description = "shared A-B transactions recorded after the backup, so lost by A (0 to 1000000)",
+            DefaultValueFactory = _ => 500,
+            HelpName = "M",
+        };
+        missing.Validators.Add(r => InRange(r, missing, 0, 1_000_000));
+
+        var seed = new Option<int>("--seed") { Description = "seed of the generated business", DefaultValueFactory = _ => 1, HelpName = "S" };
+
+        var transport = new Option<string>("--transport")
+        {
+            Description = "memory: both nodes on LedgerSync's in-memory transport; http: HTTPS over loopback with mutual TLS (certificates made at start, random ports)",
+            DefaultValueFactory = _ => "memory",
+            HelpName = "memory|http",
+        };
+        transport.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "memory", "http");
+
+        var dataDirectory = new Option<DirectoryInfo?>("--data-dir")
+        {
+            Description = "where the nodes' SQLite databases go (default: a fresh temporary directory, deleted at the end)",
+            HelpName = "DIR",
+        };
+        var dumpDirectory = new Option<DirectoryInfo?>("--dump-dir")
+        {
+            Description = "write an in-flight dump (checkpoints_dump-*.zip) there while the reconciliation runs",
+            HelpName = "DIR",
+        };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "show LedgerSync's debug logs" };
+        var logFormat = new Option<string>("--log-format")
+        {
+            Description = "text: warnings (debug with -v) as lines among the walkthrough; json: LedgerSync's log entries (information and up, scopes included) one JSON object per line, alone on stdout, and the walkthrough on stderr, for jq",
+            DefaultValueFactory = _ => "text",
+            HelpName = "text|json",
+        };
+        logFormat.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, "text", "json");
+
+        var root = new RootCommand(
+            """
+            Plays the collaborative disaster-recovery walkthrough: PartyA restores its database from a backup, reconciles
+            with PartyB, recovers the missing transactions and refreshes the reconciliation status.
+
+            Exit code: 0 when A found exactly the transactions it lost, 1 when not, 2 for bad options.
+            """)
+        {
+            transactions, missing, seed, transport, dataDirectory, dumpDirectory, verbose, logFormat,
+        };
+        root.SetAction((parsed, cancellationToken) => run(
+            new SampleOptions
             {
-                options.ShowHelp = true;
-                continue;
+                Transactions = parsed.GetValue(transactions),
+                Missing = parsed.GetValue(missing),
+                Seed = parsed.GetValue(seed),
+                Transport = string.Equals(parsed.GetValue(transport), "http", StringComparison.OrdinalIgnoreCase) ? TransportMode.Http : TransportMode.Memory,
+                DataDirectory = parsed.GetValue(dataDirectory)?.FullName,
+                DumpDirectory = parsed.GetValue(dumpDirectory)?.FullName,
+                Verbose = parsed.GetValue(verbose),
+                JsonLogs = string.Equals(parsed.GetValue(logFormat), "json", StringComparison.OrdinalIgnoreCase),
+            },
+            cancellationToken));
+
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (var error in result.Errors)
+            {
+                await Console.Error.WriteLineAsync(error.Message);
             }
 
-            if (flag is "-v" or "--verbose")
-            {
-                options.Verbose = true;
-                continue;
-            }
-
-            // Both "--flag value" and "--flag=value".
-            string? value = null;
-            var equals = flag.IndexOf('=', StringComparison.Ordinal);
-            if (flag.StartsWith("--", StringComparison.Ordinal) && equals > 0)
-            {
-                value = flag[(equals + 1)..];
-                flag = flag[..equals];
-            }
-            else if (i + 1 < args.Length && KnownFlags.Contains(flag))
-            {
-                value = args[++i];
-            }
-
-            if (!KnownFlags.Contains(flag))
-            {
-                error = $"Unknown option '{flag}'.";
-                break;
-            }
-
-            if (value is null)
-            {
-                error = $"{flag} needs a value.";
-                break;
-            }
-
-            switch (flag)
-            {
-                case "--transactions" when TryParseCount(value, 1, 5_000_000, out var n):
-                    options.Transactions = n;
-                    break;
-                case "--missing" when TryParseCount(value, 0, 1_000_000, out var m):
-                    options.Missing = m;
-                    break;
-                case "--seed" when int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed):
-                    options.Seed = seed;
-                    break;
-                case "--transport" when value.ToUpperInvariant() is "MEMORY" or "HTTP":
-                    options.Transport = value.Equals("http", StringComparison.OrdinalIgnoreCase) ? TransportMode.Http : TransportMode.Memory;
-                    break;
-                case "--data-dir" when value.Length > 0:
-                    options.DataDirectory = Path.GetFullPath(value);
-                    break;
-                case "--dump-dir" when value.Length > 0:
-                    options.DumpDirectory = Path.GetFullPath(value);
-                    break;
-                default:
-                    error = $"{flag} {value}: {Expected(flag)}.";
-                    break;
-            }
-
-            if (error is not null)
-            {
-                break;
-            }
+            await Console.Error.WriteLineAsync("Run with --help for the options.");
+            return BadOptionsExitCode;
         }
 
-        if (error is not null)
-        {
-            options = null;
-            return false;
-        }
-
-        return true;
+        return await result.InvokeAsync();
     }
 
-    private static bool TryParseCount(string text, int min, int max, out int value) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
-
-    private static string Expected(string flag) => flag switch
+    private static void InRange(OptionResult result, Option<int> option, int min, int max)
     {
-        "--transactions" => "expected a whole number from 1 to 5000000",
-        "--missing" => "expected a whole number from 0 to 1000000",
-        "--seed" => "expected a whole number",
-        "--transport" => "expected memory or http",
-        _ => "expected a directory",
-    };
+        var value = result.GetValueOrDefault<int>();
+        if (value < min || value > max)
+        {
+            result.AddError($"{option.Name} {value}: expected a whole number from {min} to {max}.");
+        }
+    }
 }

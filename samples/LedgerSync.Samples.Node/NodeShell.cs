@@ -17,25 +17,29 @@ internal sealed partial class NodeShell(
     ReconciliationFlows flows,
     ReconciliationMonitor monitor,
     InFlightDumper dumper,
-    string dumpDirectory)
+    string dumpDirectory,
+    IReadOnlyList<PartyName> knownPeers,
+    TextWriter output)
 {
     public const string Help =
         """
         Commands:
-          flow list                          the flows this node offers
+          flow list                          the flows this node offers (their count, then one name a line)
           flow start <Flow> [arg: value, ...] start a flow, for example
               flow start ScheduleReconciliationFlow parties: ["O=PartyB, L=London, C=GB"]
               flow start GetReconciliationStatusForPartyFlow party: "O=PartyB, L=London, C=GB", isRequester: true
               flow start GetReconciliationStatusesFlow isRequester: true
               flow start RefreshReconciliationStatusesFlow
               flow start StopReconciliationForPartyFlow party: "O=PartyB, L=London, C=GB"
+                  (stopping is one step: it cancels the queued or running run, records STOPPED and frees the
+                  pool slot; the reference shell's "run killFlow id: ..." is not needed and not a command here)
               flow start IsReconciliationScheduledForPartyFlow party: "O=PartyB, L=London, C=GB"
               flow start IsRespondingToReconciliationForPartyFlow party: "O=PartyB, L=London, C=GB"
           checkpoints dump                   write the in-flight dump (checkpoints_dump-*.zip) and print its path
           metrics                            the monitoring counts and the ledger graph's state
           record <n> with "<party>"          (demo) record n new transactions with a party, each spending the previous
           wait <seconds>                     pause (for scripted sessions)
-          help                               this text
+          help, --help, ?                    this text
           bye                                stop the node
         """;
 
@@ -52,21 +56,25 @@ internal sealed partial class NodeShell(
                     return true;
                 case "BYE" or "EXIT" or "QUIT":
                     return false;
-                case "HELP" or "?":
-                    Console.WriteLine(Help);
+                case "HELP" or "?" or "--HELP" or "-H":
+                    output.WriteLine(Help);
                     return true;
                 case "FLOW" when Regex.IsMatch(command, @"^flow\s+list\s*$", RegexOptions.IgnoreCase):
+                    output.WriteLine($"{ReconciliationFlows.FlowNamesList.Count} flows:");
                     foreach (var name in ReconciliationFlows.FlowNamesList)
                     {
-                        Console.WriteLine(name);
+                        output.WriteLine($"  {name}");
                     }
 
                     return true;
                 case "FLOW":
-                    Console.WriteLine(ReconciliationFlows.FormatResult(await flows.StartFlowAsync(command, cancellationToken)));
+                    await StartFlowAsync(command, cancellationToken);
+                    return true;
+                case "RUN":
+                    await ExplainRunAsync(command, cancellationToken);
                     return true;
                 case "CHECKPOINTS" or "DUMP":
-                    Console.WriteLine($"Wrote {await dumper.WriteAsync(dumpDirectory, cancellationToken)} ({monitor.GetInFlightReconciliations().Count} reconciliations in flight)");
+                    output.WriteLine($"Wrote {await dumper.WriteAsync(dumpDirectory, cancellationToken)} ({monitor.GetInFlightReconciliations().Count} reconciliations in flight)");
                     return true;
                 case "METRICS":
                     await PrintMetricsAsync(cancellationToken);
@@ -74,24 +82,122 @@ internal sealed partial class NodeShell(
                 case "RECORD":
                     await RecordAsync(command);
                     return true;
-                case "WAIT" when double.TryParse(command[4..].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0:
+                case "WAIT" when double.TryParse(command[4..].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 0 and <= 3600:
                     await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken);
                     return true;
                 default:
-                    Console.WriteLine($"Unknown command '{command}'. Type help for the list.");
+                    output.WriteLine($"Unknown command '{command}'. Type help for the list.");
                     return true;
             }
         }
         catch (FlowArgumentException e)
         {
-            Console.WriteLine($"Invalid flow command: {e.Message}");
+            output.WriteLine($"Invalid flow command: {e.Message}");
         }
         catch (LedgerSyncException e)
         {
-            Console.WriteLine($"Flow failed with {e.GetType().Name}: {e.Message}");
+            output.WriteLine($"Flow failed with {e.GetType().Name}: {e.Message}");
         }
 
         return true;
+    }
+
+    private async Task StartFlowAsync(string command, CancellationToken cancellationToken)
+    {
+        var parsed = FlowCommand.Parse(command);
+        if (string.Equals(parsed.FlowName, FlowNames.ScheduleReconciliation, StringComparison.OrdinalIgnoreCase) && !CheckPartiesToSchedule(parsed))
+        {
+            return;
+        }
+
+        var result = await flows.StartFlowAsync(parsed, cancellationToken);
+        output.WriteLine(ReconciliationFlows.FormatResult(result));
+        var responderRows = result switch
+        {
+            ReconciliationStatus { IsRequester: false } => 1,
+            IEnumerable<ReconciliationStatus> list => list.Count(s => !s.IsRequester),
+            _ => 0,
+        };
+        if (responderRows > 0)
+        {
+            output.WriteLine(ResponderRowNote);
+        }
+    }
+
+    /// <summary>
+    /// Checks each entry of <c>parties</c> before anything is scheduled: a malformed name or a party without an
+    /// address in <c>LedgerSync:Http:Peers</c> is refused at once, naming the entry; nothing is queued.
+    /// </summary>
+    private bool CheckPartiesToSchedule(FlowCommand command)
+    {
+        var entries = command.Arguments.FirstOrDefault(a => string.Equals(a.Key, "parties", StringComparison.OrdinalIgnoreCase)).Value;
+        if (entries is null)
+        {
+            return true; // the flow itself reports the missing parameter
+        }
+
+        var problems = new List<string>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var where = $"parties entry {i + 1} of {entries.Count}, \"{entries[i]}\"";
+            if (!PartyName.TryParse(entries[i], out var party, out var error))
+            {
+                problems.Add($"{where}: {error}");
+            }
+            else if (party != self && !knownPeers.Contains(party))
+            {
+                problems.Add($"{where}: no address for this party in LedgerSync:Http:Peers (known peers: {(knownPeers.Count == 0 ? "none" : string.Join("; ", knownPeers))})");
+            }
+        }
+
+        if (problems.Count == 0)
+        {
+            return true;
+        }
+
+        output.WriteLine($"Nothing scheduled: {problems.Count} of the {entries.Count} parties cannot be reconciled with:");
+        foreach (var problem in problems)
+        {
+            output.WriteLine($"  {problem}");
+        }
+
+        return false;
+    }
+
+    /// <summary>The reference shell's <c>run killFlow id: ...</c>: explains that stopping is one flow here, and names the party.</summary>
+    private async Task ExplainRunAsync(string command, CancellationToken cancellationToken)
+    {
+        var match = KillFlowSyntax().Match(command);
+        if (!match.Success)
+        {
+            output.WriteLine($"Unknown command '{command}'. This shell has no 'run' RPC commands; type help for the list.");
+            return;
+        }
+
+        output.WriteLine("Stopping is one step here: StopReconciliationForPartyFlow cancels the queued or running run, records STOPPED and frees the pool slot, so 'run killFlow' is not needed.");
+        var party = Guid.TryParse(match.Groups["id"].Value, out var runId) ? await FindPartyOfRunAsync(runId, cancellationToken) : null;
+        output.WriteLine(party is null
+            ? "Find the party of the run (GetReconciliationStatusesFlow isRequester: true, or checkpoints dump), then: flow start StopReconciliationForPartyFlow party: \"<party>\""
+            : $"Run {runId} is with {party}; to stop it: flow start StopReconciliationForPartyFlow party: \"{party}\"");
+    }
+
+    private async Task<PartyName?> FindPartyOfRunAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        if (monitor.GetInFlightReconciliations().FirstOrDefault(r => r.RunId == runId) is { } inFlight)
+        {
+            return inFlight.Party;
+        }
+
+        foreach (var isRequester in new[] { true, false })
+        {
+            var statuses = await flows.GetReconciliationStatusesAsync(isRequester, cancellationToken: cancellationToken);
+            if (statuses.FirstOrDefault(s => s.StateMachineRunId == runId) is { } status)
+            {
+                return status.PartyName;
+            }
+        }
+
+        return null;
     }
 
     private async Task RecordAsync(string command)
@@ -100,13 +206,13 @@ internal sealed partial class NodeShell(
         if (!match.Success || !int.TryParse(match.Groups["count"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count is < 1 or > 1_000_000
             || !PartyName.TryParse(match.Groups["party"].Value, out var party))
         {
-            Console.WriteLine("Usage: record <n> with \"<party>\", n from 1 to 1000000, for example record 100 with \"O=PartyB, L=London, C=GB\"");
+            output.WriteLine("Usage: record <n> with \"<party>\", n from 1 to 1000000, for example record 100 with \"O=PartyB, L=London, C=GB\"");
             return;
         }
 
         if (party == self)
         {
-            Console.WriteLine("A transaction needs a counterparty other than this node.");
+            output.WriteLine("A transaction needs a counterparty other than this node.");
             return;
         }
 
@@ -116,24 +222,31 @@ internal sealed partial class NodeShell(
             graph.Record(transaction);
         }
 
-        Console.WriteLine($"Recorded {recorded.Count:N0} transactions with {party}; the ledger holds {await ledger.CountAsync():N0}.");
+        output.WriteLine($"Recorded {recorded.Count:N0} transactions with {party}; the ledger holds {await ledger.CountAsync():N0}.");
     }
 
     private async Task PrintMetricsAsync(CancellationToken cancellationToken)
     {
         var counts = await monitor.GetCountsAsync(cancellationToken);
-        Console.WriteLine($"LedgerGraphIsInitialized                  {monitor.LedgerGraphIsInitialized.ToString().ToLowerInvariant()}");
-        Console.WriteLine($"LedgerGraphIsSelfConsistent               {monitor.LedgerGraphIsSelfConsistent.ToString().ToLowerInvariant()}");
-        Console.WriteLine($"LedgerGraphErrors                         [{string.Join(", ", monitor.LedgerGraphErrors.Take(5))}]");
-        Console.WriteLine($"NumberOfScheduledReconciliations          {counts.Scheduled}");
-        Console.WriteLine($"NumberOfReconciliationsInProgress         {counts.InProgress}");
-        Console.WriteLine($"NumberOfFailedReconciliations             {counts.Failed}");
-        Console.WriteLine($"NumberOfReconciliationsWithDifferences    {counts.WithDifferences}");
-        Console.WriteLine($"NumberOfReconciliationsWithoutDifferences {counts.WithoutDifferences}");
-        Console.WriteLine($"FailedParties                             [{string.Join("; ", await monitor.GetFailedPartiesAsync(cancellationToken))}]");
-        Console.WriteLine($"PartiesWithDifference                     [{string.Join("; ", await monitor.GetPartiesWithDifferencesAsync(cancellationToken))}]");
-        Console.WriteLine($"ledger graph transactions                 {graph.Count:N0}");
+        output.WriteLine($"LedgerGraphIsInitialized                  {monitor.LedgerGraphIsInitialized.ToString().ToLowerInvariant()}");
+        output.WriteLine($"LedgerGraphIsSelfConsistent               {monitor.LedgerGraphIsSelfConsistent.ToString().ToLowerInvariant()}");
+        output.WriteLine($"LedgerGraphErrors                         [{string.Join(", ", monitor.LedgerGraphErrors.Take(5))}]");
+        output.WriteLine($"NumberOfScheduledReconciliations          {counts.Scheduled}");
+        output.WriteLine($"NumberOfReconciliationsInProgress         {counts.InProgress}");
+        output.WriteLine($"NumberOfFailedReconciliations             {counts.Failed}");
+        output.WriteLine($"NumberOfReconciliationsWithDifferences    {counts.WithDifferences}");
+        output.WriteLine($"NumberOfReconciliationsWithoutDifferences {counts.WithoutDifferences}");
+        output.WriteLine($"FailedParties                             [{string.Join("; ", await monitor.GetFailedPartiesAsync(cancellationToken))}]");
+        output.WriteLine($"PartiesWithDifference                     [{string.Join("; ", await monitor.GetPartiesWithDifferencesAsync(cancellationToken))}]");
+        output.WriteLine($"ledger graph transactions                 {graph.Count:N0}");
     }
+
+    private const string ResponderRowNote =
+        "note: a row with isRequester=false is this node's record of ANSWERING that party. The responder never learns the result, "
+        + "so DIFFERENCES_NOT_FOUND there means \"served\", not \"no differences\"; the result is on the requester's row on the other node.";
+
+    [GeneratedRegex(@"^run\s+killFlow\b(?:.*?\bid\s*:\s*""?(?<id>[0-9a-fA-F-]{36})""?)?", RegexOptions.IgnoreCase)]
+    private static partial Regex KillFlowSyntax();
 
     [GeneratedRegex("""^record\s+(?<count>\d+)\s+with\s+"(?<party>[^"]+)"\s*$""", RegexOptions.IgnoreCase)]
     private static partial Regex RecordSyntax();
