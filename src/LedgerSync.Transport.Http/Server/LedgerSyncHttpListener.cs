@@ -63,10 +63,14 @@ public sealed partial class LedgerSyncHttpListener : IHostedService, IAsyncDispo
             builder.Services.AddSingleton(_loggerFactory);
             builder.Services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>)));
             builder.Services.AddSingleton(_security);
+            builder.Services.AddSingleton(Options.Create(_options));
             builder.Services.AddRouting();
             builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
             {
                 kestrel.AddServerHeader = false;
+                // Kestrel refuses streams beyond this at the HTTP/2 layer; the endpoint counts them again (hosts that
+                // map it into their own app keep their own Kestrel limits).
+                kestrel.Limits.Http2.MaxStreamsPerConnection = _options.MaxSessionsPerConnection;
                 foreach (var url in _options.ListenUrls)
                 {
                     if (!ListenUrl.TryParse(url, out var endPoint, out var error))
