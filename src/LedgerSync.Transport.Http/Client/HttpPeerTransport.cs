@@ -187,6 +187,8 @@ internal sealed partial class HttpPeerTransport : IPeerTransport, IAsyncDisposab
         {
             (SocketError.ConnectionRefused, _) =>
                 $"{party} at {authority} refused the connection: nothing listens there. Check that {party} is running and that LedgerSync:Http:Peers has its address (the run can be retried).",
+            (SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown, _) =>
+                $"The connection to {party} at {authority} was reset while opening the session. Check that {party} is running and reachable (the run can be retried).",
             (SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain, _) or (_, HttpRequestError.NameResolutionError) =>
                 $"The host name of {party} ({address.Host}) could not be resolved. Check LedgerSync:Http:Peers and DNS (the run can be retried).",
             (SocketError.NetworkUnreachable or SocketError.HostUnreachable or SocketError.NetworkDown or SocketError.HostDown or SocketError.TimedOut, _) =>
@@ -194,7 +196,7 @@ internal sealed partial class HttpPeerTransport : IPeerTransport, IAsyncDisposab
             (_, HttpRequestError.HttpProtocolError or HttpRequestError.InvalidResponse or HttpRequestError.VersionNegotiationError) =>
                 $"{party} at {authority} did not answer as a LedgerSync HTTP/2 endpoint. Check its address in LedgerSync:Http:Peers and that it serves LedgerSync there (the run can be retried).",
             (_, HttpRequestError.SecureConnectionError) =>
-                $"The TLS connection to {party} at {authority} failed. Check that both nodes trust each other's certificates (the run can be retried).",
+                $"{party} at {authority} closed the connection during the TLS handshake: it may not be a LedgerSync endpoint, or it may not trust this node's certificate. Check its address and both nodes' trust settings (the run can be retried).",
             _ =>
                 $"The connection to {party} at {authority} was closed or reset while opening the session. Check that {party} is running and reachable (the run can be retried).",
         };

@@ -116,8 +116,9 @@ public sealed class LedgerSyncHttpOptions
     public int MaxSessionsPerParty { get; set; } = 2;
 
     /// <summary>
-    /// How many sessions (HTTP/2 streams) one connection may carry at once; more are refused (HTTP 429) before anything
-    /// of them is read. The self-hosted listener also sets Kestrel's stream limit to it. Default 8; 1 to 100.
+    /// How many sessions (HTTP/2 streams) one connection may carry at once; more are refused (HTTP 429) by the endpoint
+    /// before anything of them is read (Kestrel's own stream limit, 100 by default, stays as the host set it). Default 8;
+    /// 1 to 100.
     /// </summary>
     [Range(1, 100)]
     public int MaxSessionsPerConnection { get; set; } = 8;

@@ -68,9 +68,6 @@ public sealed partial class LedgerSyncHttpListener : IHostedService, IAsyncDispo
             builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
             {
                 kestrel.AddServerHeader = false;
-                // Kestrel refuses streams beyond this at the HTTP/2 layer; the endpoint counts them again (hosts that
-                // map it into their own app keep their own Kestrel limits).
-                kestrel.Limits.Http2.MaxStreamsPerConnection = _options.MaxSessionsPerConnection;
                 foreach (var url in _options.ListenUrls)
                 {
                     if (!ListenUrl.TryParse(url, out var endPoint, out var error))

@@ -82,7 +82,7 @@ public sealed class HttpReconciliationTests
         var lost = ledger.Transactions(40, PartyA, PartyB);
         var gate = new GatedAdmission(admittedToHold: 3, refusalsBeforeRelease: 17);
         // The protocol's own pool (the scheduler's admission is exercised by the scheduled-run tests).
-        // One requester party opens all 20: the endpoint's per-party session limit is raised so the pool is what refuses.
+        // One requester party opens all 20: the endpoint's per-party and per-connection session limits are raised so the pool is what refuses.
         var b = await StartAsync(PartyB, [.. shared, .. lost], pool: 3, maxSessionsPerParty: 20, configureServices: services =>
         {
             services.RemoveAll(d => d.ServiceType == typeof(IIncomingReconciliationAdmission));
@@ -193,6 +193,7 @@ public sealed class HttpReconciliationTests
                 if (maxSessionsPerParty is { } limit)
                 {
                     o.MaxSessionsPerParty = limit;
+                    o.MaxSessionsPerConnection = limit;
                 }
             },
             configureServices: configureServices,

@@ -246,7 +246,11 @@ public sealed class HttpPeerSessionTests
     public async Task OpenSessionAsync_ManyConcurrentSessions_AllRoundTrip()
     {
         var handler = ScriptedHandler.Echo();
-        var (a, _) = await StartPairAsync(handler, http: o => o.MaxSessionsPerParty = 20);
+        var (a, _) = await StartPairAsync(handler, http: o =>
+        {
+            o.MaxSessionsPerParty = 20;
+            o.MaxSessionsPerConnection = 20;
+        });
 
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
         {
