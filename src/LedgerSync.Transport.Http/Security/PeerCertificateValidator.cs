@@ -112,7 +112,14 @@ internal sealed class PeerCertificateValidator
         if (!chain.Build(certificate))
         {
             var problems = string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct());
-            reason = $"the certificate of {subject} (SHA-256 {Sha256Thumbprint(certificate)}, issuer '{certificate.Issuer}') does not chain to a trusted root: {(problems.Length > 0 ? problems : "untrusted")}.";
+            var flags = chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, status) => all | status.Status);
+            const X509ChainStatusFlags Unknown = X509ChainStatusFlags.RevocationStatusUnknown | X509ChainStatusFlags.OfflineRevocation;
+            var described = $"the certificate of {subject} (SHA-256 {Sha256Thumbprint(certificate)}, issuer '{certificate.Issuer}')";
+            reason = (flags & X509ChainStatusFlags.Revoked) != 0
+                ? $"{described} is revoked."
+                : (flags & Unknown) != 0 && (flags & ~Unknown) == X509ChainStatusFlags.NoError
+                    ? $"the revocation status of {described} could not be checked (LedgerSync:Http:RevocationMode = {_revocationMode}): {problems}."
+                    : $"{described} does not chain to a trusted root: {(problems.Length > 0 ? problems : "untrusted")}.";
             return false;
         }
 

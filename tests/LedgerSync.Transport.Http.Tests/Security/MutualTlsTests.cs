@@ -138,6 +138,21 @@ public sealed class MutualTlsTests
     }
 
     [Test]
+    public async Task OpenSessionAsync_OnlineRevocationCheckAndNoRevocationInformation_RefusedWithReason()
+    {
+        // The test CA publishes no CRL or OCSP responder: with online checking on, the revocation status is unknown,
+        // and an unknown status refuses the certificate (nothing is fetched: the certificates name no location).
+        var handler = ScriptedHandler.Echo();
+        var b = await StartAsync(PartyB, _pki.Issue(PartyB), [_pki.Root], handler, http: o => o.RevocationMode = X509RevocationMode.Online);
+        var a = await StartAsync(PartyA, _pki.Issue(PartyA), [_pki.Root]);
+        a.Knows(b);
+
+        Assert.That(async () => await OpenAndExchangeAsync(a, PartyB),
+            Throws.TypeOf<PeerAuthenticationException>().With.Property(nameof(PeerAuthenticationException.Reason)).Contains("revocation").IgnoreCase);
+        Assert.That(handler.Sessions, Is.Zero);
+    }
+
+    [Test]
     public async Task OpenSessionAsync_PinnedClientCertificateWithServerAuthOnlyEku_RefusedWithReason()
     {
         var certificateA = TestPki.SelfSigned(PartyA, "1.3.6.1.5.5.7.3.1");
