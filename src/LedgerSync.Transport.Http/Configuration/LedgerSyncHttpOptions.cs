@@ -62,7 +62,10 @@ public sealed class LedgerSyncHttpOptions
     [RegularExpression("^/[A-Za-z0-9/_.~-]*$")]
     public string Path { get; set; } = DefaultPath;
 
-    /// <summary>How long opening a TCP connection to a peer may take. Default 10 seconds; 100 milliseconds to 10 minutes.</summary>
+    /// <summary>
+    /// How long opening a TCP connection to a peer may take. Default 10 seconds; 100 milliseconds to 10 minutes. Opening a
+    /// whole session (connect, TLS handshake, the peer's answer) is in any case bounded by <c>LedgerSync:SessionTimeout</c>.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.1", "00:10:00")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
