@@ -31,9 +31,6 @@ internal sealed class PeerConnectionIdentity
     /// <summary>Whether the certificate is a trusted proxy's (<see cref="LedgerSyncClientIdentity.TrustedProxy"/> mode).</summary>
     public bool IsTrustedProxy { get; }
 
-    /// <summary>Sessions currently open on this connection.</summary>
-    public int Sessions => Volatile.Read(ref _sessions);
-
     public static PeerConnectionIdentity Authenticated(X509Certificate2 certificate, PartyName party) => new(certificate, party, null, false);
 
     public static PeerConnectionIdentity TrustedProxy(X509Certificate2 certificate) => new(certificate, null, null, true);

@@ -175,6 +175,22 @@ public sealed class PreAdmissionLimitsTests
             Assert.That(log.Events(3017)[0].Message, Does.Contain(PartyA.ToString()));
         });
         Assert.That(await ofC.ReceiveAsync().AsTask().WaitAsync(Generous), Is.Null);
+
+        // Ended sessions give their slots back: A may open two again.
+        await first.CompleteAsync();
+        await second.CompleteAsync();
+        Assert.That(await first.ReceiveAsync().AsTask().WaitAsync(Generous), Is.Null);
+        Assert.That(await second.ReceiveAsync().AsTask().WaitAsync(Generous), Is.Null);
+        var limiter = b.Services.GetRequiredService<LedgerSyncSessionEndpoint>().Limiter;
+        using var drained = new CancellationTokenSource(Generous);
+        while (limiter.OpenSessions(PartyA) > 0)
+        {
+            await Task.Delay(20, drained.Token);
+        }
+
+        await using var again = await a.Transport.OpenSessionAsync(PartyB);
+        await using var againToo = await a.Transport.OpenSessionAsync(PartyB);
+        Assert.That(limiter.OpenSessions(PartyA), Is.EqualTo(2));
     }
 
     [Test]
