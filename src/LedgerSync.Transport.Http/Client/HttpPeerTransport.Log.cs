@@ -10,7 +10,7 @@ internal sealed partial class HttpPeerTransport
         public static partial void OutboundSessionOpened(ILogger logger, PartyName party, Uri address);
 
         [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Could not open a session with {Party} at {Address}: {Reason}")]
-        public static partial void OutboundSessionFailed(ILogger logger, PartyName party, Uri address, string reason);
+        public static partial void OutboundSessionFailed(ILogger logger, Exception exception, PartyName party, Uri address, string reason);
 
         [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Refused the server certificate presented for {Party}: {Reason}")]
         public static partial void ServerCertificateRefused(ILogger logger, PartyName party, string reason);

@@ -69,16 +69,18 @@ internal sealed partial class HttpPeerTransport : IPeerTransport, IAsyncDisposab
         var sessionTimeout = _coreOptions.Value.SessionTimeout;
         try
         {
-            // The token given to SendAsync lives as long as the session (cancelling it resets the stream); waiting for the
-            // response headers is bounded separately, by the connect timeout plus the session timeout.
+            // The token given to SendAsync lives as long as the session (cancelling it resets the stream); opening the
+            // session (connect, TLS handshake, the peer's response headers) is bounded by the session timeout as a whole,
+            // the TCP connect alone also by the connect timeout.
             var send = client.Invoker.SendAsync(request, abort.Token);
             try
             {
-                response = await send.WaitAsync(_options.ConnectTimeout + sessionTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+                response = await send.WaitAsync(sessionTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
-                throw new PeerSessionTimeoutException(counterparty, "the peer to accept the session", _options.ConnectTimeout + sessionTimeout);
+                _ = send.ContinueWith(static t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                throw new PeerSessionTimeoutException(counterparty, $"the peer at {address.Authority} to accept the session", sessionTimeout);
             }
 
             if (response.StatusCode != HttpStatusCode.OK)
@@ -108,9 +110,11 @@ internal sealed partial class HttpPeerTransport : IPeerTransport, IAsyncDisposab
             {
                 LedgerSyncException typed => typed,
                 _ when client.TakeServerCertificateFailure() is { } reason => new PeerAuthenticationException(counterparty, reason, e),
-                _ when Find<AuthenticationException>(e) is { } tls => new PeerAuthenticationException(counterparty, $"the TLS handshake with {address.Authority} failed: {tls.Message}", e),
-                _ when Find<TimeoutException>(e) is not null => new PeerConnectionException(counterparty, $"Connecting to {counterparty} at {address.Authority} timed out after {_options.ConnectTimeout}.", e),
-                HttpRequestException or IOException or OperationCanceledException => new PeerConnectionException(counterparty, $"Could not open a session with {counterparty} at {address}: {Describe(e)}", e),
+                _ when Find<AuthenticationException>(e) is not null => new PeerAuthenticationException(
+                    counterparty, $"the TLS handshake with {address.Authority} failed; check that it is {counterparty}'s LedgerSync endpoint and that both nodes trust each other's certificates.", e),
+                _ when Find<TimeoutException>(e) is not null => new PeerConnectionException(
+                    counterparty, $"Connecting to {counterparty} at {address.Authority} timed out after {_options.ConnectTimeout}; check that it is running and reachable (the run can be retried).", e),
+                HttpRequestException or IOException or OperationCanceledException => new PeerConnectionException(counterparty, DescribeConnectionFailure(counterparty, address, e), e),
                 _ => null,
             };
 
@@ -119,7 +123,7 @@ internal sealed partial class HttpPeerTransport : IPeerTransport, IAsyncDisposab
                 throw;
             }
 
-            Log.OutboundSessionFailed(_logger, counterparty, address, mapped.Message);
+            Log.OutboundSessionFailed(_logger, e, counterparty, address, mapped.Message);
             if (ReferenceEquals(mapped, e))
             {
                 throw;
@@ -158,9 +162,44 @@ internal sealed partial class HttpPeerTransport : IPeerTransport, IAsyncDisposab
         }
 
         var status = (int)response.StatusCode;
-        return response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
-            ? new PeerAuthenticationException(counterparty, $"{address.Authority} refused this node's certificate (HTTP {status}): {detail}")
-            : new PeerConnectionException(counterparty, $"{counterparty} at {address} refused the session (HTTP {status}): {detail}");
+        if (detail.Length == 0 || detail.Any(char.IsControl))
+        {
+            detail = response.ReasonPhrase ?? "no reason given";
+        }
+
+        return response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
+                new PeerAuthenticationException(counterparty, $"{counterparty} at {address.Authority} refused this node (HTTP {status}): {detail}"),
+            HttpStatusCode.TooManyRequests =>
+                new PeerConnectionException(counterparty, $"{counterparty} at {address.Authority} refused the session for now (HTTP 429): {detail}"),
+            _ => new PeerConnectionException(counterparty, $"{counterparty} at {address} refused the session (HTTP {status}): {detail}"),
+        };
+    }
+
+    /// <summary>What went wrong opening a connection, in operator terms: refused, unreachable, unresolvable, reset, not LedgerSync.</summary>
+    private static string DescribeConnectionFailure(PartyName party, Uri address, Exception e)
+    {
+        var authority = address.Authority;
+        var socket = Find<SocketException>(e);
+        var error = Find<HttpRequestException>(e)?.HttpRequestError ?? HttpRequestError.Unknown;
+        return (socket?.SocketErrorCode, error) switch
+        {
+            (SocketError.ConnectionRefused, _) =>
+                $"{party} at {authority} refused the connection: nothing listens there. Check that {party} is running and that LedgerSync:Http:Peers has its address (the run can be retried).",
+            (SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown, _) =>
+                $"The connection to {party} at {authority} was reset while opening the session. Check that {party} is running and reachable (the run can be retried).",
+            (SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain, _) or (_, HttpRequestError.NameResolutionError) =>
+                $"The host name of {party} ({address.Host}) could not be resolved. Check LedgerSync:Http:Peers and DNS (the run can be retried).",
+            (SocketError.NetworkUnreachable or SocketError.HostUnreachable or SocketError.NetworkDown or SocketError.HostDown or SocketError.TimedOut, _) =>
+                $"{party} at {authority} cannot be reached from this node (no route or no answer). Check the network and firewalls between the nodes (the run can be retried).",
+            (_, HttpRequestError.HttpProtocolError or HttpRequestError.InvalidResponse or HttpRequestError.VersionNegotiationError) =>
+                $"{party} at {authority} did not answer as a LedgerSync HTTP/2 endpoint. Check its address in LedgerSync:Http:Peers and that it serves LedgerSync there (the run can be retried).",
+            (_, HttpRequestError.SecureConnectionError) =>
+                $"{party} at {authority} closed the connection during the TLS handshake: it may not be a LedgerSync endpoint, or it may not trust this node's certificate. Check its address and both nodes' trust settings (the run can be retried).",
+            _ =>
+                $"The connection to {party} at {authority} was closed or reset while opening the session. Check that {party} is running and reachable (the run can be retried).",
+        };
     }
 
     private static T? Find<T>(Exception? e)
@@ -177,17 +216,6 @@ internal sealed partial class HttpPeerTransport : IPeerTransport, IAsyncDisposab
         return null;
     }
 
-    private static string Describe(Exception e)
-    {
-        var innermost = e;
-        while (innermost.InnerException is not null)
-        {
-            innermost = innermost.InnerException;
-        }
-
-        return ReferenceEquals(innermost, e) ? e.Message : $"{e.Message} ({innermost.Message})";
-    }
-
     /// <summary>One connection pool per peer, so its server-certificate check knows which party it must be.</summary>
     private sealed class PeerClient
     {
@@ -199,7 +227,6 @@ internal sealed partial class HttpPeerTransport : IPeerTransport, IAsyncDisposab
         {
             _owner = owner;
             _party = party;
-            var certificate = owner._security.Certificate;
             var handler = new SocketsHttpHandler
             {
                 ConnectTimeout = owner._options.ConnectTimeout,
@@ -207,8 +234,8 @@ internal sealed partial class HttpPeerTransport : IPeerTransport, IAsyncDisposab
                 PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
                 SslOptions = new SslClientAuthenticationOptions
                 {
-                    ClientCertificates = [certificate],
-                    LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate,
+                    // This node's certificate and its intermediates, so a peer that trusts only the root can build the chain.
+                    ClientCertificateContext = owner._security.CertificateContext,
                     RemoteCertificateValidationCallback = ValidateServerCertificate,
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                 },

@@ -62,7 +62,10 @@ public sealed class LedgerSyncHttpOptions
     [RegularExpression("^/[A-Za-z0-9/_.~-]*$")]
     public string Path { get; set; } = DefaultPath;
 
-    /// <summary>How long opening a TCP connection to a peer may take. Default 10 seconds; 100 milliseconds to 10 minutes.</summary>
+    /// <summary>
+    /// How long opening a TCP connection to a peer may take. Default 10 seconds; 100 milliseconds to 10 minutes. Opening a
+    /// whole session (connect, TLS handshake, the peer's answer) is in any case bounded by <c>LedgerSync:SessionTimeout</c>.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.1", "00:10:00")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -72,4 +75,54 @@ public sealed class LedgerSyncHttpOptions
     /// taking its certificate out of the trusted set).
     /// </summary>
     public X509RevocationMode RevocationMode { get; set; } = X509RevocationMode.NoCheck;
+
+    /// <summary>
+    /// Intermediate CA certificates sent with this node's certificate in both directions of the TLS handshake, so a peer
+    /// that trusts only the root can build the chain. Certificates after the first in a PEM <see cref="CertificatePath"/>
+    /// (and the CA certificates of a PKCS#12 file) are added automatically.
+    /// </summary>
+    public IList<X509Certificate2> IntermediateCertificates { get; } = [];
+
+    /// <summary>
+    /// Where the endpoint takes a requester's identity from. Default <see cref="LedgerSyncClientIdentity.TlsHandshake"/>:
+    /// only the certificate of this connection's own TLS handshake counts, and a host with certificate forwarding
+    /// (<c>AddCertificateForwarding</c>) makes <c>MapLedgerSync()</c> refuse to start.
+    /// </summary>
+    public LedgerSyncClientIdentity ClientIdentity { get; set; } = LedgerSyncClientIdentity.TlsHandshake;
+
+    /// <summary>
+    /// In <see cref="LedgerSyncClientIdentity.TrustedProxy"/> mode, the SHA-256 thumbprints of the proxies' own client
+    /// certificates: only a connection whose TLS handshake presented one of them may forward a client certificate.
+    /// </summary>
+    public IList<string> TrustedProxyCertificateThumbprints { get; } = [];
+
+    /// <summary>
+    /// The largest first message (the hello) the endpoint reads from a requester before the session is admitted, in
+    /// bytes. A larger first frame is refused as soon as its length arrives, unread. Default 4 KiB (a hello is at most
+    /// about 1 KiB); 256 bytes to 64 KiB.
+    /// </summary>
+    [Range(256, 64 * 1024)]
+    public int MaxHelloSize { get; set; } = 4 * 1024;
+
+    /// <summary>
+    /// How long the endpoint waits, from the moment it accepts a session, for the whole hello; then it resets the
+    /// stream. Default 5 seconds; 100 milliseconds to 10 minutes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.1", "00:10:00")]
+    public TimeSpan HelloTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How many sessions one requester (party) may have open with this node's endpoint at once; more are refused
+    /// (HTTP 429) before anything of them is read. Default 2; 1 to 1000.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxSessionsPerParty { get; set; } = 2;
+
+    /// <summary>
+    /// How many sessions (HTTP/2 streams) one connection may carry at once; more are refused (HTTP 429) by the endpoint
+    /// before anything of them is read (Kestrel's own stream limit, 100 by default, stays as the host set it). Default 8;
+    /// 1 to 100.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxSessionsPerConnection { get; set; } = 8;
 }

@@ -59,6 +59,25 @@ internal sealed class LedgerSyncHttpOptionsSetupValidator(IOptions<LedgerSyncOpt
             }
         }
 
+        if (options.ClientIdentity == LedgerSyncClientIdentity.TrustedProxy && options.TrustedProxyCertificateThumbprints.Count == 0)
+        {
+            failures.Add($"{Prefix}TrustedProxyCertificateThumbprints: ClientIdentity = TrustedProxy needs the SHA-256 thumbprint of at least one proxy certificate.");
+        }
+
+        for (var i = 0; i < options.TrustedProxyCertificateThumbprints.Count; i++)
+        {
+            var thumbprint = PeerCertificateValidator.NormalizeThumbprint(options.TrustedProxyCertificateThumbprints[i] ?? string.Empty);
+            if (thumbprint.Length != 64 || !thumbprint.All(char.IsAsciiHexDigit))
+            {
+                failures.Add($"{Prefix}TrustedProxyCertificateThumbprints:{i} = '{options.TrustedProxyCertificateThumbprints[i]}' is not a SHA-256 thumbprint (64 hex digits).");
+            }
+        }
+
+        if (!Enum.IsDefined(options.ClientIdentity))
+        {
+            failures.Add($"{Prefix}ClientIdentity = '{options.ClientIdentity}' is not TlsHandshake or TrustedProxy.");
+        }
+
         var seen = new HashSet<PartyName>();
         for (var i = 0; i < options.Peers.Count; i++)
         {

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 
@@ -6,7 +7,7 @@ namespace LedgerSync.Transport.Http;
 /// <summary>This node's certificate and the trust decisions about peers, built once from <see cref="LedgerSyncHttpOptions"/>.</summary>
 internal sealed class HttpTransportSecurity
 {
-    private readonly Lazy<(X509Certificate2 Certificate, PeerCertificateValidator Validator)> _state;
+    private readonly Lazy<(X509Certificate2 Certificate, PeerCertificateValidator Validator, SslStreamCertificateContext Context)> _state;
 
     public HttpTransportSecurity(IOptions<LedgerSyncHttpOptions> options, TimeProvider timeProvider)
     {
@@ -17,6 +18,40 @@ internal sealed class HttpTransportSecurity
     public X509Certificate2 Certificate => _state.Value.Certificate;
 
     public PeerCertificateValidator Validator => _state.Value.Validator;
+
+    /// <summary>This node's certificate with its intermediates, as sent in TLS handshakes (both directions).</summary>
+    public SslStreamCertificateContext CertificateContext => _state.Value.Context;
+
+    /// <summary>The intermediate CA certificates configured in code and found in the certificate files.</summary>
+    public static List<X509Certificate2> LoadIntermediates(LedgerSyncHttpOptions options, X509Certificate2 leaf)
+    {
+        var intermediates = new List<X509Certificate2>(options.IntermediateCertificates);
+        if (options.Certificate is not null || options.CertificatePath is null)
+        {
+            return intermediates;
+        }
+
+        try
+        {
+            var collection = new X509Certificate2Collection();
+            if (options.CertificateKeyPath is not null)
+            {
+                collection.ImportFromPemFile(options.CertificatePath);
+            }
+            else
+            {
+                collection = X509CertificateLoader.LoadPkcs12CollectionFromFile(options.CertificatePath, options.CertificatePassword);
+            }
+
+            intermediates.AddRange(collection.Where(c => !c.RawDataMemory.Span.SequenceEqual(leaf.RawDataMemory.Span) && !c.HasPrivateKey));
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            // The leaf loaded; a file whose extra certificates cannot be read simply has none.
+        }
+
+        return intermediates;
+    }
 
     /// <summary>Loads this node's certificate from the options (the instance, or the file paths).</summary>
     public static X509Certificate2 LoadCertificate(LedgerSyncHttpOptions options)
@@ -84,10 +119,11 @@ internal sealed class HttpTransportSecurity
         return roots;
     }
 
-    private static (X509Certificate2, PeerCertificateValidator) Build(LedgerSyncHttpOptions options, TimeProvider timeProvider)
+    private static (X509Certificate2, PeerCertificateValidator, SslStreamCertificateContext) Build(LedgerSyncHttpOptions options, TimeProvider timeProvider)
     {
         var certificate = LoadCertificate(options);
         var validator = new PeerCertificateValidator(LoadRoots(options), options.TrustedCertificateThumbprints, options.RevocationMode, timeProvider);
-        return (certificate, validator);
+        var context = SslStreamCertificateContext.Create(certificate, [.. LoadIntermediates(options, certificate)], offline: true);
+        return (certificate, validator, context);
     }
 }

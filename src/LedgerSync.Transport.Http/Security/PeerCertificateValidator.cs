@@ -32,6 +32,25 @@ internal sealed class PeerCertificateValidator
 
     public static string Sha256Thumbprint(X509Certificate2 certificate) => certificate.GetCertHashString(HashAlgorithmName.SHA256);
 
+    /// <summary>Whether <paramref name="certificate"/> has no Extended Key Usage, or one that includes <paramref name="usage"/>.</summary>
+    public static bool AllowsUsage(X509Certificate2 certificate, Oid usage)
+    {
+        var found = false;
+        foreach (var extension in certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>())
+        {
+            found = true;
+            foreach (var oid in extension.EnhancedKeyUsages)
+            {
+                if (oid.Value == usage.Value)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return !found;
+    }
+
     /// <summary>Validates <paramref name="certificate"/> presented by a TLS client (<paramref name="asServer"/> false) or server.</summary>
     public bool TryValidate(
         X509Certificate2 certificate,
@@ -50,6 +69,13 @@ internal sealed class PeerCertificateValidator
         if (now < certificate.NotBefore.ToUniversalTime() || now > certificate.NotAfter.ToUniversalTime())
         {
             reason = $"the certificate of {subject} (SHA-256 {Sha256Thumbprint(certificate)}) is outside its validity period {certificate.NotBefore.ToUniversalTime():u} to {certificate.NotAfter.ToUniversalTime():u}.";
+            return false;
+        }
+
+        var usage = asServer ? ServerAuthentication : ClientAuthentication;
+        if (!AllowsUsage(certificate, usage))
+        {
+            reason = $"the certificate of {subject} (SHA-256 {Sha256Thumbprint(certificate)}) has an Extended Key Usage that does not allow {usage.FriendlyName?.ToLowerInvariant()} ({usage.Value}).";
             return false;
         }
 
@@ -73,11 +99,12 @@ internal sealed class PeerCertificateValidator
         chain.ChainPolicy.ApplicationPolicy.Add(asServer ? ServerAuthentication : ClientAuthentication);
         if (presentedChain is not null)
         {
-            foreach (var element in presentedChain.ChainElements)
+            // The peer's intermediates: what the TLS layer received (its extra store) and what it already chained.
+            foreach (var extra in presentedChain.ChainPolicy.ExtraStore.Concat(presentedChain.ChainElements.Select(e => e.Certificate)))
             {
-                if (!element.Certificate.RawDataMemory.Span.SequenceEqual(certificate.RawDataMemory.Span))
+                if (!extra.RawDataMemory.Span.SequenceEqual(certificate.RawDataMemory.Span))
                 {
-                    chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+                    chain.ChainPolicy.ExtraStore.Add(extra);
                 }
             }
         }
@@ -85,7 +112,14 @@ internal sealed class PeerCertificateValidator
         if (!chain.Build(certificate))
         {
             var problems = string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct());
-            reason = $"the certificate of {subject} (SHA-256 {Sha256Thumbprint(certificate)}, issuer '{certificate.Issuer}') does not chain to a trusted root: {(problems.Length > 0 ? problems : "untrusted")}.";
+            var flags = chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, status) => all | status.Status);
+            const X509ChainStatusFlags Unknown = X509ChainStatusFlags.RevocationStatusUnknown | X509ChainStatusFlags.OfflineRevocation;
+            var described = $"the certificate of {subject} (SHA-256 {Sha256Thumbprint(certificate)}, issuer '{certificate.Issuer}')";
+            reason = (flags & X509ChainStatusFlags.Revoked) != 0
+                ? $"{described} is revoked."
+                : (flags & Unknown) != 0 && (flags & ~Unknown) == X509ChainStatusFlags.NoError
+                    ? $"the revocation status of {described} could not be checked (LedgerSync:Http:RevocationMode = {_revocationMode}): {problems}."
+                    : $"{described} does not chain to a trusted root: {(problems.Length > 0 ? problems : "untrusted")}.";
             return false;
         }
 

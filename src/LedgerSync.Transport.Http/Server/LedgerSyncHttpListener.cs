@@ -63,6 +63,7 @@ public sealed partial class LedgerSyncHttpListener : IHostedService, IAsyncDispo
             builder.Services.AddSingleton(_loggerFactory);
             builder.Services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(Logger<>)));
             builder.Services.AddSingleton(_security);
+            builder.Services.AddSingleton(Options.Create(_options));
             builder.Services.AddRouting();
             builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
             {

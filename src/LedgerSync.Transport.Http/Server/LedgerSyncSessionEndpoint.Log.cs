@@ -22,6 +22,12 @@ internal sealed partial class LedgerSyncSessionEndpoint
         public static partial void NoInboundHandler(ILogger logger, PartyName party);
 
         [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "The inbound session from {Party} failed: {Reason}")]
-        public static partial void InboundSessionFailed(ILogger logger, PartyName party, string reason);
+        public static partial void InboundSessionFailed(ILogger logger, Exception exception, PartyName party, string reason);
+
+        [LoggerMessage(EventId = 3017, Level = LogLevel.Warning, Message = "Refused a session from {Party} ({RemoteAddress}) before reading it: the limit of {Limit} {LimitName} is reached")]
+        public static partial void SessionLimitHit(ILogger logger, PartyName party, string remoteAddress, string limitName, int limit);
+
+        [LoggerMessage(EventId = 3018, Level = LogLevel.Warning, Message = "Refused a session from {RemoteAddress}: it carries the forwarded client-certificate header {Header}, and this node takes identity only from the TLS handshake")]
+        public static partial void ForwardedCertificateRefused(ILogger logger, string remoteAddress, string header);
     }
 }

@@ -10,8 +10,9 @@ internal sealed class ServerHttpPeerSession : HttpPeerSession
     private readonly HttpContext _context;
     private int _aborted;
 
-    public ServerHttpPeerSession(HttpContext context, PartyName counterparty, int maxMessageSize, TimeSpan sessionTimeout, TimeProvider timeProvider, ILogger logger)
-        : base(counterparty, maxMessageSize, sessionTimeout, timeProvider, logger)
+    public ServerHttpPeerSession(
+        HttpContext context, PartyName counterparty, int maxMessageSize, TimeSpan sessionTimeout, PreAdmissionLimits admission, TimeProvider timeProvider, ILogger logger)
+        : base(counterparty, maxMessageSize, sessionTimeout, admission, timeProvider, logger)
     {
         _context = context;
     }

@@ -15,7 +15,10 @@ internal abstract partial class HttpPeerSession
         [LoggerMessage(EventId = 3022, Level = LogLevel.Debug, Message = "The session with {Party} was aborted before both sides completed it")]
         public static partial void SessionAborted(ILogger logger, PartyName party);
 
-        [LoggerMessage(EventId = 3023, Level = LogLevel.Information, Message = "The session with {Party} broke: {Reason}")]
-        public static partial void SessionBroken(ILogger logger, PartyName party, string reason);
+        [LoggerMessage(EventId = 3023, Level = LogLevel.Information, Message = "The connection to {Party} was closed or reset while {Activity}")]
+        public static partial void SessionBroken(ILogger logger, Exception exception, PartyName party, string activity);
+
+        [LoggerMessage(EventId = 3024, Level = LogLevel.Warning, Message = "Closed a session from {Party} before admission: {Reason}")]
+        public static partial void PreAdmissionLimitHit(ILogger logger, PartyName party, string reason);
     }
 }

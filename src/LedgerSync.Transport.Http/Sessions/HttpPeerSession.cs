@@ -25,14 +25,38 @@ internal abstract partial class HttpPeerSession : IPeerSession
     private bool _sendCompleted;
     private bool _receiveCompleted;
     private bool _preambleRead;
+    private int _firstFrameReceived;
+    private string? _closedReason;
+    private readonly int _firstFrameLimit;
+    private readonly TimeSpan _helloTimeout;
+    private readonly CancellationTokenSource? _helloDeadline;
+    private readonly CancellationTokenRegistration _helloRegistration;
 
+    /// <summary>Creates a session whose first incoming message may be as large as any other (the requester's side).</summary>
     protected HttpPeerSession(PartyName counterparty, int maxMessageSize, TimeSpan sessionTimeout, TimeProvider timeProvider, ILogger logger)
+        : this(counterparty, maxMessageSize, sessionTimeout, null, timeProvider, logger)
+    {
+    }
+
+    /// <summary>
+    /// Creates a session. With <paramref name="admission"/> (the responder's side), the first incoming message is the
+    /// requester's hello: it may be at most <see cref="PreAdmissionLimits.MaxHelloSize"/> bytes and must arrive whole
+    /// within <see cref="PreAdmissionLimits.HelloTimeout"/> of this moment, or the stream is reset.
+    /// </summary>
+    protected HttpPeerSession(PartyName counterparty, int maxMessageSize, TimeSpan sessionTimeout, PreAdmissionLimits? admission, TimeProvider timeProvider, ILogger logger)
     {
         Counterparty = counterparty;
         _maxMessageSize = maxMessageSize;
         _sessionTimeout = sessionTimeout;
         _timeProvider = timeProvider;
         Logger = logger;
+        _firstFrameLimit = admission is { } limits ? Math.Min(limits.MaxHelloSize, maxMessageSize) : maxMessageSize;
+        if (admission is { } bounded)
+        {
+            _helloTimeout = bounded.HelloTimeout;
+            _helloDeadline = new CancellationTokenSource(bounded.HelloTimeout, timeProvider);
+            _helloRegistration = _helloDeadline.Token.Register(static state => ((HttpPeerSession)state!).OnHelloDeadline(), this);
+        }
     }
 
     /// <inheritdoc />
@@ -79,6 +103,8 @@ internal abstract partial class HttpPeerSession : IPeerSession
                 throw new InvalidOperationException($"The session with {Counterparty} was completed; nothing more can be sent.");
             }
 
+            ThrowIfClosed();
+
             using var timeout = new CancellationTokenSource(_sessionTimeout, _timeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             try
@@ -99,13 +125,13 @@ internal abstract partial class HttpPeerSession : IPeerSession
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 Log.SessionTimedOut(Logger, Counterparty, "send", _sessionTimeout);
-                Abort();
-                throw new PeerSessionTimeoutException(Counterparty, "the peer to accept the next message (back-pressure)", _sessionTimeout);
+                var timedOut = new PeerSessionTimeoutException(Counterparty, "the peer to accept the next message (back-pressure)", _sessionTimeout);
+                Close(timedOut.Message);
+                throw timedOut;
             }
             catch (Exception e) when (IsConnectionFailure(e, cancellationToken))
             {
-                Log.SessionBroken(Logger, Counterparty, e.Message);
-                throw new PeerConnectionException(Counterparty, $"The session with {Counterparty} broke while sending: {e.Message}", e);
+                throw Broken(e, "sending");
             }
         }
         finally
@@ -123,8 +149,12 @@ internal abstract partial class HttpPeerSession : IPeerSession
             return null;
         }
 
+        ThrowIfClosed();
+        var beforeAdmission = Volatile.Read(ref _firstFrameReceived) == 0;
         using var timeout = new CancellationTokenSource(_sessionTimeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var linked = beforeAdmission && _helloDeadline is { } hello
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, hello.Token)
+            : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             if (!_preambleRead)
@@ -149,13 +179,26 @@ internal abstract partial class HttpPeerSession : IPeerSession
             Span<byte> header = stackalloc byte[HeaderSize];
             buffer.Slice(0, HeaderSize).CopyTo(header);
             var length = BinaryPrimitives.ReadUInt32BigEndian(header);
-            if (length > (uint)Math.Min(_maxMessageSize, int.MaxValue - HeaderSize))
+            var limit = beforeAdmission ? _firstFrameLimit : _maxMessageSize;
+            if (length > (uint)Math.Min(limit, int.MaxValue - HeaderSize))
             {
                 Reader.AdvanceTo(buffer.Start);
-                Log.OversizeFrameRefused(Logger, Counterparty, length, _maxMessageSize);
-                Abort();
-                throw new LedgerSyncProtocolException(
-                    $"{Counterparty} announced a message of {length} bytes, more than the maximum message size of {_maxMessageSize} bytes; the session was closed without reading it.");
+                LedgerSyncProtocolException refused;
+                if (beforeAdmission && _helloDeadline is not null)
+                {
+                    Log.PreAdmissionLimitHit(Logger, Counterparty, $"its first message announces {length} bytes, more than the {limit} bytes read before admission (LedgerSync:Http:MaxHelloSize)");
+                    refused = new LedgerSyncProtocolException(
+                        $"{Counterparty} sent a first message of {length} bytes; at most {limit} bytes (the hello) are read before a session is admitted. The session was closed without reading it.");
+                }
+                else
+                {
+                    Log.OversizeFrameRefused(Logger, Counterparty, length, limit);
+                    refused = new LedgerSyncProtocolException(
+                        $"{Counterparty} announced a message of {length} bytes, more than the maximum message size of {limit} bytes; the session was closed without reading it.");
+                }
+
+                Close(refused.Message);
+                throw refused;
             }
 
             var total = HeaderSize + (int)length;
@@ -179,18 +222,25 @@ internal abstract partial class HttpPeerSession : IPeerSession
             buffer.Slice(HeaderSize, length).CopyTo(_receiveBuffer);
             Reader.AdvanceTo(buffer.GetPosition(total));
             Interlocked.Add(ref _bytesReceived, total);
+            Volatile.Write(ref _firstFrameReceived, 1);
             return new ReadOnlyMemory<byte>(_receiveBuffer, 0, (int)length);
+        }
+        catch (OperationCanceledException) when (beforeAdmission && _helloDeadline is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+        {
+            var timedOut = new PeerSessionTimeoutException(Counterparty, "its hello (the first message of a session)", _helloTimeout);
+            Close(timedOut.Message);
+            throw timedOut;
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             Log.SessionTimedOut(Logger, Counterparty, "receive", _sessionTimeout);
-            Abort();
-            throw new PeerSessionTimeoutException(Counterparty, "the next message", _sessionTimeout);
+            var timedOut = new PeerSessionTimeoutException(Counterparty, "the next message", _sessionTimeout);
+            Close(timedOut.Message);
+            throw timedOut;
         }
         catch (Exception e) when (IsConnectionFailure(e, cancellationToken))
         {
-            Log.SessionBroken(Logger, Counterparty, e.Message);
-            throw new PeerConnectionException(Counterparty, $"The session with {Counterparty} broke while receiving: {e.Message}", e);
+            throw Broken(e, "receiving");
         }
     }
 
@@ -206,6 +256,7 @@ internal abstract partial class HttpPeerSession : IPeerSession
                 return;
             }
 
+            ThrowIfClosed();
             try
             {
                 await CompleteWriterAsync(cancellationToken).ConfigureAwait(false);
@@ -213,7 +264,7 @@ internal abstract partial class HttpPeerSession : IPeerSession
             }
             catch (Exception e) when (IsConnectionFailure(e, cancellationToken))
             {
-                throw new PeerConnectionException(Counterparty, $"The session with {Counterparty} broke while completing it: {e.Message}", e);
+                throw Broken(e, "completing it");
             }
         }
         finally
@@ -238,6 +289,8 @@ internal abstract partial class HttpPeerSession : IPeerSession
             Abort();
         }
 
+        await _helloRegistration.DisposeAsync().ConfigureAwait(false);
+        _helloDeadline?.Dispose();
         await ReleaseAsync().ConfigureAwait(false);
         _sendLock.Dispose();
         GC.SuppressFinalize(this);
@@ -259,9 +312,10 @@ internal abstract partial class HttpPeerSession : IPeerSession
         Reader.AdvanceTo(buffer.GetPosition(preambleLength));
         if (!preamble.SequenceEqual(SessionProtocol.Preamble))
         {
-            Abort();
-            throw new LedgerSyncProtocolException(
-                $"{Counterparty} does not speak LedgerSync session framing version {SessionProtocol.Preamble[^1]} (its body starts with {Convert.ToHexString(preamble)}).");
+            var wrong = new LedgerSyncProtocolException(
+                $"{Counterparty} did not answer as a LedgerSync endpoint (framing version {SessionProtocol.Preamble[^1]}; its body starts with {Convert.ToHexString(preamble)}). Check that its address and path in LedgerSync:Http:Peers point to its LedgerSync endpoint.");
+            Close(wrong.Message);
+            throw wrong;
         }
 
         _preambleRead = true;
@@ -270,8 +324,48 @@ internal abstract partial class HttpPeerSession : IPeerSession
 
     private LedgerSyncProtocolException Truncated(long have, long need)
     {
+        var truncated = new LedgerSyncProtocolException(
+            $"{Counterparty} ended the session in the middle of a message ({have} of {need} bytes arrived); the run can be retried, and if it keeps happening check {Counterparty}'s logs.");
+        Close(truncated.Message);
+        return truncated;
+    }
+
+    /// <summary>Resets the stream and remembers why, so later calls fail with that reason instead of a disposed-object error.</summary>
+    private void Close(string reason)
+    {
+        Interlocked.CompareExchange(ref _closedReason, reason, null);
         Abort();
-        return new LedgerSyncProtocolException($"The session with {Counterparty} ended in the middle of a message ({have} of {need} bytes).");
+    }
+
+    private void ThrowIfClosed()
+    {
+        if (Volatile.Read(ref _closedReason) is { } reason)
+        {
+            throw new PeerConnectionException(Counterparty, $"The session with {Counterparty} is already closed: {reason}");
+        }
+    }
+
+    /// <summary>A broken connection in operator terms; the exception chain goes to the log and stays the inner exception.</summary>
+    private PeerConnectionException Broken(Exception e, string activity)
+    {
+        if (Volatile.Read(ref _closedReason) is { } reason)
+        {
+            return new PeerConnectionException(Counterparty, $"The session with {Counterparty} is already closed: {reason}", e);
+        }
+
+        var message = $"The connection to {Counterparty} was closed or reset while {activity}. Check that {Counterparty} is running and reachable; the run can be retried.";
+        Log.SessionBroken(Logger, e, Counterparty, activity);
+        Close(message);
+        return new PeerConnectionException(Counterparty, message, e);
+    }
+
+    private void OnHelloDeadline()
+    {
+        if (Volatile.Read(ref _firstFrameReceived) == 0 && !IsDisposed)
+        {
+            Log.PreAdmissionLimitHit(Logger, Counterparty, $"its hello did not arrive within {_helloTimeout} (LedgerSync:Http:HelloTimeout)");
+            Close($"{Counterparty} did not send its hello within {_helloTimeout}.");
+        }
     }
 
     private static bool IsConnectionFailure(Exception e, CancellationToken cancellationToken) => e switch

@@ -45,6 +45,59 @@ public sealed class LedgerSyncHttpOptionsTests
     }
 
     [Test]
+    public void Start_AdmissionLimitsOutOfRangeAndProxyModeWithoutProxies_FailsNamingEveryKey()
+    {
+        using var host = BuildHost(o =>
+        {
+            o.Certificate = _pki.Issue(PartyA);
+            o.TrustedRootCertificates.Add(_pki.Root);
+            o.MaxHelloSize = 100;
+            o.HelloTimeout = TimeSpan.Zero;
+            o.MaxSessionsPerParty = 0;
+            o.MaxSessionsPerConnection = 101;
+            o.ClientIdentity = LedgerSyncClientIdentity.TrustedProxy;
+            o.TrustedProxyCertificateThumbprints.Add("not-a-thumbprint");
+        });
+
+        var failure = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.That(failure!.Failures, Has.Some.Contains("MaxHelloSize")
+            .And.Some.Contains("HelloTimeout")
+            .And.Some.Contains("MaxSessionsPerParty")
+            .And.Some.Contains("MaxSessionsPerConnection")
+            .And.Some.Contains("LedgerSync:Http:TrustedProxyCertificateThumbprints:0 = 'not-a-thumbprint'"));
+    }
+
+    [Test]
+    public void Start_TrustedProxyModeWithoutProxyThumbprints_Fails()
+    {
+        using var host = BuildHost(o =>
+        {
+            o.Certificate = _pki.Issue(PartyA);
+            o.TrustedRootCertificates.Add(_pki.Root);
+            o.ClientIdentity = LedgerSyncClientIdentity.TrustedProxy;
+        });
+
+        Assert.That(() => host.StartAsync(), Throws.TypeOf<OptionsValidationException>()
+            .With.Message.Contains("LedgerSync:Http:TrustedProxyCertificateThumbprints").And.Message.Contains("TrustedProxy"));
+    }
+
+    [Test]
+    public void Defaults_AdmissionLimits_AreTheDocumentedValues()
+    {
+        var options = new LedgerSyncHttpOptions();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.MaxHelloSize, Is.EqualTo(4096));
+            Assert.That(options.HelloTimeout, Is.EqualTo(TimeSpan.FromSeconds(5)));
+            Assert.That(options.MaxSessionsPerParty, Is.EqualTo(2));
+            Assert.That(options.MaxSessionsPerConnection, Is.EqualTo(8));
+            Assert.That(options.ClientIdentity, Is.EqualTo(LedgerSyncClientIdentity.TlsHandshake));
+        });
+    }
+
+    [Test]
     public void Start_CertificateOfAnotherParty_FailsNamingBoth()
     {
         using var host = BuildHost(o =>

@@ -82,7 +82,8 @@ public sealed class HttpReconciliationTests
         var lost = ledger.Transactions(40, PartyA, PartyB);
         var gate = new GatedAdmission(admittedToHold: 3, refusalsBeforeRelease: 17);
         // The protocol's own pool (the scheduler's admission is exercised by the scheduled-run tests).
-        var b = await StartAsync(PartyB, [.. shared, .. lost], pool: 3, configureServices: services =>
+        // One requester party opens all 20: the endpoint's per-party and per-connection session limits are raised so the pool is what refuses.
+        var b = await StartAsync(PartyB, [.. shared, .. lost], pool: 3, maxSessionsPerParty: 20, configureServices: services =>
         {
             services.RemoveAll(d => d.ServiceType == typeof(IIncomingReconciliationAdmission));
             services.AddSingleton(sp => gate.Wrap(new StandaloneIncomingReconciliationAdmission(
@@ -174,7 +175,8 @@ public sealed class HttpReconciliationTests
         PartyName? localParty = null,
         int pool = 3,
         TimeSpan? sessionTimeout = null,
-        Action<IServiceCollection>? configureServices = null)
+        Action<IServiceCollection>? configureServices = null,
+        int? maxSessionsPerParty = null)
     {
         var node = await HttpNode.StartAsync(
             party,
@@ -185,6 +187,14 @@ public sealed class HttpReconciliationTests
                 o.LocalParty = localParty ?? party;
                 o.MaxNumberOfParallelReconciliationRequests = pool;
                 o.SessionTimeout = sessionTimeout ?? TimeSpan.FromSeconds(30);
+            },
+            configureHttp: o =>
+            {
+                if (maxSessionsPerParty is { } limit)
+                {
+                    o.MaxSessionsPerParty = limit;
+                    o.MaxSessionsPerConnection = limit;
+                }
             },
             configureServices: configureServices,
             configureLedgerSync: builder => builder.UseTransactionSource(new InMemoryTransactionSource(transactions)));

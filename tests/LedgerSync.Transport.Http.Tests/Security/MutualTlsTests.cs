@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using LedgerSync.Tests.Support;
 using LedgerSync.Transport.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using static LedgerSync.Tests.Support.TestParties;
 
 namespace LedgerSync.Tests.Security;
@@ -46,7 +48,7 @@ public sealed class MutualTlsTests
         var a = await StartAsync(PartyA, _otherPki.Issue(PartyA), [_pki.Root]);
         a.Knows(b);
 
-        Assert.That(async () => await OpenAndExchangeAsync(a, PartyB), Throws.InstanceOf<LedgerSyncException>());
+        Assert.That(async () => await OpenAndExchangeAsync(a, PartyB), Throws.TypeOf<PeerAuthenticationException>().With.Property(nameof(PeerAuthenticationException.Reason)).Contains("does not chain to a trusted root"));
         Assert.That(handler.Sessions, Is.Zero);
     }
 
@@ -59,7 +61,7 @@ public sealed class MutualTlsTests
         var a = await StartAsync(PartyA, impostor, [_pki.Root]);
         a.Knows(b);
 
-        Assert.That(async () => await OpenAndExchangeAsync(a, PartyB), Throws.InstanceOf<LedgerSyncException>());
+        Assert.That(async () => await OpenAndExchangeAsync(a, PartyB), Throws.TypeOf<PeerAuthenticationException>().With.Property(nameof(PeerAuthenticationException.Reason)).Contains("does not chain to a trusted root"));
         Assert.That(handler.Sessions, Is.Zero);
     }
 
@@ -72,8 +74,145 @@ public sealed class MutualTlsTests
         var a = await StartAsync(PartyA, expired, [_pki.Root], validate: false);
         a.Knows(b);
 
-        Assert.That(async () => await OpenAndExchangeAsync(a, PartyB), Throws.InstanceOf<LedgerSyncException>());
+        Assert.That(async () => await OpenAndExchangeAsync(a, PartyB), Throws.TypeOf<PeerAuthenticationException>().With.Property(nameof(PeerAuthenticationException.Reason)).Contains("outside its validity period"));
         Assert.That(handler.Sessions, Is.Zero);
+    }
+
+    [Test]
+    public async Task OpenSessionAsync_NotYetValidClientCertificate_RefusedWithReason()
+    {
+        var handler = ScriptedHandler.Echo();
+        var b = await StartAsync(PartyB, _pki.Issue(PartyB), [_pki.Root], handler);
+        var early = _pki.Issue(PartyA, DateTimeOffset.UtcNow.AddDays(1), DateTimeOffset.UtcNow.AddDays(10));
+        var a = await StartAsync(PartyA, early, [_pki.Root], validate: false);
+        a.Knows(b);
+
+        Assert.That(async () => await OpenAndExchangeAsync(a, PartyB),
+            Throws.TypeOf<PeerAuthenticationException>().With.Property(nameof(PeerAuthenticationException.Reason)).Contains("outside its validity period"));
+        Assert.That(handler.Sessions, Is.Zero);
+    }
+
+    [Test]
+    public async Task OpenSessionAsync_ClientSendsIntermediateChainingToTrustedRoot_IsAccepted()
+    {
+        using var intermediate = _pki.CreateIntermediate();
+        var handler = ScriptedHandler.Echo();
+        // B trusts only the root; A's certificate is issued by the intermediate, which A sends in its handshake.
+        var b = await StartAsync(PartyB, _pki.Issue(PartyB), [_pki.Root], handler);
+        var a = await StartAsync(PartyA, intermediate.Issue(PartyA), [_pki.Root], http: o => o.IntermediateCertificates.Add(intermediate.Root));
+        a.Knows(b);
+
+        var reply = await OpenAndExchangeAsync(a, PartyB);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(reply, Is.EqualTo(new byte[] { 42 }));
+            Assert.That(handler.Counterparties, Is.EqualTo(new[] { PartyA }));
+        });
+    }
+
+    [Test]
+    public async Task OpenSessionAsync_ServerSendsIntermediateChainingToTrustedRoot_IsAccepted()
+    {
+        using var intermediate = _pki.CreateIntermediate();
+        var handler = ScriptedHandler.Echo();
+        var b = await StartAsync(PartyB, intermediate.Issue(PartyB), [_pki.Root], handler, http: o => o.IntermediateCertificates.Add(intermediate.Root));
+        var a = await StartAsync(PartyA, _pki.Issue(PartyA), [_pki.Root]);
+        a.Knows(b);
+
+        Assert.That(await OpenAndExchangeAsync(a, PartyB), Is.EqualTo(new byte[] { 42 }));
+    }
+
+    [Test]
+    public async Task OpenSessionAsync_ClientCertificateFromIntermediateNotSent_RefusedWithReason()
+    {
+        using var intermediate = _pki.CreateIntermediate();
+        var handler = ScriptedHandler.Echo();
+        var b = await StartAsync(PartyB, _pki.Issue(PartyB), [_pki.Root], handler);
+        var a = await StartAsync(PartyA, intermediate.Issue(PartyA), [_pki.Root]);
+        a.Knows(b);
+
+        Assert.That(async () => await OpenAndExchangeAsync(a, PartyB),
+            Throws.TypeOf<PeerAuthenticationException>().With.Property(nameof(PeerAuthenticationException.Reason)).Contains("does not chain to a trusted root"));
+        Assert.That(handler.Sessions, Is.Zero);
+    }
+
+    [Test]
+    public async Task OpenSessionAsync_OnlineRevocationCheckAndNoRevocationInformation_RefusedWithReason()
+    {
+        // The test CA publishes no CRL or OCSP responder: with online checking on, the revocation status is unknown,
+        // and an unknown status refuses the certificate (nothing is fetched: the certificates name no location).
+        var handler = ScriptedHandler.Echo();
+        var b = await StartAsync(PartyB, _pki.Issue(PartyB), [_pki.Root], handler, http: o => o.RevocationMode = X509RevocationMode.Online);
+        var a = await StartAsync(PartyA, _pki.Issue(PartyA), [_pki.Root]);
+        a.Knows(b);
+
+        Assert.That(async () => await OpenAndExchangeAsync(a, PartyB),
+            Throws.TypeOf<PeerAuthenticationException>().With.Property(nameof(PeerAuthenticationException.Reason)).Contains("revocation").IgnoreCase);
+        Assert.That(handler.Sessions, Is.Zero);
+    }
+
+    [Test]
+    public async Task OpenSessionAsync_PinnedClientCertificateWithServerAuthOnlyEku_RefusedWithReason()
+    {
+        var certificateA = TestPki.SelfSigned(PartyA, "1.3.6.1.5.5.7.3.1");
+        var certificateB = TestPki.SelfSigned(PartyB);
+        var handler = ScriptedHandler.Echo();
+        var b = await StartAsync(PartyB, certificateB, [], handler, pin: certificateA);
+        var a = await StartAsync(PartyA, certificateA, [], pin: certificateB);
+        a.Knows(b);
+
+        Assert.That(async () => await OpenAndExchangeAsync(a, PartyB),
+            Throws.TypeOf<PeerAuthenticationException>().With.Property(nameof(PeerAuthenticationException.Reason)).Contains("Extended Key Usage"));
+        Assert.That(handler.Sessions, Is.Zero);
+    }
+
+    [Test]
+    public async Task OpenSessionAsync_PinnedServerCertificateWithClientAuthOnlyEku_RefusedByClient()
+    {
+        var certificateA = TestPki.SelfSigned(PartyA);
+        var certificateB = TestPki.SelfSigned(PartyB, "1.3.6.1.5.5.7.3.2");
+        var b = await StartAsync(PartyB, certificateB, [], ScriptedHandler.Echo(), pin: certificateA);
+        var a = await StartAsync(PartyA, certificateA, [], pin: certificateB);
+        a.Knows(b);
+
+        Assert.That(async () => await a.Transport.OpenSessionAsync(PartyB),
+            Throws.TypeOf<PeerAuthenticationException>().With.Property(nameof(PeerAuthenticationException.Reason)).Contains("Extended Key Usage"));
+    }
+
+    [Test]
+    public async Task Endpoint_RawClientWithoutCertificate_RefusedWith401AndWarningLogged()
+    {
+        var log = new RecordingLoggerProvider();
+        var handler = ScriptedHandler.Echo();
+        var b = await StartAsync(PartyB, _pki.Issue(PartyB), [_pki.Root], handler, log: log);
+        using var http = RawClient(null);
+
+        using var response = await http.PostAsync(new Uri(b.Address, LedgerSyncHttpOptions.DefaultPath), new ByteArrayContent([(byte)'L', (byte)'S', (byte)'Y', 1]));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((int)response.StatusCode, Is.EqualTo(401));
+            Assert.That(text, Does.Contain("client certificate is required"));
+            Assert.That(handler.Sessions, Is.Zero);
+            Assert.That(log.Events(3011).Select(e => e.Level), Has.Some.EqualTo(LogLevel.Warning));
+        });
+    }
+
+    [Test]
+    public async Task OpenSessionAsync_UntrustedClientCertificate_ServerLogsWarningWithReason()
+    {
+        var log = new RecordingLoggerProvider();
+        var b = await StartAsync(PartyB, _pki.Issue(PartyB), [_pki.Root], ScriptedHandler.Echo(), log: log);
+        var a = await StartAsync(PartyA, _otherPki.Issue(PartyA), [_pki.Root]);
+        a.Knows(b);
+
+        Assert.That(async () => await a.Transport.OpenSessionAsync(PartyB), Throws.TypeOf<PeerAuthenticationException>());
+        var refused = log.Events(3012);
+        Assert.That(refused, Has.Count.EqualTo(1));
+        Assert.That(refused[0].Level, Is.EqualTo(LogLevel.Warning));
+        Assert.That(refused[0].Message, Does.Contain("does not chain to a trusted root"));
     }
 
     [Test]
@@ -125,14 +264,21 @@ public sealed class MutualTlsTests
     }
 
     [Test]
-    public async Task OpenSessionAsync_RawClientWithUnknownCertificate_FailsTlsHandshake()
+    public async Task Endpoint_RawClientWithUnknownCertificate_RefusedWith403AndReasonHandlerNeverRuns()
     {
         var handler = ScriptedHandler.Echo();
         var b = await StartAsync(PartyB, _pki.Issue(PartyB), [_pki.Root], handler);
         using var http = RawClient(_otherPki.Issue(PartyA));
 
-        Assert.That(async () => await http.GetAsync(new Uri(b.Address, LedgerSyncHttpOptions.DefaultPath)), Throws.InstanceOf<HttpRequestException>());
-        Assert.That(handler.Sessions, Is.Zero);
+        using var response = await http.PostAsync(new Uri(b.Address, LedgerSyncHttpOptions.DefaultPath), new ByteArrayContent([(byte)'L', (byte)'S', (byte)'Y', 1]));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((int)response.StatusCode, Is.EqualTo(403));
+            Assert.That(text, Does.Contain("does not chain to a trusted root"));
+            Assert.That(handler.Sessions, Is.Zero);
+        });
     }
 
     [Test]
@@ -165,13 +311,29 @@ public sealed class MutualTlsTests
         body.Release();
     }
 
-    private async Task<HttpNode> StartAsync(PartyName party, X509Certificate2 certificate, X509Certificate2[] roots, ScriptedHandler? handler = null, X509Certificate2? pin = null, bool validate = true)
+    private async Task<HttpNode> StartAsync(
+        PartyName party,
+        X509Certificate2 certificate,
+        X509Certificate2[] roots,
+        ScriptedHandler? handler = null,
+        X509Certificate2? pin = null,
+        bool validate = true,
+        RecordingLoggerProvider? log = null,
+        Action<LedgerSyncHttpOptions>? http = null)
     {
         var node = await HttpNode.StartAsync(party, certificate, roots, handler, configureHttp: o =>
         {
             if (pin is not null)
             {
                 o.TrustedCertificateThumbprints.Add(pin.GetCertHashString(HashAlgorithmName.SHA256));
+            }
+
+            http?.Invoke(o);
+        }, configureServices: services =>
+        {
+            if (log is not null)
+            {
+                services.AddLogging(logging => logging.AddProvider(log));
             }
         });
         _nodes.Add(node);
@@ -195,12 +357,12 @@ public sealed class MutualTlsTests
         return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null, X509KeyStorageFlags.Exportable);
     }
 
-    private static HttpClient RawClient(X509Certificate2 certificate) => new(new SocketsHttpHandler
+    private static HttpClient RawClient(X509Certificate2? certificate) => new(new SocketsHttpHandler
     {
         SslOptions =
         {
-            ClientCertificates = [certificate],
-            LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate,
+            ClientCertificates = certificate is null ? null : [certificate],
+            LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate!,
             RemoteCertificateValidationCallback = (_, server, _, _) => server is not null && server.Subject.Contains("PartyB", StringComparison.Ordinal),
         },
     })

@@ -69,7 +69,8 @@ public sealed class HttpPeerSessionTests
         var (a, _) = await StartPairAsync(handler, core: o => o.MaxMessageSize = max);
 
         await using var session = await a.Transport.OpenSessionAsync(PartyB);
-        var messages = new[] { RandomBytes(max, 1), RandomBytes(max - 1, 2), RandomBytes(0, 3), RandomBytes(max, 4) };
+        // The first message is the hello, which the endpoint bounds before admission (MaxHelloSize); the rest may be the maximum.
+        var messages = new[] { RandomBytes(64, 0), RandomBytes(max, 1), RandomBytes(max - 1, 2), RandomBytes(0, 3), RandomBytes(max, 4) };
         var receiving = Task.Run(async () =>
         {
             var list = new List<byte[]>();
@@ -245,7 +246,11 @@ public sealed class HttpPeerSessionTests
     public async Task OpenSessionAsync_ManyConcurrentSessions_AllRoundTrip()
     {
         var handler = ScriptedHandler.Echo();
-        var (a, _) = await StartPairAsync(handler);
+        var (a, _) = await StartPairAsync(handler, http: o =>
+        {
+            o.MaxSessionsPerParty = 20;
+            o.MaxSessionsPerConnection = 20;
+        });
 
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
         {
@@ -278,17 +283,17 @@ public sealed class HttpPeerSessionTests
             Throws.TypeOf<PeerConnectionException>().With.Property(nameof(PeerConnectionException.Party)).EqualTo(PartyB));
     }
 
-    private async Task<(HttpNode A, HttpNode B)> StartPairAsync(ScriptedHandler handlerOfB, Action<LedgerSyncOptions>? core = null)
+    private async Task<(HttpNode A, HttpNode B)> StartPairAsync(ScriptedHandler handlerOfB, Action<LedgerSyncOptions>? core = null, Action<LedgerSyncHttpOptions>? http = null)
     {
-        var b = await StartNodeAsync(PartyB, handlerOfB, core);
+        var b = await StartNodeAsync(PartyB, handlerOfB, core, http: http);
         var a = await StartNodeAsync(PartyA, null, core);
         a.Knows(b);
         return (a, b);
     }
 
-    private async Task<HttpNode> StartNodeAsync(PartyName party, ScriptedHandler? handler, Action<LedgerSyncOptions>? core = null, TimeProvider? time = null)
+    private async Task<HttpNode> StartNodeAsync(PartyName party, ScriptedHandler? handler, Action<LedgerSyncOptions>? core = null, TimeProvider? time = null, Action<LedgerSyncHttpOptions>? http = null)
     {
-        var node = await HttpNode.StartAsync(party, _pki.Issue(party), [_pki.Root], handler, core, timeProvider: time);
+        var node = await HttpNode.StartAsync(party, _pki.Issue(party), [_pki.Root], handler, core, http, timeProvider: time);
         _nodes.Add(node);
         return node;
     }
