@@ -39,7 +39,7 @@ public static class LedgerSyncDashboardEndpointRouteBuilderExtensions
         }
 
         var services = endpoints.ServiceProvider;
-        if (services.GetService<IOptions<LedgerSyncDashboardOptions>>() is null || services.GetService<LedgerSyncNodeActions>() is null)
+        if (services.GetService<IServiceProviderIsService>() is { } isService && !isService.IsService(typeof(LedgerSyncNodeActions)))
         {
             throw new InvalidOperationException("The LedgerSync dashboard's services are not registered: call services.AddLedgerSyncDashboard() (after services.AddLedgerSync()).");
         }
@@ -47,6 +47,7 @@ public static class LedgerSyncDashboardEndpointRouteBuilderExtensions
         try
         {
             _ = services.GetRequiredService<LedgerSyncNodeReader>();
+            _ = services.GetRequiredService<LedgerSyncNodeActions>();
         }
         catch (InvalidOperationException e)
         {
