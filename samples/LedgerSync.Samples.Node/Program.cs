@@ -5,6 +5,8 @@ using LedgerSync.Flows;
 using LedgerSync.Ledger;
 using LedgerSync.Samples.Node;
 using LedgerSync.Transport.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +15,7 @@ using Microsoft.Extensions.Options;
 
 // A ledger node with LedgerSync, configured from appsettings.json, the node's .conf file and the command line:
 //   dotnet run --project samples/LedgerSync.Samples.Node -- --node partya
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 // --node NAME reads nodes/NAME/appsettings.json and nodes/NAME/ledger-sync.conf (NAME may also be a directory path).
 if (builder.Configuration["node"] is { Length: > 0 } node)
@@ -76,7 +78,16 @@ builder.Services.AddLedgerSync(builder.Configuration)
         }
     });
 
+// The operator dashboard (docs/dashboard.md), on loopback only and without sign-in in this sample: it logs a warning.
+builder.Services.AddLedgerSyncDashboard(o =>
+{
+    o.Title = $"LedgerSync · {self.Organisation}";
+    o.AllowAnonymous = true;
+});
+builder.WebHost.UseUrls(builder.Configuration["Node:DashboardUrl"] is { Length: > 0 } dashboardUrl ? dashboardUrl : "http://127.0.0.1:0");
+
 using var host = builder.Build();
+host.MapLedgerSyncDashboard("/ledgersync");
 try
 {
     await host.StartAsync();
@@ -94,6 +105,7 @@ Console.WriteLine($"LedgerSync sample node {self}");
 Console.WriteLine($"  data directory     {dataDirectory}");
 Console.WriteLine($"  development CA     {caDirectory}");
 Console.WriteLine($"  listening on       {string.Join(", ", services.GetRequiredService<LedgerSyncHttpListener>().Addresses)}");
+Console.WriteLine($"  dashboard          {string.Join(", ", host.Urls.Select(u => u.TrimEnd('/') + "/ledgersync"))}");
 foreach (var peer in http.Peers)
 {
     Console.WriteLine($"  peer               {peer.Party} at {peer.Address}");
