@@ -42,9 +42,8 @@ internal static class PartiesPage
 
             html.Raw("<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"parties-caption\" tabindex=\"0\"><table class=\"cards\" id=\"parties-table\">")
                 .Raw("<caption id=\"parties-caption\">Reconciliation status by party and role</caption><thead><tr>")
-                .Raw("<th scope=\"col\">Party</th><th scope=\"col\">Role</th><th scope=\"col\">Latest status</th><th scope=\"col\">Latest started</th>")
-                .Raw("<th scope=\"col\">Latest finished</th><th scope=\"col\">Last successful</th><th scope=\"col\">Last successful finished</th>")
-                .Raw("<th scope=\"col\">Differences</th><th scope=\"col\">Error</th></tr></thead><tbody>");
+                .Raw("<th scope=\"col\">Party</th><th scope=\"col\">Role</th><th scope=\"col\">Latest run</th>")
+                .Raw("<th scope=\"col\">Last successful run</th><th scope=\"col\">Differences</th><th scope=\"col\">Error</th></tr></thead><tbody>");
             foreach (var row in rows)
             {
                 Row(html, context, row);
@@ -58,11 +57,15 @@ internal static class PartiesPage
         html.Raw(row.LastStatus == ReconciliationStateNames.Failed ? "<tr class=\"failed\">" : "<tr>")
             .Raw("<th scope=\"row\" data-label=\"Party\"><a class=\"party\"").Attr("href", context.PartyUrl(row.Party)).Raw(">").Text(row.Party).Raw("</a></th>")
             .Raw("<td data-label=\"Role\">").Raw(row.IsRequester ? "requester" : "responder").Raw("</td>")
-            .Raw("<td data-label=\"Latest status\">").State(row.LastStatus).Raw("</td>")
-            .Raw("<td data-label=\"Latest started\">").Time(row.LastStarted).Raw("</td>")
-            .Raw("<td data-label=\"Latest finished\">").Time(row.LastFinished).Raw("</td>")
-            .Raw("<td data-label=\"Last successful\">").State(row.LastSuccessfulStatus).Raw("</td>")
-            .Raw("<td data-label=\"Last successful finished\">").Time(row.LastSuccessfulFinished).Raw("</td>")
+            .Raw("<td data-label=\"Latest run\">").State(row.LastStatus)
+            .Raw("<span class=\"times\"><span>started ").Time(row.LastStarted).Raw("</span><span>finished ").Time(row.LastFinished).Raw("</span></span></td>")
+            .Raw("<td data-label=\"Last successful run\">").State(row.LastSuccessfulStatus);
+        if (row.LastSuccessfulStatus is not null)
+        {
+            html.Raw("<span class=\"times\"><span>finished ").Time(row.LastSuccessfulFinished).Raw("</span></span>");
+        }
+
+        html.Raw("</td>")
             .Raw("<td data-label=\"Differences\" class=\"num\">").Number(row.Differences).Raw("</td>")
             .Raw("<td data-label=\"Error\" class=\"error-text\">").Text(row.Error).Raw("</td></tr>");
     }
