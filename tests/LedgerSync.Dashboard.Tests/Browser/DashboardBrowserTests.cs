@@ -263,6 +263,74 @@ public sealed class DashboardBrowserTests
         await Screenshots.SaveAsync(_page, "parties-narrow");
     }
 
+    [Test]
+    public async Task DownloadDump_FromThePageWithARunInFlight_SendsTheZipWithTheRun()
+    {
+        _host.StallPartyB();
+        await _host.Flows.ScheduleReconciliationAsync([DashboardHost.PartyB]);
+        await DashboardHost.WaitUntilAsync(() => _host.Monitor.GetInFlightReconciliations().Any(r => r.WaitingOn == RunWaitReason.PeerMessage), "the run never waited on B");
+        var runId = _host.Monitor.GetInFlightReconciliations().Single().RunId;
+        await _page.GotoAsync(_host.Dashboard.ToString());
+
+        var download = await _page.RunAndWaitForDownloadAsync(() => _page.GetByRole(AriaRole.Button, new() { Name = "Download in-flight dump" }).ClickAsync());
+
+        Assert.That(download.SuggestedFilename, Does.Match("^checkpoints_dump-[0-9]{8}-[0-9]{6}\\.zip$"));
+        var file = Path.Combine(TestContext.CurrentContext.WorkDirectory, "dump-" + Guid.NewGuid().ToString("N") + ".zip");
+        await download.SaveAsAsync(file);
+        try
+        {
+            using var zip = System.IO.Compression.ZipFile.OpenRead(file);
+            Assert.That(zip.Entries.Select(e => e.FullName), Is.EqualTo(new[] { $"{FlowNames.ReconcileWithParty}-{runId}.json" }));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Test]
+    public async Task EveryPage_CheckedWithAxe_HasNoWcagAViolations()
+    {
+        await _host.Flows.ScheduleReconciliationAsync([DashboardHost.PartyB]);
+        await _host.WaitForStatusAsync(DashboardHost.PartyB, s => s.LastReconciliationStatus == ReconciliationState.DifferencesFound);
+        await _host.Flows.ScheduleReconciliationAsync([DashboardHost.PartyC]);
+        await _host.WaitForStatusAsync(DashboardHost.PartyC, s => s.LastReconciliationStatus == ReconciliationState.Failed);
+        _host.StallPartyB();
+        await _host.Flows.ScheduleReconciliationAsync([DashboardHost.PartyB]);
+        await DashboardHost.WaitUntilAsync(() => _host.Monitor.GetInFlightReconciliations().Any(), "no run in flight");
+        var options = new Deque.AxeCore.Commons.AxeRunOptions
+        {
+            RunOnly = new Deque.AxeCore.Commons.RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+        };
+
+        foreach (var path in (string[])["", "/parties", "/party?name=" + Uri.EscapeDataString(DashboardHost.PartyB.ToString()), "/live"])
+        {
+            foreach (var width in (int[])[1280, 390])
+            {
+                await _page.SetViewportSizeAsync(width, 900);
+                await _page.GotoAsync(_host.Dashboard + path);
+                var result = await Deque.AxeCore.Playwright.PageExtensions.RunAxe(_page, options);
+                Assert.That(
+                    result.Violations.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Html))})"),
+                    Is.Empty,
+                    $"{path} at {width} px");
+                Assert.That(result.Passes, Is.Not.Empty, "axe checked nothing");
+            }
+        }
+    }
+
+    [Test]
+    public async Task Keyboard_TabFromTheTop_ReachesTheSkipLinkThenTheNavigation()
+    {
+        await _page.GotoAsync(_host.Dashboard + "/parties");
+
+        await _page.Keyboard.PressAsync("Tab");
+        Assert.That(await _page.EvaluateAsync<string>("() => document.activeElement.textContent"), Is.EqualTo("Skip to content"));
+        await _page.Keyboard.PressAsync("Enter");
+        await _page.Keyboard.PressAsync("Tab");
+        Assert.That(await _page.EvaluateAsync<string>("() => document.activeElement.id"), Is.EqualTo("filter-status"), "after the skip link, focus moves into the page's content");
+    }
+
     private async Task<int> MetricAsync(string name) =>
         int.Parse(await _page.GetByTestId("metric-" + name).InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
 
