@@ -5,6 +5,8 @@ using LedgerSync.Flows;
 using LedgerSync.Ledger;
 using LedgerSync.Samples.Node;
 using LedgerSync.Transport.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,7 +32,7 @@ static async Task<int> RunNodeAsync(NodeCommandLine options, CancellationToken c
     Console.SetError(shellConsole.Background(stderr));
     var output = shellConsole.Output;
 
-    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [.. options.ConfigurationArguments], ContentRootPath = AppContext.BaseDirectory });
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. options.ConfigurationArguments], ContentRootPath = AppContext.BaseDirectory });
     builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
     {
         ["Logging:Console:FormatterName"] = options.JsonLogs ? "json" : "simple",
@@ -126,7 +128,16 @@ static async Task<int> RunNodeAsync(NodeCommandLine options, CancellationToken c
         }
     }
 
+    // The operator dashboard (docs/dashboard.md), on loopback only and without sign-in in this sample: it logs a warning.
+    builder.Services.AddLedgerSyncDashboard(o =>
+    {
+        o.Title = $"LedgerSync · {self.Organisation}";
+        o.AllowAnonymous = true;
+    });
+    builder.WebHost.UseUrls(builder.Configuration["Node:DashboardUrl"] is { Length: > 0 } dashboardUrl ? dashboardUrl : "http://127.0.0.1:0");
+
     using var host = builder.Build();
+    host.MapLedgerSyncDashboard("/ledgersync");
     try
     {
         await host.StartAsync(cancellationToken);
@@ -151,6 +162,7 @@ static async Task<int> RunNodeAsync(NodeCommandLine options, CancellationToken c
     await output.WriteLineAsync($"  data directory     {dataDirectory}");
     await output.WriteLineAsync($"  development CA     {caDirectory}");
     await output.WriteLineAsync($"  listening on       {string.Join(", ", services.GetRequiredService<LedgerSyncHttpListener>().Addresses)}");
+    await output.WriteLineAsync($"  dashboard          {string.Join(", ", host.Urls.Select(u => u.TrimEnd('/') + "/ledgersync"))}");
     foreach (var peer in http.Peers)
     {
         await output.WriteLineAsync($"  peer               {peer.Party} at {peer.Address}");

@@ -1,0 +1,110 @@
+using LedgerSync.Dashboard.Data;
+using LedgerSync.Dashboard.Rendering;
+
+namespace LedgerSync.Dashboard.Pages;
+
+/// <summary>
+/// One party: its status in both roles (the store keeps the latest and the latest successful run of each, not a
+/// longer history), its in-flight runs, and the IDs found, paged, copyable and downloadable as CSV.
+/// </summary>
+internal static class PartyPage
+{
+    public static string Render(PageContext context, PartyDetail detail) =>
+        Layout.Page(context, Layout.Party, detail.Party, html =>
+        {
+            html.Raw("<div class=\"inline-actions\">");
+            Actions.PartyButton(html, context, "schedule", "Schedule reconciliation", detail.Party, Layout.Party, detail.Party);
+            Actions.PartyButton(html, context, "stop", "Stop", detail.Party, Layout.Party, detail.Party);
+            html.Raw("</div>");
+
+            html.Raw("<section aria-labelledby=\"status-heading\"><h2 id=\"status-heading\">Status</h2>");
+            if (detail.AsRequester is null && detail.AsResponder is null)
+            {
+                html.Raw("<p>No reconciliation with this party has been recorded.</p>");
+            }
+            else
+            {
+                html.Raw("<div class=\"status-cards\">");
+                Status(html, "This node requested", detail.AsRequester);
+                Status(html, "This node responded", detail.AsResponder);
+                html.Raw("</div>");
+            }
+
+            html.Raw("</section><section aria-labelledby=\"runs-heading\"><h2 id=\"runs-heading\">In flight</h2>");
+            LivePage.RenderRuns(html, context, detail.Runs, Layout.Party, detail.Party);
+            html.Raw("</section>");
+
+            html.Raw("<section aria-labelledby=\"ids-heading\"><h2 id=\"ids-heading\">Transactions found</h2>")
+                .Raw("<p class=\"help\">Relevant transactions the party has and this node lacks, as of the latest successful reconciliation this node requested (and refreshes since).</p>")
+                .Raw("<p class=\"summary\" data-testid=\"ids-count\">").Number(detail.TotalIds).Raw(detail.TotalIds == 1 ? " transaction" : " transactions").Raw("</p>");
+            if (detail.TotalIds > 0)
+            {
+                var csv = context.Url("/party/ids.csv?name=" + Uri.EscapeDataString(detail.Party));
+                html.Raw("<p class=\"inline-actions\"><a class=\"button\" download").Attr("href", csv).Raw(">Download all as CSV</a> ")
+                    .Raw("<button type=\"button\" class=\"copy\" data-copy-target=\"ids-list\">Copy the IDs on this page</button></p>")
+                    .Raw("<ol class=\"ids\" id=\"ids-list\"").Attr("start", (((detail.Page - 1) * context.IdsPageSize) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)).Raw(">");
+                foreach (var id in detail.Ids)
+                {
+                    html.Raw("<li><code>").Text(id).Raw("</code> <button type=\"button\" class=\"copy small\"").Attr("data-copy", id).Attr("aria-label", "Copy " + id).Raw(">Copy</button></li>");
+                }
+
+                html.Raw("</ol>");
+                Pager(html, context, detail);
+            }
+
+            html.Raw("</section>");
+        });
+
+    private static void Status(Html html, string heading, PartyRow? row)
+    {
+        html.Raw("<div class=\"status-card\"><h3>").Text(heading).Raw("</h3>");
+        if (row is null)
+        {
+            html.Raw("<p>Never.</p></div>");
+            return;
+        }
+
+        html.Raw("<dl class=\"facts\">")
+            .Raw("<div><dt>Latest status</dt><dd>").State(row.LastStatus).Raw("</dd></div>")
+            .Raw("<div><dt>Latest started</dt><dd>").Time(row.LastStarted).Raw("</dd></div>")
+            .Raw("<div><dt>Latest finished</dt><dd>").Time(row.LastFinished).Raw("</dd></div>");
+        if (row.Error is not null)
+        {
+            html.Raw("<div><dt>Error</dt><dd class=\"error-text\">").Text(row.Error).Raw("</dd></div>");
+        }
+
+        html.Raw("<div><dt>Last successful</dt><dd>").State(row.LastSuccessfulStatus).Raw("</dd></div>")
+            .Raw("<div><dt>Last successful started</dt><dd>").Time(row.LastSuccessfulStarted).Raw("</dd></div>")
+            .Raw("<div><dt>Last successful finished</dt><dd>").Time(row.LastSuccessfulFinished).Raw("</dd></div>")
+            .Raw("<div><dt>Differences</dt><dd>").Number(row.Differences).Raw("</dd></div>");
+        if (row.RunId is { } runId)
+        {
+            html.Raw("<div><dt>Latest run</dt><dd><code>").Text(runId.ToString()).Raw("</code></dd></div>");
+        }
+
+        html.Raw("</dl></div>");
+    }
+
+    private static void Pager(Html html, PageContext context, PartyDetail detail)
+    {
+        if (detail.PageCount <= 1)
+        {
+            return;
+        }
+
+        var baseUrl = context.PartyUrl(detail.Party) + "&page=";
+        html.Raw("<nav class=\"pager\" aria-label=\"Pages of transactions\"><ul>");
+        if (detail.Page > 1)
+        {
+            html.Raw("<li><a rel=\"prev\"").Attr("href", baseUrl + (detail.Page - 1)).Raw(">Previous</a></li>");
+        }
+
+        html.Raw("<li><span aria-current=\"page\">Page ").Number(detail.Page).Raw(" of ").Number(detail.PageCount).Raw("</span></li>");
+        if (detail.Page < detail.PageCount)
+        {
+            html.Raw("<li><a rel=\"next\"").Attr("href", baseUrl + (detail.Page + 1)).Raw(">Next</a></li>");
+        }
+
+        html.Raw("</ul></nav>");
+    }
+}

@@ -1,0 +1,174 @@
+using System.Collections.Immutable;
+using LedgerSync.Diagnostics;
+using LedgerSync.Flows;
+using LedgerSync.Ledger;
+using LedgerSync.Status;
+using LedgerSync.Testing.Logging;
+using LedgerSync.Transport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LedgerSync.Dashboard.Tests.Support;
+
+/// <summary>
+/// Two LedgerSync nodes on one in-memory network: node A is a web application on 127.0.0.1 serving the dashboard at
+/// <c>/ledgersync</c> (header authentication, default policy); node B is a plain host. B holds every transaction A
+/// holds plus <see cref="OnlyB"/> more, so A's reconciliation with B finds differences. PartyC is on no network, so a
+/// reconciliation with it fails.
+/// </summary>
+internal sealed class DashboardHost : IAsyncDisposable
+{
+    public const string Operator = "alice";
+    public const int OnlyB = 25;
+
+    public static readonly PartyName PartyA = PartyName.Parse("O=PartyA, L=London, C=GB");
+    public static readonly PartyName PartyB = PartyName.Parse("O=PartyB, L=Ottawa, C=CA");
+    public static readonly PartyName PartyC = PartyName.Parse("O=PartyC, L=Paris, C=FR");
+
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
+
+    private DashboardHost(InMemoryNetwork network, WebApplication app, IHost nodeB, CollectingLoggerProvider logs, Uri root)
+    {
+        Network = network;
+        App = app;
+        NodeB = nodeB;
+        Logs = logs;
+        Root = root;
+    }
+
+    public InMemoryNetwork Network { get; }
+
+    public WebApplication App { get; }
+
+    public IHost NodeB { get; }
+
+    public CollectingLoggerProvider Logs { get; }
+
+    /// <summary>The server's root, for example <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri Root { get; }
+
+    /// <summary>The dashboard's address: <c>http://127.0.0.1:port/ledgersync</c>.</summary>
+    public Uri Dashboard => new(Root, "ledgersync");
+
+    public ReconciliationFlows Flows => App.Services.GetRequiredService<ReconciliationFlows>();
+
+    public ReconciliationMonitor Monitor => App.Services.GetRequiredService<ReconciliationMonitor>();
+
+    public IStatusStore StatusStore => App.Services.GetRequiredService<IStatusStore>();
+
+    public static async Task<DashboardHost> StartAsync(Action<LedgerSyncDashboardOptions>? configureDashboard = null)
+    {
+        var network = new InMemoryNetwork();
+        var random = new Random(18);
+        var shared = Enumerable.Range(0, 200).Select(_ => Transaction(random)).ToList();
+        var onlyB = Enumerable.Range(0, OnlyB).Select(_ => Transaction(random)).ToList();
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        var logs = new CollectingLoggerProvider();
+        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Information);
+        builder.Services.AddLedgerSync(o =>
+            {
+                o.LocalParty = PartyA;
+                o.SessionTimeout = TimeSpan.FromMinutes(10); // a stalled peer keeps the run in flight for the whole test
+                o.StuckSessionWarningInterval = TimeSpan.FromSeconds(2);
+            })
+            .UseInMemoryTransport(network)
+            .UseTransactionSource(new InMemoryTransactionSource(shared));
+        builder.Services.AddLedgerSyncDashboard(o =>
+        {
+            o.Title = "LedgerSync · PartyA";
+            o.LiveRefreshInterval = TimeSpan.FromMilliseconds(300);
+            o.TransactionIdsPageSize = 10;
+            configureDashboard?.Invoke(o);
+        });
+        builder.Services.AddAuthentication(HeaderAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, HeaderAuthenticationHandler>(HeaderAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorization(o => o.AddPolicy("Operators", p => p.RequireAuthenticatedUser().RequireClaim(System.Security.Claims.ClaimTypes.Name, Operator)));
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapLedgerSyncDashboard("/ledgersync");
+
+        var nodeBBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Production });
+        nodeBBuilder.Logging.ClearProviders();
+        nodeBBuilder.Services.AddLedgerSync(o =>
+            {
+                o.LocalParty = PartyB;
+                o.SessionTimeout = TimeSpan.FromMinutes(10);
+            })
+            .UseInMemoryTransport(network)
+            .UseTransactionSource(new InMemoryTransactionSource(shared.Concat(onlyB)));
+        var nodeB = nodeBBuilder.Build();
+
+        await app.StartAsync();
+        await nodeB.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var host = new DashboardHost(network, app, nodeB, logs, new Uri(address.TrimEnd('/') + "/"));
+        await WaitUntilAsync(() =>
+            app.Services.GetRequiredService<ILedgerGraph>().IsInitialized && nodeB.Services.GetRequiredService<ILedgerGraph>().IsInitialized,
+            "the ledger graphs never finished loading");
+        return host;
+    }
+
+    /// <summary>A client for the dashboard: as the operator, or anonymous.</summary>
+    public HttpClient CreateClient(bool authenticated = true)
+    {
+        var client = new HttpClient { BaseAddress = Root };
+        if (authenticated)
+        {
+            client.DefaultRequestHeaders.Add(HeaderAuthenticationHandler.HeaderName, Operator);
+        }
+
+        return client;
+    }
+
+    /// <summary>Makes B answer the hello and then go silent with the session open, so A's run stays in flight.</summary>
+    public void StallPartyB() =>
+        Network.Interceptor = m => m.From == PartyB && m.Sequence >= 1 ? InMemoryMessageFate.Stall : InMemoryMessageFate.Deliver;
+
+    /// <summary>Waits until A's stored outgoing status with <paramref name="party"/> satisfies <paramref name="done"/>.</summary>
+    public async Task<ReconciliationStatus> WaitForStatusAsync(PartyName party, Func<ReconciliationStatus, bool> done)
+    {
+        ReconciliationStatus? status = null;
+        await WaitUntilAsync(
+            () => (status = Flows.GetReconciliationStatusForPartyAsync(party, true).GetAwaiter().GetResult()) is { } s && done(s),
+            $"the status with {party} never reached the expected state (last: {status?.LastReconciliationStatus?.ToName() ?? "none"})");
+        return status!;
+    }
+
+    public static async Task WaitUntilAsync(Func<bool> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow + WaitLimit;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail(failure);
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Network.Interceptor = null;
+        // Stop anything still in flight so both hosts stop promptly.
+        await Flows.StopReconciliationForPartyAsync(PartyB);
+        await App.StopAsync();
+        await NodeB.StopAsync();
+        await App.DisposeAsync();
+        NodeB.Dispose();
+        await Network.DisposeAsync();
+        Logs.Dispose();
+    }
+
+    private static TransactionMetadata Transaction(Random random) =>
+        new(TransactionId.Random(random), [], ImmutableArray.Create(PartyA, PartyB));
+}
