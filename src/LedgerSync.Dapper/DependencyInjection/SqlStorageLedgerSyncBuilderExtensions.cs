@@ -1,8 +1,6 @@
 using System.Data.Common;
 using LedgerSync.Dapper;
-using LedgerSync.Dapper.Scheduling;
 using LedgerSync.Dapper.Status;
-using LedgerSync.Scheduling;
 using LedgerSync.Status;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -26,8 +24,6 @@ public static class SqlStorageLedgerSyncBuilderExtensions
         ArgumentNullException.ThrowIfNull(connectionFactory);
         builder.Services.Replace(ServiceDescriptor.Singleton<IStatusStore>(sp => new SqlStatusStore(
             dialect, connectionFactory, sp.GetService<TimeProvider>(), sp.GetService<ILogger<SqlStatusStore>>())));
-        builder.Services.Replace(ServiceDescriptor.Singleton<IReconciliationJobStore>(sp => new SqlReconciliationJobStore(
-            dialect, connectionFactory, sp.GetService<TimeProvider>(), sp.GetService<ILogger<SqlReconciliationJobStore>>())));
-        return builder;
+        return builder.UseSqlJobStore(dialect, connectionFactory);
     }
 }
