@@ -71,10 +71,11 @@ public class SchedulerOverheadBenchmarks : IDisposable
             }
         };
         var options = new LedgerSyncOptions { LocalParty = PartyName.Parse("O=PartyA, L=London, C=GB"), MaxNumberOfParallelReconciliationRequests = 3 };
-        _scheduler = new ReconciliationScheduler(
+        _scheduler = ReconciliationScheduler.Create(
             new ImmediateInitiator(),
             statusStore,
             jobStore,
+            (IReconciliationJobQueries)jobStore,
             new ReadyLedgerGraph(),
             registry,
             Options.Create(options),

@@ -78,7 +78,7 @@ public sealed partial class LedgerSyncMetrics : IDisposable
         const string Reconciliations = "{reconciliation}";
         Meter.CreateObservableGauge(
             LedgerSyncTelemetry.ScheduledInstrument,
-            () => _monitor.NumberOfScheduledReconciliations,
+            ObserveScheduled,
             Reconciliations,
             "Outgoing reconciliations queued for a pool slot, waiting for their start time, or backing off before a retry.");
         Meter.CreateObservableGauge(
@@ -206,6 +206,17 @@ public sealed partial class LedgerSyncMetrics : IDisposable
             new(requester, new KeyValuePair<string, object?>(LedgerSyncTelemetry.RoleTag, LedgerSyncTelemetry.RequesterRole)),
             new(responder, new KeyValuePair<string, object?>(LedgerSyncTelemetry.RoleTag, LedgerSyncTelemetry.ResponderRole)),
         ];
+    }
+
+    private int ObserveScheduled()
+    {
+        var current = Volatile.Read(ref _storeCounts);
+        if (current is null || _registry.TimeProvider.GetUtcNow() - current.At >= StoreCountsMaxAge)
+        {
+            RequestStoreCountsRefresh(afterWrite: false);
+        }
+
+        return _monitor.NumberOfScheduledReconciliations;
     }
 
     private IEnumerable<Measurement<int>> ObserveStoreCount(Func<ReconciliationCounts, int> select)

@@ -1,4 +1,5 @@
 using LedgerSync.Ledger;
+using LedgerSync.Scheduling;
 using LedgerSync.Status;
 
 namespace LedgerSync.Diagnostics;
@@ -6,16 +7,28 @@ namespace LedgerSync.Diagnostics;
 /// <summary>
 /// The operator's query API: the reference product's JMX set (status for a party, failed parties, parties with
 /// differences, the numbers scheduled, in progress, failed, with and without differences) and the ledger graph's
-/// initialized / self-consistent / errors. Live counts (scheduled, in progress) come from the in-flight runs; the
-/// outcome counts come from the status store (the latest run with each party, this node as requester).
+/// initialized / self-consistent / errors. The scheduled count comes from the durable job queue (so it is right
+/// right after a restart, and the same on every instance sharing the store); the in-progress counts come from this
+/// node's in-flight runs; the outcome counts come from the status store (the latest run with each party, this node as
+/// requester).
 /// </summary>
 public sealed class ReconciliationMonitor
 {
     private readonly ReconciliationRunRegistry _registry;
     private readonly IStatusStore _statusStore;
     private readonly ILedgerGraph _ledgerGraph;
+    private readonly IReconciliationJobQueries? _jobQueries;
+    private int _queuedInStore = -1;
 
-    /// <summary>Creates the monitor over the in-flight runs, the status store and the ledger graph.</summary>
+    /// <summary>Creates the monitor over the in-flight runs, the status store, the ledger graph and the job queue.</summary>
+    public ReconciliationMonitor(ReconciliationRunRegistry registry, IStatusStore statusStore, ILedgerGraph ledgerGraph, IReconciliationJobQueries jobQueries)
+        : this(registry, statusStore, ledgerGraph)
+    {
+        ArgumentNullException.ThrowIfNull(jobQueries);
+        _jobQueries = jobQueries;
+    }
+
+    /// <summary>Creates the monitor over the in-flight runs, the status store and the ledger graph (scheduled counts then come from this node's in-flight runs only).</summary>
     public ReconciliationMonitor(ReconciliationRunRegistry registry, IStatusStore statusStore, ILedgerGraph ledgerGraph)
     {
         ArgumentNullException.ThrowIfNull(registry);
@@ -36,10 +49,42 @@ public sealed class ReconciliationMonitor
     public IReadOnlyList<LedgerGraphError> LedgerGraphErrors => _ledgerGraph.Errors;
 
     /// <summary>
-    /// JMX <c>NumberOfScheduledReconciliations</c>: outgoing runs queued for a pool slot, waiting for their start time,
-    /// or backing off before retrying a busy peer.
+    /// JMX <c>NumberOfScheduledReconciliations</c>: outgoing jobs in the job queue waiting for a pool slot, their start
+    /// time, or a retry (on every instance sharing the store). A store that answers synchronously (the in-memory one) is
+    /// read live; a SQL store's count is the one of the latest asynchronous read (<see cref="GetCountsAsync"/>,
+    /// <see cref="GetNumberOfScheduledReconciliationsAsync"/>, or the metrics' refresh).
     /// </summary>
-    public int NumberOfScheduledReconciliations => CountInFlight(ReconciliationRole.Requester, queued: true);
+    public int NumberOfScheduledReconciliations
+    {
+        get
+        {
+            if (_jobQueries is null)
+            {
+                return CountInFlight(ReconciliationRole.Requester, queued: true);
+            }
+
+            var read = _jobQueries.GetCountsAsync();
+            if (read.IsCompletedSuccessfully)
+            {
+                return Remember(read.Result);
+            }
+
+            read.ContinueWith(static (t, state) => ((ReconciliationMonitor)state!).Remember(t.Result), this, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            var known = Volatile.Read(ref _queuedInStore);
+            return known >= 0 ? known : CountInFlight(ReconciliationRole.Requester, queued: true);
+        }
+    }
+
+    /// <summary><see cref="NumberOfScheduledReconciliations"/> read from the job queue now.</summary>
+    public async Task<int> GetNumberOfScheduledReconciliationsAsync(CancellationToken cancellationToken = default)
+    {
+        if (_jobQueries is null)
+        {
+            return CountInFlight(ReconciliationRole.Requester, queued: true);
+        }
+
+        return Remember(await _jobQueries.GetCountsAsync(cancellationToken).ConfigureAwait(false));
+    }
 
     /// <summary>JMX <c>NumberOfReconciliationsInProgress</c>: outgoing runs executing now.</summary>
     public int NumberOfReconciliationsInProgress => CountInFlight(ReconciliationRole.Requester, queued: false);
@@ -83,7 +128,8 @@ public sealed class ReconciliationMonitor
     /// <summary>All five counts at once, with one counting query of the status store.</summary>
     public async Task<ReconciliationCounts> GetCountsAsync(CancellationToken cancellationToken = default)
     {
-        var (scheduled, inProgress) = (NumberOfScheduledReconciliations, NumberOfReconciliationsInProgress);
+        var scheduled = await GetNumberOfScheduledReconciliationsAsync(cancellationToken).ConfigureAwait(false);
+        var inProgress = NumberOfReconciliationsInProgress;
         var counts = await _statusStore.CountByLastStateAsync(isRequester: true, cancellationToken).ConfigureAwait(false);
         return new ReconciliationCounts(
             scheduled,
@@ -99,6 +145,12 @@ public sealed class ReconciliationMonitor
     /// <summary>Whether a run waiting on <paramref name="reason"/> counts as scheduled (not yet executing) rather than in progress.</summary>
     internal static bool IsQueued(RunWaitReason reason) =>
         reason is RunWaitReason.PoolSlot or RunWaitReason.ScheduledTime or RunWaitReason.RetryBackoff;
+
+    private int Remember(ReconciliationJobCounts counts)
+    {
+        Volatile.Write(ref _queuedInStore, counts.QueuedOutgoing);
+        return counts.QueuedOutgoing;
+    }
 
     private int CountInFlight(ReconciliationRole role, bool queued)
     {

@@ -19,4 +19,11 @@ public class LedgerSyncException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// Whether the failure is expected to pass by itself (the peer is busy, briefly unreachable), so the scheduler
+    /// retries the run with back-off until <see cref="LedgerSyncOptions.MaxReconciliationRetryAttemptTimeout"/> instead
+    /// of failing it at once. <see langword="false"/> unless a subclass says otherwise.
+    /// </summary>
+    public virtual bool IsTransient => false;
 }

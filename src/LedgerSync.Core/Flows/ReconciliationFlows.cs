@@ -112,7 +112,7 @@ public sealed partial class ReconciliationFlows
             throw new LedgerGraphNotReadyException(false, _ledgerGraph.IsSelfConsistent, []);
         }
 
-        var removed = await new ReconciliationStatusRecorder(_statusStore).RefreshAsync(_ledgerGraph.Contains, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var removed = await _scheduler.Recorder.RemovePresentFromResultsAsync(_ledgerGraph.Contains, cancellationToken).ConfigureAwait(false);
         Log.Refreshed(_logger, removed);
         return removed;
     }

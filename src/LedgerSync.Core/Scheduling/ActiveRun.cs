@@ -2,33 +2,37 @@ using LedgerSync.Diagnostics;
 
 namespace LedgerSync.Scheduling;
 
-/// <summary>A run that holds a slot of this scheduler's pool (either role). Ended exactly once, by its own end or by an operator's stop.</summary>
+/// <summary>
+/// A run that holds a slot of the execution pool (either role) and the claim on its job. Ended exactly once, by its
+/// own end or by an operator's stop; the slot is given back exactly once.
+/// </summary>
 internal sealed class ActiveRun : IDisposable
 {
     private readonly CancellationTokenSource _cancellation;
-    private readonly CancellationTokenSource _renewal;
     private int _ended;
     private int _slotHeld = 1;
 
-    public ActiveRun(ReconciliationJob job, RunTracker tracker, DateTimeOffset startedAt, CancellationToken shutdown)
+    public ActiveRun(IReconciliationJobClaim claim, RunTracker tracker, DateTimeOffset startedAt, CancellationToken shutdown)
     {
-        Job = job;
+        Claim = claim;
         Tracker = tracker;
         StartedAt = startedAt;
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
-        _renewal = CancellationTokenSource.CreateLinkedTokenSource(_cancellation.Token);
         Token = _cancellation.Token;
-        RenewalToken = _renewal.Token;
     }
 
-    /// <summary>The job (outgoing) or lease (incoming) the run belongs to.</summary>
-    public ReconciliationJob Job { get; }
+    /// <summary>The claim on the job (outgoing) or lease (incoming) the run belongs to.</summary>
+    public IReconciliationJobClaim Claim { get; }
+
+    public ReconciliationJob Job => Claim.Job;
 
     public Guid RunId => Job.RunId;
 
     public PartyName Party => Job.Party;
 
     public bool IsRequester => Job.IsRequester;
+
+    public string Role => IsRequester ? "outgoing" : "incoming";
 
     public RunTracker Tracker { get; }
 
@@ -37,9 +41,6 @@ internal sealed class ActiveRun : IDisposable
 
     /// <summary>Cancelled when an operator stops the run, the node shuts down, or the lease is lost.</summary>
     public CancellationToken Token { get; }
-
-    /// <summary>Cancelled when the run leaves the pool (or is cancelled): ends the lease renewal.</summary>
-    public CancellationToken RenewalToken { get; }
 
     /// <summary>The task that executes an outgoing run (<see langword="null"/> for incoming runs, which the responder drives).</summary>
     public Task? Execution { get; set; }
@@ -68,23 +69,7 @@ internal sealed class ActiveRun : IDisposable
         Cancel();
     }
 
-    public void StopRenewal()
-    {
-        try
-        {
-            _renewal.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Already released.
-        }
-    }
-
-    public void Dispose()
-    {
-        _renewal.Dispose();
-        _cancellation.Dispose();
-    }
+    public void Dispose() => _cancellation.Dispose();
 
     private void Cancel()
     {

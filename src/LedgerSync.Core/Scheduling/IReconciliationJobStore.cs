@@ -1,54 +1,48 @@
 namespace LedgerSync.Scheduling;
 
 /// <summary>
-/// The scheduler's persisted work queue. Implementations make every method one atomic step, so that several scheduler
-/// instances sharing one store each run a job exactly once (the SQL store uses <c>FOR UPDATE SKIP LOCKED</c> on
-/// PostgreSQL and single-writer transactions on SQLite). At most one outgoing job exists per party.
+/// The scheduler's persisted work queue, as the runtime uses it: add, claim, recover expired leases, remove. A claim
+/// hands out an <see cref="IReconciliationJobClaim"/> through which its holder renews, completes, retries or gives back
+/// the job, so no caller ever names an owner. Queries for operators live apart, in <see cref="IReconciliationJobQueries"/>.
 /// </summary>
+/// <remarks>
+/// Every method is one atomic step, so several scheduler instances sharing one store run each job exactly once (the SQL
+/// store claims with <c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL and in a single-writer transaction on SQLite). At
+/// most one outgoing job exists per party. The rules of what a run's end means (status rows, recurrence, back-off) live
+/// in the scheduler, not in the store. The contract tests in <c>LedgerSync.Testing.Scheduling.JobStoreContractTests</c>
+/// are what a store must pass.
+/// </remarks>
 public interface IReconciliationJobStore
 {
     /// <summary>
-    /// Adds a job. Returns <see langword="false"/> (and adds nothing) when <paramref name="job"/> is outgoing and an
-    /// outgoing job for the same party already exists.
+    /// Adds a queued job. Returns <see langword="false"/> (and adds nothing) when <paramref name="job"/> is outgoing and
+    /// an outgoing job for the same party already exists.
     /// </summary>
     Task<bool> TryAddAsync(ReconciliationJob job, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Claims the outgoing job due first: a queued job whose due time has come, or a running job whose lease expired
-    /// (its run was interrupted). The job becomes <see cref="ReconciliationJobState.Running"/>, owned by
-    /// <paramref name="owner"/> until <paramref name="leaseUntil"/>. When the previous run was interrupted the job
-    /// takes <paramref name="newRunId"/> and reports the interrupted run in <see cref="ReconciliationJob.InterruptedRunId"/>
-    /// (and starts its retries afresh). Returns <see langword="null"/> when nothing is due.
+    /// Claims the queued outgoing job due first (due time at or before <paramref name="now"/>): it becomes
+    /// <see cref="ReconciliationJobState.Running"/> under a new claim whose lease lasts until <paramref name="leaseUntil"/>.
+    /// When its previous run was interrupted (<see cref="ReconciliationJob.InterruptedRunId"/> is set), the job takes a new
+    /// run ID. Returns <see langword="null"/> when nothing is due.
     /// </summary>
-    Task<ReconciliationJob?> TryClaimNextAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, Guid newRunId, CancellationToken cancellationToken = default);
-
-    /// <summary>Extends the lease of a running job; <see langword="false"/> when <paramref name="owner"/> no longer holds it.</summary>
-    Task<bool> RenewLeaseAsync(Guid jobId, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default);
+    Task<IReconciliationJobClaim?> TryClaimNextAsync(DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Ends the current run of a job held by <paramref name="owner"/>: deletes the job, or, when <paramref name="nextDueAt"/>
-    /// is given (a recurring schedule), queues it again for then with run ID <paramref name="nextRunId"/>.
-    /// <see langword="false"/> when <paramref name="owner"/> no longer holds the job.
+    /// Adds <paramref name="job"/> already claimed, as <see cref="ReconciliationJobState.Running"/> until
+    /// <paramref name="leaseUntil"/>: the lease of an admitted incoming run, so that a crash is noticed and recorded.
     /// </summary>
-    Task<bool> CompleteAsync(Guid jobId, string owner, DateTimeOffset? nextDueAt, Guid nextRunId, CancellationToken cancellationToken = default);
+    Task<IReconciliationJobClaim> AddClaimedAsync(ReconciliationJob job, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default);
 
-    /// <summary>Queues a running job again for <paramref name="dueAt"/> after its peer was busy, counting the attempt.</summary>
-    Task<bool> RetryLaterAsync(Guid jobId, string owner, DateTimeOffset dueAt, DateTimeOffset firstAttemptAt, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Recovers the jobs whose lease expired before <paramref name="now"/> (their holder crashed or hung): an outgoing job
+    /// is queued again with its run as <see cref="ReconciliationJob.InterruptedRunId"/>; an incoming lease is deleted.
+    /// Returns the recovered jobs as they were before.
+    /// </summary>
+    Task<IReadOnlyList<ReconciliationJob>> RecoverExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
 
-    /// <summary>Gives a running job back (the node is shutting down): it is queued at <paramref name="now"/> and its run is marked interrupted.</summary>
-    Task<bool> ReleaseAsync(Guid jobId, string owner, DateTimeOffset now, CancellationToken cancellationToken = default);
-
-    /// <summary>Deletes every job (both roles) with <paramref name="party"/> and returns them.</summary>
+    /// <summary>Deletes every job (both roles, any state) with <paramref name="party"/> and returns them.</summary>
     Task<IReadOnlyList<ReconciliationJob>> RemoveForPartyAsync(PartyName party, CancellationToken cancellationToken = default);
-
-    /// <summary>Deletes the incoming-run leases that expired before <paramref name="now"/> (their owner crashed) and returns them.</summary>
-    Task<IReadOnlyList<ReconciliationJob>> TakeExpiredIncomingAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
-
-    /// <summary>The jobs (both roles) with <paramref name="party"/>.</summary>
-    Task<IReadOnlyList<ReconciliationJob>> GetForPartyAsync(PartyName party, CancellationToken cancellationToken = default);
-
-    /// <summary>All jobs, due first.</summary>
-    Task<IReadOnlyList<ReconciliationJob>> GetAllAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The earliest due time of a queued outgoing job, or <see langword="null"/> when none is queued.</summary>
     Task<DateTimeOffset?> GetNextDueAsync(CancellationToken cancellationToken = default);

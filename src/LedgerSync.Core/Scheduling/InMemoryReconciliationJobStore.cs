@@ -4,7 +4,7 @@ namespace LedgerSync.Scheduling;
 /// An <see cref="IReconciliationJobStore"/> in process memory: the default. Jobs survive a scheduler restart inside
 /// the same process but not the end of the process; use the SQL store for durability.
 /// </summary>
-public sealed class InMemoryReconciliationJobStore : IReconciliationJobStore
+public sealed class InMemoryReconciliationJobStore : IReconciliationJobStore, IReconciliationJobQueries
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<Guid, ReconciliationJob> _jobs = [];
@@ -20,23 +20,20 @@ public sealed class InMemoryReconciliationJobStore : IReconciliationJobStore
                 return Task.FromResult(false);
             }
 
-            return Task.FromResult(_jobs.TryAdd(job.JobId, job));
+            return Task.FromResult(_jobs.TryAdd(job.JobId, job with { State = ReconciliationJobState.Queued, Owner = null, LeaseUntil = null }));
         }
     }
 
     /// <inheritdoc />
-    public Task<ReconciliationJob?> TryClaimNextAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, Guid newRunId, CancellationToken cancellationToken = default)
+    public Task<IReconciliationJobClaim?> TryClaimNextAsync(DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(owner);
         lock (_lock)
         {
             ReconciliationJob? next = null;
             foreach (var job in _jobs.Values)
             {
-                var claimable = job.IsRequester
-                    && ((job.State == ReconciliationJobState.Queued && job.DueAt <= now)
-                        || (job.State == ReconciliationJobState.Running && job.LeaseUntil < now));
-                if (claimable && (next is null || job.DueAt < next.DueAt))
+                if (job.IsRequester && job.State == ReconciliationJobState.Queued && job.DueAt <= now
+                    && (next is null || job.DueAt < next.DueAt || (job.DueAt == next.DueAt && job.CreatedAt < next.CreatedAt)))
                 {
                     next = job;
                 }
@@ -44,58 +41,65 @@ public sealed class InMemoryReconciliationJobStore : IReconciliationJobStore
 
             if (next is null)
             {
-                return Task.FromResult<ReconciliationJob?>(null);
+                return Task.FromResult<IReconciliationJobClaim?>(null);
             }
 
-            var claimed = next with { State = ReconciliationJobState.Running, Owner = owner, LeaseUntil = leaseUntil };
-            if (next.State == ReconciliationJobState.Running)
+            var owner = ClaimTokens.New();
+            var claimed = next with
             {
-                claimed = claimed with { InterruptedRunId = next.RunId, RunId = newRunId, Attempt = 0, FirstAttemptAt = null };
-            }
-            else if (next.InterruptedRunId is not null)
-            {
-                claimed = claimed with { RunId = newRunId };
-            }
-
+                State = ReconciliationJobState.Running,
+                Owner = owner,
+                LeaseUntil = leaseUntil,
+                RunId = next.InterruptedRunId is null ? next.RunId : Guid.NewGuid(),
+            };
             _jobs[next.JobId] = claimed;
-            return Task.FromResult<ReconciliationJob?>(claimed);
+            return Task.FromResult<IReconciliationJobClaim?>(new Claim(this, claimed, owner));
         }
     }
 
     /// <inheritdoc />
-    public Task<bool> RenewLeaseAsync(Guid jobId, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) =>
-        Update(jobId, owner, j => j with { LeaseUntil = leaseUntil });
+    public Task<IReconciliationJobClaim> AddClaimedAsync(ReconciliationJob job, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var owner = ClaimTokens.New();
+        var claimed = job with { State = ReconciliationJobState.Running, Owner = owner, LeaseUntil = leaseUntil };
+        lock (_lock)
+        {
+            if (job.IsRequester && _jobs.Values.Any(j => j.IsRequester && j.Party == job.Party))
+            {
+                throw new InvalidOperationException($"An outgoing job with {job.Party} already exists.");
+            }
+
+            if (!_jobs.TryAdd(job.JobId, claimed))
+            {
+                throw new InvalidOperationException($"A job with ID {job.JobId} already exists.");
+            }
+        }
+
+        return Task.FromResult<IReconciliationJobClaim>(new Claim(this, claimed, owner));
+    }
 
     /// <inheritdoc />
-    public Task<bool> CompleteAsync(Guid jobId, string owner, DateTimeOffset? nextDueAt, Guid nextRunId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ReconciliationJob>> RecoverExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
-            if (!Holds(jobId, owner, out var job))
+            IReadOnlyList<ReconciliationJob> expired = [.. _jobs.Values.Where(j => j.State == ReconciliationJobState.Running && j.LeaseUntil < now)];
+            foreach (var job in expired)
             {
-                return Task.FromResult(false);
+                if (job.IsRequester)
+                {
+                    _jobs[job.JobId] = Queued(job) with { InterruptedRunId = job.RunId, Attempt = 0, FirstAttemptAt = null };
+                }
+                else
+                {
+                    _jobs.Remove(job.JobId);
+                }
             }
 
-            if (nextDueAt is { } due)
-            {
-                _jobs[jobId] = Queued(job) with { DueAt = due, RunId = nextRunId, Attempt = 0, FirstAttemptAt = null, InterruptedRunId = null };
-            }
-            else
-            {
-                _jobs.Remove(jobId);
-            }
-
-            return Task.FromResult(true);
+            return Task.FromResult(expired);
         }
     }
-
-    /// <inheritdoc />
-    public Task<bool> RetryLaterAsync(Guid jobId, string owner, DateTimeOffset dueAt, DateTimeOffset firstAttemptAt, CancellationToken cancellationToken = default) =>
-        Update(jobId, owner, j => Queued(j) with { DueAt = dueAt, Attempt = j.Attempt + 1, FirstAttemptAt = j.FirstAttemptAt ?? firstAttemptAt, InterruptedRunId = null });
-
-    /// <inheritdoc />
-    public Task<bool> ReleaseAsync(Guid jobId, string owner, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        Update(jobId, owner, j => Queued(j) with { DueAt = now, InterruptedRunId = j.RunId, Attempt = 0, FirstAttemptAt = null });
 
     /// <inheritdoc />
     public Task<IReadOnlyList<ReconciliationJob>> RemoveForPartyAsync(PartyName party, CancellationToken cancellationToken = default)
@@ -110,42 +114,6 @@ public sealed class InMemoryReconciliationJobStore : IReconciliationJobStore
             }
 
             return Task.FromResult(removed);
-        }
-    }
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<ReconciliationJob>> TakeExpiredIncomingAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        lock (_lock)
-        {
-            IReadOnlyList<ReconciliationJob> expired = [.. _jobs.Values.Where(j => !j.IsRequester && j.LeaseUntil < now)];
-            foreach (var job in expired)
-            {
-                _jobs.Remove(job.JobId);
-            }
-
-            return Task.FromResult(expired);
-        }
-    }
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<ReconciliationJob>> GetForPartyAsync(PartyName party, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(party);
-        lock (_lock)
-        {
-            IReadOnlyList<ReconciliationJob> jobs = [.. _jobs.Values.Where(j => j.Party == party)];
-            return Task.FromResult(jobs);
-        }
-    }
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<ReconciliationJob>> GetAllAsync(CancellationToken cancellationToken = default)
-    {
-        lock (_lock)
-        {
-            IReadOnlyList<ReconciliationJob> jobs = [.. _jobs.Values.OrderBy(j => j.DueAt)];
-            return Task.FromResult(jobs);
         }
     }
 
@@ -167,23 +135,95 @@ public sealed class InMemoryReconciliationJobStore : IReconciliationJobStore
         }
     }
 
-    private static ReconciliationJob Queued(ReconciliationJob job) =>
-        job with { State = ReconciliationJobState.Queued, Owner = null, LeaseUntil = null };
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ReconciliationJob>> GetForPartyAsync(PartyName party, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(party);
+        lock (_lock)
+        {
+            IReadOnlyList<ReconciliationJob> jobs = [.. _jobs.Values.Where(j => j.Party == party).OrderBy(j => j.DueAt)];
+            return Task.FromResult(jobs);
+        }
+    }
 
-    private bool Holds(Guid jobId, string owner, out ReconciliationJob job) =>
-        _jobs.TryGetValue(jobId, out job!) && job.State == ReconciliationJobState.Running && job.Owner == owner;
-
-    private Task<bool> Update(Guid jobId, string owner, Func<ReconciliationJob, ReconciliationJob> change)
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ReconciliationJob>> GetAllAsync(CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
-            if (!Holds(jobId, owner, out var job))
+            IReadOnlyList<ReconciliationJob> jobs = [.. _jobs.Values.OrderBy(j => j.DueAt).ThenBy(j => j.CreatedAt)];
+            return Task.FromResult(jobs);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<ReconciliationJobCounts> GetCountsAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            int queued = 0, running = 0, incoming = 0;
+            foreach (var job in _jobs.Values)
             {
-                return Task.FromResult(false);
+                if (!job.IsRequester)
+                {
+                    incoming++;
+                }
+                else if (job.State == ReconciliationJobState.Queued)
+                {
+                    queued++;
+                }
+                else
+                {
+                    running++;
+                }
             }
 
-            _jobs[jobId] = change(job);
-            return Task.FromResult(true);
+            return Task.FromResult(new ReconciliationJobCounts(queued, running, incoming));
         }
+    }
+
+    private static ReconciliationJob Queued(ReconciliationJob job) =>
+        job with { State = ReconciliationJobState.Queued, Owner = null, LeaseUntil = null };
+
+    private bool Update(Guid jobId, string owner, Func<ReconciliationJob, ReconciliationJob?> change)
+    {
+        lock (_lock)
+        {
+            if (!_jobs.TryGetValue(jobId, out var job) || job.State != ReconciliationJobState.Running || job.Owner != owner)
+            {
+                return false;
+            }
+
+            if (change(job) is { } changed)
+            {
+                _jobs[jobId] = changed;
+            }
+            else
+            {
+                _jobs.Remove(jobId);
+            }
+
+            return true;
+        }
+    }
+
+    private sealed class Claim(InMemoryReconciliationJobStore store, ReconciliationJob job, string owner) : IReconciliationJobClaim
+    {
+        public ReconciliationJob Job => job;
+
+        public Task<bool> RenewAsync(DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) =>
+            Task.FromResult(store.Update(job.JobId, owner, j => j with { LeaseUntil = leaseUntil }));
+
+        public Task<bool> CompleteAsync(CancellationToken cancellationToken = default) =>
+            Task.FromResult(store.Update(job.JobId, owner, _ => null));
+
+        public Task<bool> RescheduleAsync(DateTimeOffset nextDueAt, Guid nextRunId, CancellationToken cancellationToken = default) =>
+            Task.FromResult(store.Update(job.JobId, owner, j => Queued(j) with { DueAt = nextDueAt, RunId = nextRunId, Attempt = 0, FirstAttemptAt = null, InterruptedRunId = null }));
+
+        public Task<bool> RetryLaterAsync(DateTimeOffset dueAt, DateTimeOffset firstAttemptAt, CancellationToken cancellationToken = default) =>
+            Task.FromResult(store.Update(job.JobId, owner, j => Queued(j) with { DueAt = dueAt, Attempt = j.Attempt + 1, FirstAttemptAt = j.FirstAttemptAt ?? firstAttemptAt, InterruptedRunId = null }));
+
+        public Task<bool> ReleaseAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+            Task.FromResult(store.Update(job.JobId, owner, j => Queued(j) with { DueAt = now, InterruptedRunId = j.RunId, Attempt = 0, FirstAttemptAt = null }));
     }
 }

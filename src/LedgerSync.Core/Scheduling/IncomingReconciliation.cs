@@ -4,7 +4,7 @@ using LedgerSync.Protocol;
 namespace LedgerSync.Scheduling;
 
 /// <summary>The handle the responder holds for an admitted incoming run; it owns a slot of the pool until completed or disposed.</summary>
-internal sealed class IncomingReconciliation(ReconciliationScheduler scheduler, ActiveRun run) : IIncomingReconciliation
+internal sealed class IncomingReconciliation(PoolAdmission admission, ActiveRun run) : IIncomingReconciliation
 {
     public Guid RunId => run.RunId;
 
@@ -13,8 +13,8 @@ internal sealed class IncomingReconciliation(ReconciliationScheduler scheduler, 
     public CancellationToken Stopping => run.Token;
 
     public ValueTask CompleteAsync(ReconciliationState state, string? errorMessage, CancellationToken cancellationToken) =>
-        new(scheduler.CompleteIncomingAsync(run, state, errorMessage, cancellationToken));
+        new(admission.CompleteAsync(run, state, errorMessage, cancellationToken));
 
     public ValueTask DisposeAsync() =>
-        new(scheduler.CompleteIncomingAsync(run, ReconciliationState.Failed, "the responder ended without recording an outcome", CancellationToken.None));
+        new(admission.CompleteAsync(run, ReconciliationState.Failed, "the responder ended without recording an outcome", CancellationToken.None));
 }

@@ -166,7 +166,7 @@ public sealed partial class InMemoryNetwork : IAsyncDisposable
 
         if (!_handlers.TryGetValue(acceptor, out var handler))
         {
-            throw new LedgerSyncException($"{acceptor} is not reachable: no node with that identity is registered on the in-memory network.");
+            throw new PeerUnreachableException(acceptor, $"{acceptor} is not reachable: no node with that identity is registered on the in-memory network.");
         }
 
         var core = new InMemorySessionCore(Interlocked.Increment(ref _nextSessionId), opener, acceptor, QueueCapacity);

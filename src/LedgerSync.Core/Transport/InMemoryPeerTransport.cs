@@ -11,4 +11,6 @@ internal sealed class InMemoryPeerTransport(InMemoryNetwork network, PartyName l
         cancellationToken.ThrowIfCancellationRequested();
         return ValueTask.FromResult(network.Open(Local, counterparty));
     }
+
+    public bool CanReach(PartyName party) => network.IsRegistered(party);
 }

@@ -1,8 +1,6 @@
 using System.Data.Common;
 using LedgerSync.Dapper;
-using LedgerSync.Dapper.Scheduling;
 using LedgerSync.Dapper.Status;
-using LedgerSync.Scheduling;
 using LedgerSync.Status;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -53,9 +51,7 @@ public static class SqlStorageLedgerSyncBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(connectionFactory);
-        builder.UseSqlStatusStore(dialect, connectionFactory);
-        RegisterSqlJobStore(builder, dialect, connectionFactory);
-        return builder;
+        return builder.UseSqlStatusStore(dialect, connectionFactory).UseSqlJobStore(dialect, connectionFactory);
     }
 
     /// <summary>
@@ -67,9 +63,4 @@ public static class SqlStorageLedgerSyncBuilderExtensions
         ArgumentNullException.ThrowIfNull(dataSource);
         return builder.UseSqlStorage(dialect, dataSource.CreateConnection);
     }
-
-    // The job store's registration (its own UseSqlJobStore lives with the scheduler's storage).
-    private static void RegisterSqlJobStore(ILedgerSyncBuilder builder, SqlDialect dialect, Func<DbConnection> connectionFactory) =>
-        builder.Services.Replace(ServiceDescriptor.Singleton<IReconciliationJobStore>(sp => new SqlReconciliationJobStore(
-            dialect, connectionFactory, sp.GetService<TimeProvider>(), sp.GetService<ILogger<SqlReconciliationJobStore>>())));
 }

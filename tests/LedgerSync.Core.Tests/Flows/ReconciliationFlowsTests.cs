@@ -41,7 +41,7 @@ public sealed class ReconciliationFlowsTests
     {
         await _host.Flows.StartFlowAsync("ScheduleReconciliationFlow parties: [\"O=PartyB, L=London, C=GB\"], startAt: 2026-06-01T02:00:00Z, repeatEvery: 1H 30M");
 
-        var job = (await _host.JobStore.GetForPartyAsync(B)).Single();
+        var job = (await _host.JobQueries.GetForPartyAsync(B)).Single();
         Assert.That(job.DueAt, Is.EqualTo(new DateTimeOffset(2026, 6, 1, 2, 0, 0, TimeSpan.Zero)));
         Assert.That(job.RepeatEvery, Is.EqualTo(TimeSpan.FromMinutes(90)));
     }

@@ -11,10 +11,10 @@ public sealed class ReconciliationSchedulerIdleTests
     {
         // Regression: returning the dispatcher's own slot when no job was due used to wake the dispatcher again, so an
         // idle scheduler spun on a core and starved everything else in the process.
-        var jobStore = Substitute.For<IReconciliationJobStore>();
-        jobStore.TryClaimNextAsync(default!, default, default, default, default).ReturnsForAnyArgs((ReconciliationJob?)null);
+        var jobStore = Substitute.For<IReconciliationJobStore, IReconciliationJobQueries>();
+        jobStore.TryClaimNextAsync(default, default, default).ReturnsForAnyArgs((IReconciliationJobClaim?)null);
         jobStore.GetNextDueAsync(default).ReturnsForAnyArgs((DateTimeOffset?)null);
-        jobStore.TakeExpiredIncomingAsync(default, default).ReturnsForAnyArgs([]);
+        jobStore.RecoverExpiredAsync(default, default).ReturnsForAnyArgs([]);
         await using var host = new SchedulerTestHost(jobStore: jobStore);
 
         await host.Scheduler.StartAsync();

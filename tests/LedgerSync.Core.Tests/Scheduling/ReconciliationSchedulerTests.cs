@@ -2,9 +2,9 @@ using LedgerSync.Diagnostics;
 using LedgerSync.Ledger;
 using LedgerSync.Protocol;
 using LedgerSync.Scheduling;
-using LedgerSync.Testing;
 using LedgerSync.Testing.Scheduling;
 using static LedgerSync.Testing.Scheduling.TestParties;
+using FakeTimeProvider = Microsoft.Extensions.Time.Testing.FakeTimeProvider;
 
 namespace LedgerSync.Tests.Scheduling;
 
@@ -45,7 +45,7 @@ public sealed class ReconciliationSchedulerTests
             Assert.That(status.LastSuccessfulReconciliationResult, Is.EquivalentTo(expected[party]), party.ToString());
         }
 
-        Assert.That(await _host.JobStore.GetAllAsync(), Is.Empty);
+        Assert.That(await _host.JobQueries.GetAllAsync(), Is.Empty);
         Assert.That(_host.Registry.Count, Is.Zero, "every tracker ended");
     }
 
@@ -71,7 +71,7 @@ public sealed class ReconciliationSchedulerTests
     [Test]
     public async Task ScheduleAsync_PartyReconcilingWithUs_ThrowsAlreadyScheduled()
     {
-        var admission = (IIncomingReconciliationAdmission)_host.Scheduler;
+        var admission = _host.Admission;
         await using var incoming = await admission.TryAdmitAsync(B, CancellationToken.None);
 
         Assert.That(await _host.Flows.IsRespondingToReconciliationForPartyAsync(B), Is.True);
@@ -141,7 +141,7 @@ public sealed class ReconciliationSchedulerTests
 
         for (var i = 0; i < 100 && !await _host.HasStateAsync(B, ReconciliationState.Failed); i++)
         {
-            var jobs = await _host.JobStore.GetForPartyAsync(B);
+            var jobs = await _host.JobQueries.GetForPartyAsync(B);
             if (jobs is [{ State: ReconciliationJobState.Queued } job] && job.DueAt > _host.Time.GetUtcNow())
             {
                 _host.Time.Advance(job.DueAt - _host.Time.GetUtcNow());
@@ -216,7 +216,7 @@ public sealed class ReconciliationSchedulerTests
     [Test]
     public async Task StopReconciliationForPartyAsync_IncomingRun_CancelsItRecordsStoppedAndFreesSlot()
     {
-        var admission = (IIncomingReconciliationAdmission)_host.Scheduler;
+        var admission = _host.Admission;
         var incoming = await admission.TryAdmitAsync(B, CancellationToken.None);
         Assert.That(_host.Scheduler.RunningCount, Is.EqualTo(1));
 
@@ -232,7 +232,7 @@ public sealed class ReconciliationSchedulerTests
     [Test]
     public async Task TryAdmitAsync_PoolFull_ReturnsNullAndAdmitsAgainWhenFreed()
     {
-        var admission = (IIncomingReconciliationAdmission)_host.Scheduler;
+        var admission = _host.Admission;
         var runs = new List<IIncomingReconciliation?>();
         for (var i = 1; i <= 3; i++)
         {
@@ -252,7 +252,7 @@ public sealed class ReconciliationSchedulerTests
     [Test]
     public async Task TryAdmitAsync_DisposedWithoutCompleting_RecordsFailed()
     {
-        var admission = (IIncomingReconciliationAdmission)_host.Scheduler;
+        var admission = _host.Admission;
         var incoming = await admission.TryAdmitAsync(B, CancellationToken.None);
 
         await incoming!.DisposeAsync();
@@ -290,7 +290,7 @@ public sealed class ReconciliationSchedulerTests
 
         for (var n = 2; n <= 3; n++)
         {
-            await EventuallyAsync(async () => (await _host.JobStore.GetForPartyAsync(B)) is [{ State: ReconciliationJobState.Queued }], "requeued");
+            await EventuallyAsync(async () => (await _host.JobQueries.GetForPartyAsync(B)) is [{ State: ReconciliationJobState.Queued }], "requeued");
             _host.Time.Advance(TimeSpan.FromHours(1));
             await EventuallyAsync(() => _host.Initiator.Calls.Count == n, $"run {n}");
         }
@@ -327,7 +327,7 @@ public sealed class ReconciliationSchedulerTests
     {
         var jobs = new InMemoryReconciliationJobStore();
         var status = new LedgerSync.Status.InMemoryStatusStore();
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(SchedulerTestHost.Epoch);
         var first = new SchedulerTestHost(status, jobs, time);
         first.Initiator.Behavior = (_, ct) => Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => FakeReconciliationInitiator.NoDifferences, ct);
         await first.Scheduler.StartAsync();
@@ -357,7 +357,7 @@ public sealed class ReconciliationSchedulerTests
     {
         var jobs = new InMemoryReconciliationJobStore();
         var status = new LedgerSync.Status.InMemoryStatusStore();
-        var crashedClock = new FakeTimeProvider();
+        var crashedClock = new FakeTimeProvider(SchedulerTestHost.Epoch);
         var crashed = new SchedulerTestHost(status, jobs, crashedClock);
         var hang = new TaskCompletionSource<ReconciliationResult>();
         crashed.Initiator.Behavior = (_, _) => hang.Task;
@@ -372,8 +372,7 @@ public sealed class ReconciliationSchedulerTests
         await Task.Delay(50);
         Assert.That(survivor.Initiator.Calls, Is.Empty, "the lease is still valid");
 
-        laterClock.Advance(TimeSpan.FromSeconds(31));
-        await EventuallyAsync(() => survivor.HasStateAsync(B, ReconciliationState.DifferencesNotFound), "taken over");
+        await laterClock.AdvanceUntilAsync(TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(5), () => survivor.HasStateAsync(B, ReconciliationState.DifferencesNotFound), "taken over");
 
         // The crashed instance's run finally returns: it no longer holds the job and must not record anything.
         hang.SetResult(FakeReconciliationInitiator.Found(TransactionId.Random(new Random(9))));
@@ -389,13 +388,15 @@ public sealed class ReconciliationSchedulerTests
         var jobs = new InMemoryReconciliationJobStore();
         var status = new LedgerSync.Status.InMemoryStatusStore();
         var old = Guid.NewGuid();
-        var now = new FakeTimeProvider().GetUtcNow();
+        var now = new FakeTimeProvider(SchedulerTestHost.Epoch).GetUtcNow();
         await new LedgerSync.Status.ReconciliationStatusRecorder(status).RecordStartedAsync(B, true, old, now.AddMinutes(-5));
-        await jobs.TryAddAsync(new ReconciliationJob
-        {
-            JobId = Guid.NewGuid(), Party = B, IsRequester = true, RunId = old, State = ReconciliationJobState.Running,
-            DueAt = now.AddMinutes(-5), CreatedAt = now.AddMinutes(-5), Owner = "crashed", LeaseUntil = now.AddMinutes(-4),
-        });
+        await jobs.AddClaimedAsync(
+            new ReconciliationJob
+            {
+                JobId = Guid.NewGuid(), Party = B, IsRequester = true, RunId = old, State = ReconciliationJobState.Running,
+                DueAt = now.AddMinutes(-5), CreatedAt = now.AddMinutes(-5),
+            },
+            leaseUntil: now.AddMinutes(-4));
         var recorded = new List<ReconciliationState?>();
         await using var host = new SchedulerTestHost(status, jobs);
         host.Initiator.Behavior = async (r, _) =>
@@ -415,7 +416,7 @@ public sealed class ReconciliationSchedulerTests
     {
         ReconciliationJob? found = null;
         await EventuallyAsync(
-            async () => (found = (await _host.JobStore.GetForPartyAsync(B)).SingleOrDefault(j => j.Attempt == attempt && j.State == ReconciliationJobState.Queued)) is not null,
+            async () => (found = (await _host.JobQueries.GetForPartyAsync(B)).SingleOrDefault(j => j.Attempt == attempt && j.State == ReconciliationJobState.Queued)) is not null,
             $"retry {attempt} queued");
         return found!;
     }

@@ -89,12 +89,12 @@ public sealed class SchedulerEndToEndTests
         var bGraph = new FakeLedgerGraph();
         bGraph.Add(Local, [missing]);
         var b = StartNode(B, bGraph, o => o.MaxNumberOfParallelReconciliationRequests = 1);
-        var occupying = await ((IIncomingReconciliationAdmission)b.GetRequiredService<ReconciliationScheduler>()).TryAdmitAsync(C, CancellationToken.None);
+        var occupying = await b.GetRequiredService<IIncomingReconciliationAdmission>().TryAdmitAsync(C, CancellationToken.None);
         var scheduler = local.GetRequiredService<ReconciliationScheduler>();
         await scheduler.StartAsync();
 
         await scheduler.ScheduleAsync([B]);
-        await EventuallyAsync(async () => (await local.GetRequiredService<IReconciliationJobStore>().GetForPartyAsync(B)) is [{ Attempt: >= 2 }], "refused as busy twice");
+        await EventuallyAsync(async () => (await local.GetRequiredService<IReconciliationJobQueries>().GetForPartyAsync(B)) is [{ Attempt: >= 2 }], "refused as busy twice");
         await occupying!.CompleteAsync(ReconciliationState.DifferencesNotFound, null, CancellationToken.None);
 
         var flows = local.GetRequiredService<ReconciliationFlows>();

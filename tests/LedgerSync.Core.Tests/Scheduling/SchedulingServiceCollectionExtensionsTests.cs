@@ -26,10 +26,11 @@ public sealed class SchedulingServiceCollectionExtensionsTests
 
         Assert.That(services.Count(d => d.ServiceType == typeof(ReconciliationScheduler)), Is.EqualTo(1));
         Assert.That(services.Count(d => d.ServiceType == typeof(IIncomingReconciliationAdmission)), Is.EqualTo(1));
-        Assert.That(provider.GetRequiredService<IIncomingReconciliationAdmission>(), Is.SameAs(scheduler));
+        Assert.That(provider.GetRequiredService<IIncomingReconciliationAdmission>(), Is.SameAs(scheduler.Admission));
         Assert.That(provider.GetServices<IHostedService>().Count(s => ReferenceEquals(s, scheduler)), Is.EqualTo(1));
         Assert.That(provider.GetRequiredService<IStatusStore>(), Is.TypeOf<InMemoryStatusStore>());
         Assert.That(provider.GetRequiredService<IReconciliationJobStore>(), Is.TypeOf<InMemoryReconciliationJobStore>());
+        Assert.That(provider.GetRequiredService<IReconciliationJobQueries>(), Is.SameAs(provider.GetRequiredService<IReconciliationJobStore>()));
         Assert.That(provider.GetRequiredService<ReconciliationFlows>(), Is.Not.Null);
     }
 

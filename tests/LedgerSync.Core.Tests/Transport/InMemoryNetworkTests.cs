@@ -57,12 +57,12 @@ public sealed class InMemoryNetworkTests
     }
 
     [Test]
-    public void OpenSessionAsync_Unregistered_ThrowsLedgerSyncException()
+    public void OpenSessionAsync_Unregistered_ThrowsPeerUnreachable()
     {
         _network.Unregister(PartyB);
 
         Assert.That(async () => await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB),
-            Throws.TypeOf<LedgerSyncException>().With.Message.Contains(PartyB.ToString()));
+            Throws.TypeOf<PeerUnreachableException>().With.Message.Contains(PartyB.ToString()));
     }
 
     [Test]

@@ -3,10 +3,10 @@ using LedgerSync.Dapper;
 using LedgerSync.Dapper.Scheduling;
 using LedgerSync.Dapper.Status;
 using LedgerSync.Protocol;
-using LedgerSync.Testing;
 using LedgerSync.Testing.Scheduling;
 using LedgerSync.Tests.Status;
 using static LedgerSync.Testing.Scheduling.TestParties;
+using FakeTimeProvider = Microsoft.Extensions.Time.Testing.FakeTimeProvider;
 
 namespace LedgerSync.Tests.Scheduling;
 
@@ -67,7 +67,7 @@ public abstract class SqlSchedulerDurabilityTests(SqlDialect dialect)
             Assert.That(await second.HasStateAsync(party, ReconciliationState.DifferencesNotFound), Is.True, party.ToString());
         }
 
-        Assert.That(await second.JobStore.GetAllAsync(), Is.Empty);
+        Assert.That(await second.JobQueries.GetAllAsync(), Is.Empty);
         await using var connection = _database.CreateConnection();
         await connection.OpenAsync();
         var interruptedFailures = await connection.ExecuteScalarAsync<long>(
@@ -111,7 +111,7 @@ public abstract class SqlSchedulerDurabilityTests(SqlDialect dialect)
     [Test]
     public async Task TryClaimNextAsync_OwnerCrashed_SurvivorTakesOverAfterLease()
     {
-        var frozen = new FakeTimeProvider();
+        var frozen = new FakeTimeProvider(SchedulerTestHost.Epoch);
         var crashed = CreateHost(frozen);
         var hang = new TaskCompletionSource<ReconciliationResult>();
         crashed.Initiator.Behavior = (_, _) => hang.Task;
@@ -122,8 +122,7 @@ public abstract class SqlSchedulerDurabilityTests(SqlDialect dialect)
         var later = new FakeTimeProvider(frozen.GetUtcNow());
         await using var survivor = CreateHost(later);
         await survivor.Scheduler.StartAsync();
-        later.Advance(TimeSpan.FromSeconds(31));
-        await EventuallyAsync(() => survivor.HasStateAsync(B, ReconciliationState.DifferencesNotFound), "taken over");
+        await later.AdvanceUntilAsync(TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(5), () => survivor.HasStateAsync(B, ReconciliationState.DifferencesNotFound), "taken over");
 
         hang.SetResult(FakeReconciliationInitiator.Found(TransactionId.Random(new Random(1))));
         await EventuallyAsync(() => crashed.Scheduler.RunningCount == 0, "old run unwound");
@@ -138,7 +137,7 @@ public abstract class SqlSchedulerDurabilityTests(SqlDialect dialect)
             new SqlReconciliationJobStore(dialect, _database.CreateConnection),
             clock as FakeTimeProvider,
             clock: clock);
-        host.Scheduler.PollInterval = TimeSpan.FromMilliseconds(50);
+        host.Scheduler.Dispatcher.PollInterval = TimeSpan.FromMilliseconds(50);
         return host;
     }
 }

@@ -7,7 +7,22 @@ public sealed class FakeLedgerGraph : ILedgerGraph
 {
     private readonly HashSet<TransactionId> _present = [];
 
-    public bool IsInitialized { get; set; } = true;
+    private int _initializedReads;
+    private volatile bool _isInitialized = true;
+
+    public bool IsInitialized
+    {
+        get
+        {
+            Interlocked.Increment(ref _initializedReads);
+            return _isInitialized;
+        }
+
+        set => _isInitialized = value;
+    }
+
+    /// <summary>How often <see cref="IsInitialized"/> was read: evidence that a waiting dispatcher is looking.</summary>
+    public int InitializedReads => Volatile.Read(ref _initializedReads);
 
     public bool IsSelfConsistent { get; set; } = true;
 
