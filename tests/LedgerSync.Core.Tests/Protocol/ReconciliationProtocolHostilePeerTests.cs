@@ -358,4 +358,36 @@ public sealed class ReconciliationProtocolHostilePeerTests
         Assert.That(async () => await _a.ReconcileAsync(PartyB),
             Throws.TypeOf<UnsupportedProtocolVersionException>().With.Property(nameof(UnsupportedProtocolVersionException.PeerVersion)).EqualTo(1));
     }
+
+    [Test]
+    public async Task ReconcileAsync_TransportNeverConnects_WaitsOnConnectingThenEndsAtTheDeadline()
+    {
+        var transport = new NeverConnectingTransport();
+        var options = new LedgerSyncOptions { LocalParty = PartyA, MaxReconciliationDuration = TimeSpan.FromSeconds(1) };
+        var initiator = new ReconciliationInitiator(
+            _a.Graph, new TestOptionsMonitor<LedgerSyncOptions>(options), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ReconciliationInitiator>.Instance, transport);
+        using var tracker = _a.Registry.Start(Guid.NewGuid(), LedgerSync.Diagnostics.FlowNames.ReconcileWithParty, PartyB, LedgerSync.Diagnostics.ReconciliationRole.Requester);
+
+        var run = initiator.ReconcileAsync(new ReconciliationRequest(PartyB, tracker.RunId, tracker), CancellationToken.None);
+        await transport.Opening.Task.WaitAsync(NoHang);
+        var waiting = tracker.Snapshot();
+
+        Assert.That(waiting.WaitingOn, Is.EqualTo(LedgerSync.Diagnostics.RunWaitReason.Connecting));
+        Assert.That(waiting.Stages[^1].Stage, Does.StartWith($"connecting to {PartyB}"));
+        Assert.That(async () => await run.WaitAsync(NoHang), Throws.TypeOf<ReconciliationDeadlineExceededException>());
+        Assert.That(tracker.CurrentWait, Is.EqualTo(LedgerSync.Diagnostics.RunWaitReason.None));
+    }
+
+    private sealed class NeverConnectingTransport : IPeerTransport
+    {
+        public TaskCompletionSource Opening { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async ValueTask<IPeerSession> OpenSessionAsync(PartyName counterparty, CancellationToken cancellationToken = default)
+        {
+            Opening.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        }
+    }
 }
