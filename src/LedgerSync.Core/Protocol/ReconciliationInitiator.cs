@@ -163,6 +163,7 @@ internal sealed partial class ReconciliationInitiator(
         var encoder = new RatelessEncoder(accepted.Key, (int)Math.Clamp(granted, 1, InitialPrefixLimit), ids.Length);
         encoder.AddRange(ids);
         var decoder = new RatelessDecoder(encoder, responderSize);
+        var tailStalls = 0;
 
         while (!decoder.IsDecoded)
         {
@@ -191,7 +192,13 @@ internal sealed partial class ReconciliationInitiator(
                     tracker.Stage($"exchange {exchange}: up to {exchangeEnd} symbols");
                 }
 
-                var extended = SymbolFlowPolicy.NextCredit(received, exchangeEnd, decoder.EstimateDifferences(), lowerBound);
+                var estimate = decoder.EstimateDifferences();
+                var extended = SymbolFlowPolicy.NextCredit(received, exchangeEnd, estimate, lowerBound, tailStalls);
+                if (SymbolFlowPolicy.IsPastEstimate(received, estimate, lowerBound))
+                {
+                    tailStalls++; // past the estimate: the next step doubles
+                }
+
                 await session.SendAsync(ProtocolCodec.EncodeCredit(nextExchange, extended - granted), cancellationToken).ConfigureAwait(false);
                 granted = extended;
                 roundTrips++;
@@ -221,7 +228,7 @@ internal sealed partial class ReconciliationInitiator(
                     if (!decoder.IsDecoded && !decoder.IsAllPeeled && next < granted && decoder.EstimateDifferences() is { } estimate)
                     {
                         // Keep the stream going while symbols are still on the way, once the estimate says how far to go.
-                        var want = SymbolFlowPolicy.NextCredit(next, exchangeEnd, estimate, lowerBound);
+                        var want = SymbolFlowPolicy.NextCredit(next, exchangeEnd, estimate, lowerBound, tailStalls);
                         if (want > granted)
                         {
                             await session.SendAsync(ProtocolCodec.EncodeCredit(false, want - granted), cancellationToken).ConfigureAwait(false);

@@ -98,17 +98,18 @@ internal static class SymbolFlowPolicy
     /// <summary>
     /// The credit the requester wants granted after receiving <paramref name="received"/> symbols without decoding,
     /// within <paramref name="exchangeEnd"/>: the estimate-based target (<paramref name="estimate"/>, at least the
-    /// lower bound), or fourfold growth while there is no estimate; at least <see cref="MinWindow"/> and 1/16 more
-    /// than received.
+    /// lower bound), or fourfold growth while there is no estimate; at least one step more than received, a step
+    /// being 1/16 of it (at least <see cref="MinWindow"/>) doubled for each of the <paramref name="tailStalls"/> round
+    /// trips already spent past the estimate (so a decoder that needs more than the estimate says is not fed four
+    /// symbols per round trip).
     /// </summary>
-    public static long NextCredit(long received, long exchangeEnd, double? estimate, long lowerBound)
+    public static long NextCredit(long received, long exchangeEnd, double? estimate, long lowerBound, int tailStalls = 0)
     {
-        var step = Math.Max(MinWindow, received / WindowDivisor);
+        var step = Math.Max(MinWindow, received / WindowDivisor) << Math.Clamp(tailStalls, 0, 8);
         long target;
         if (estimate is { } d)
         {
-            d = Math.Max(d, lowerBound);
-            target = (long)Math.Ceiling((1.4 * d) + (2 * Math.Sqrt(d)) + MinWindow);
+            target = EstimateTarget(d, lowerBound);
         }
         else
         {
@@ -116,5 +117,16 @@ internal static class SymbolFlowPolicy
         }
 
         return Math.Min(exchangeEnd, Math.Max(target, received + step));
+    }
+
+    /// <summary>Whether the estimate-based target is already reached, so further credit comes in (doubling) steps.</summary>
+    public static bool IsPastEstimate(long received, double? estimate, long lowerBound) =>
+        estimate is { } d && EstimateTarget(d, lowerBound) <= received + Math.Max(MinWindow, received / WindowDivisor);
+
+    /// <summary>The symbols an estimate of <paramref name="d"/> differences asks for: 1.4 d + 2√d + 4 (d at least the lower bound).</summary>
+    private static long EstimateTarget(double d, long lowerBound)
+    {
+        d = Math.Max(d, lowerBound);
+        return (long)Math.Ceiling((1.4 * d) + (2 * Math.Sqrt(d)) + MinWindow);
     }
 }
