@@ -74,11 +74,13 @@ public class ResponderCpuBenchmarks
     {
         await using var session = await _network.CreateTransport(Requester).OpenSessionAsync(Responder);
         await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, Requester.ToString(), _requesterSize)));
-        var accepted = ProtocolCodec.DecodeAccepted((await session.ReceiveAsync())!.Value.Span);
+        var accepted = ProtocolCodec.DecodeAccepted((await session.ReceiveAsync())!.Value.Span, Responder);
         var maxExchanges = new LedgerSyncOptions().MaxNumberOfIbfFilterFlows;
         var exchange = 1;
-        var exchangeEnd = Math.Max(accepted.InitialCredit, SymbolFlowPolicy.ExchangeEnd(1, maxExchanges, _requesterSize, accepted.SetSize));
-        var granted = accepted.InitialCredit;
+        var exchangeEnd = SymbolFlowPolicy.ExchangeEnd(1, maxExchanges, _requesterSize, accepted.SetSize);
+        var granted = SymbolFlowPolicy.FirstBurst(_requesterSize, accepted.SetSize);
+        var lowerBound = SymbolFlowPolicy.LowerBound(_requesterSize, accepted.SetSize);
+        double estimate = _needed / 1.4; // a requester whose estimate is right
         long received = 0;
         while (received < _needed)
         {
@@ -91,14 +93,14 @@ public class ResponderCpuBenchmarks
                     exchangeEnd = SymbolFlowPolicy.ExchangeEnd(exchange, maxExchanges, _requesterSize, accepted.SetSize);
                 }
 
-                var extended = SymbolFlowPolicy.NextCredit(received, exchangeEnd);
+                var extended = SymbolFlowPolicy.NextCredit(received, exchangeEnd, estimate, lowerBound);
                 await session.SendAsync(ProtocolCodec.EncodeCredit(nextExchange, extended - granted));
                 granted = extended;
             }
 
             var message = (await session.ReceiveAsync())!.Value;
             received += ProtocolCodec.DecodeSymbols(message.Span, (int)(granted - received), out _).Length;
-            var want = SymbolFlowPolicy.NextCredit(received, exchangeEnd);
+            var want = SymbolFlowPolicy.NextCredit(received, exchangeEnd, estimate, lowerBound);
             if (received < _needed && want > granted && received < granted)
             {
                 await session.SendAsync(ProtocolCodec.EncodeCredit(false, want - granted));

@@ -24,7 +24,7 @@ internal sealed class ProtocolScenario : IWireScenario
 
     internal static async Task<WireRunResult> RunAsync(WireRunInput input)
     {
-        await using var network = new InMemoryNetwork();
+        await using var network = new InMemoryNetwork { Latency = input.Latency };
         var requesterGraph = new ProtocolScenarioGraph(Responder, input.RequesterIds);
         var responderGraph = new ProtocolScenarioGraph(Requester, input.ResponderIds);
         var requesterOptions = new LedgerSyncOptions { LocalParty = Requester };
@@ -62,6 +62,9 @@ internal sealed class ProtocolScenario : IWireScenario
             responderMs,
             result.Missing,
             result.LocalOnlyCount,
-            stats?.SymbolsSent);
+            stats?.SymbolsSent,
+            result.RoundTrips,
+            wall.TotalMilliseconds,
+            result.BytesAfterDecoded);
     }
 }

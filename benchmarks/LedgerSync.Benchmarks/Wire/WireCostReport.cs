@@ -4,10 +4,12 @@ namespace LedgerSync.Benchmarks.Wire;
 
 /// <summary>
 /// The wire-cost report:
-/// <c>dotnet run -c Release --project benchmarks/LedgerSync.Benchmarks -- wire [--n N] [--d D] [--split one-sided|two-sided] [--seed S] [--json] [--transport memory|http]</c>.
+/// <c>dotnet run -c Release --project benchmarks/LedgerSync.Benchmarks -- wire [--n N] [--d D] [--split one-sided|two-sided] [--seed S] [--json] [--transport memory|http] [--latency MS] [--keys K]</c>.
 /// Builds two random ID sets with <c>n</c> common IDs and <c>d</c> differences (one-sided: all on the responder's
-/// side; two-sided: half each), reconciles them through <see cref="Scenario"/>, and prints the bytes each side sent
-/// against the floor of 32 bytes per difference.
+/// side; two-sided: half each), reconciles them through <see cref="Scenario"/> once per key (<c>--keys</c>, each run
+/// under a new random sketch key) on a network with <c>--latency</c> ms one way, and prints p50/p90/max bytes against
+/// the floor of 32 bytes per difference, the round trips the requester waited for, the share of bytes that arrived
+/// after it had decoded, and the wall time.
 /// </summary>
 internal static class WireCostReport
 {
@@ -22,17 +24,18 @@ internal static class WireCostReport
         if (!TryParse(args, out var options, out var error))
         {
             Console.Error.WriteLine(error);
-            Console.Error.WriteLine("usage: wire [--n N] [--d D] [--split one-sided|two-sided] [--seed S] [--json] [--transport memory|http]");
+            Console.Error.WriteLine("usage: wire [--n N] [--d D] [--split one-sided|two-sided] [--seed S] [--json] [--transport memory|http] [--latency MS] [--keys K]");
             return 2;
         }
 
         var scenario = options.Transport == "http" ? new HttpScenario() : Scenario();
         var sweep = options.D is { } single ? [single] : DefaultSweep;
+        var latency = TimeSpan.FromMilliseconds(options.LatencyMs);
         if (!options.Json)
         {
-            Console.WriteLine($"wire cost: {scenario.Name}; n = {options.N:N0}, split = {options.Split}, seed = {options.Seed}");
+            Console.WriteLine($"wire cost: {scenario.Name}; n = {options.N:N0}, split = {options.Split}, seed = {options.Seed}, latency = {options.LatencyMs} ms one way, keys = {options.Keys}");
             Console.WriteLine(
-                $"{"d",8} {"bytes",11} {"32*d",10} {"ratio",6} {"target",11} {"symbols",9} {"sym/d",6} {"exch",4} {"req ms",8} {"resp ms",8} decoded");
+                $"{"d",8} {"p50 bytes",11} {"p90 bytes",11} {"max bytes",11} {"32*d",10} {"p90/32d",7} {"target",11} {"sym/d",6} {"exch",4} {"rt p50",6} {"rt max",6} {"rt<=3",6} {"after%",6} {"wall ms",8} {"req ms",8} {"resp ms",8} decoded");
         }
 
         var allDecoded = true;
@@ -44,36 +47,58 @@ internal static class WireCostReport
             var requesterOnlyCount = d - responderOnlyCount;
             var responderOnly = RandomIds(random, responderOnlyCount);
             var requesterOnly = RandomIds(random, requesterOnlyCount);
-            var input = new WireRunInput([.. common, .. requesterOnly], [.. common, .. responderOnly], options.Seed + d);
+            var requesterIds = (TransactionId[])[.. common, .. requesterOnly];
+            var responderIds = (TransactionId[])[.. common, .. responderOnly];
+            var runs = new List<WireRunResult>(options.Keys);
+            var decoded = true;
+            for (var key = 0; key < options.Keys; key++)
+            {
+                // Every run builds a new responder, so its warm encoder gets a new random sketch key.
+                var result = scenario.Run(new WireRunInput(requesterIds, responderIds, options.Seed + d + key, latency));
+                decoded &= result.RemoteOnly is { } learned
+                    && learned.Count == responderOnly.Length
+                    && learned.ToHashSet().SetEquals(responderOnly)
+                    && (result.LocalOnlyCount is null || result.LocalOnlyCount == requesterOnly.Length);
+                runs.Add(result);
+            }
 
-            var result = scenario.Run(input);
-
-            var decoded = result.RemoteOnly is { } learned
-                && learned.Count == responderOnly.Length
-                && learned.ToHashSet().SetEquals(responderOnly)
-                && (result.LocalOnlyCount is null || result.LocalOnlyCount == requesterOnly.Length);
             allDecoded &= decoded;
-            var bytes = result.RequesterBytes + result.ResponderBytes;
+            var bytes = runs.Select(r => r.RequesterBytes + r.ResponderBytes).Order().ToArray();
+            var roundTrips = runs.Select(r => r.RoundTrips ?? 0).Order().ToArray();
+            var after = runs.Select(r => r.BytesAfterDecoded ?? 0).ToArray();
+            var afterShare = (double)after.Sum() / bytes.Sum();
+            var withinThree = (double)roundTrips.Count(r => r <= 3) / roundTrips.Length;
             var lowerBound = 32L * d;
-            var ratio = (double)bytes / lowerBound;
+            var (p50, p90, max) = (Percentile(bytes, 0.5), Percentile(bytes, 0.9), bytes[^1]);
+            var wall = Median(runs.Select(r => r.WallMs));
+            var requesterMs = Median(runs.Select(r => r.RequesterMs));
+            var responderMs = Median(runs.Select(r => r.ResponderMs));
+            var symbols = runs.Where(r => r.Symbols is not null).Select(r => (double)r.Symbols!.Value).DefaultIfEmpty(double.NaN).Average();
+            var exchanges = runs.Max(r => r.Exchanges);
             if (options.Json)
             {
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{{\"n\":{options.N},\"d\":{d},\"split\":\"{options.Split}\",\"bytes\":{bytes},\"lowerBoundBytes\":{lowerBound},\"ratio\":{ratio:0.####},\"exchanges\":{result.Exchanges},\"requesterMs\":{result.RequesterMs:0.###},\"responderMs\":{result.ResponderMs:0.###},\"decoded\":{(decoded ? "true" : "false")}}}"));
+                    $"{{\"n\":{options.N},\"d\":{d},\"split\":\"{options.Split}\",\"latencyMs\":{options.LatencyMs},\"keys\":{options.Keys},\"bytes\":{p50},\"bytesP50\":{p50},\"bytesP90\":{p90},\"bytesMax\":{max},\"lowerBoundBytes\":{lowerBound},\"ratio\":{(double)p50 / lowerBound:0.####},\"exchanges\":{exchanges},\"roundTrips\":{Percentile(roundTrips, 0.5)},\"roundTripsP99\":{Percentile(roundTrips, 0.99)},\"roundTripsMax\":{roundTrips[^1]},\"roundTripsWithinThree\":{withinThree:0.###},\"wallMs\":{wall:0.###},\"bytesAfterDecoded\":{Percentile(after.Order().ToArray(), 0.5)},\"bytesAfterDecodedShare\":{afterShare:0.####},\"requesterMs\":{requesterMs:0.###},\"responderMs\":{responderMs:0.###},\"decoded\":{(decoded ? "true" : "false")}}}"));
             }
             else
             {
-                var target = (1.6 * lowerBound) + 512;
-                var symbols = result.Symbols is { } s ? s.ToString("N0", CultureInfo.InvariantCulture) : "-";
-                var perDifference = result.Symbols is { } t ? ((double)t / d).ToString("0.00", CultureInfo.InvariantCulture) : "-";
+                var target = (1.6 * lowerBound) + 128;
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{d,8:N0} {bytes,11:N0} {lowerBound,10:N0} {ratio,6:0.00} {target,11:N0} {symbols,9} {perDifference,6} {result.Exchanges,4} {result.RequesterMs,8:0.0} {result.ResponderMs,8:0.0} {(decoded ? "yes" : "NO")}"));
+                    $"{d,8:N0} {p50,11:N0} {p90,11:N0} {max,11:N0} {lowerBound,10:N0} {(double)p90 / lowerBound,7:0.00} {target,11:N0} {symbols / d,6:0.00} {exchanges,4} {Percentile(roundTrips, 0.5),6} {roundTrips[^1],6} {withinThree,6:P0} {afterShare,6:P1} {wall,8:0.0} {requesterMs,8:0.0} {responderMs,8:0.0} {(decoded ? "yes" : "NO")}"));
             }
         }
 
         return allDecoded ? 0 : 1;
+    }
+
+    private static T Percentile<T>(T[] sorted, double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : Percentile(sorted, 0.5);
     }
 
     private static TransactionId[] RandomIds(Random random, int count)
@@ -120,6 +145,12 @@ internal static class WireCostReport
                     break;
                 case "--transport" when value is "memory" or "http":
                     options = options with { Transport = value };
+                    break;
+                case "--latency" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var latency) && latency <= 10_000:
+                    options = options with { LatencyMs = latency };
+                    break;
+                case "--keys" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var keys) && keys >= 1:
+                    options = options with { Keys = keys };
                     break;
                 case "--split" when value is "one-sided" or "two-sided":
                     options = options with { Split = value };

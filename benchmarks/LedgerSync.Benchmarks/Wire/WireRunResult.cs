@@ -9,6 +9,9 @@ namespace LedgerSync.Benchmarks.Wire;
 /// <param name="RemoteOnly">The IDs the requester learned it lacks; <see langword="null"/> if the run did not finish.</param>
 /// <param name="LocalOnlyCount">How many IDs the requester learned only it has, if the scenario reports that.</param>
 /// <param name="Symbols">Coded symbols the responder sent, if the scenario knows.</param>
+/// <param name="RoundTrips">Round trips the requester waited for (hello and answer included), if the scenario knows.</param>
+/// <param name="WallMs">Wall time of the run, in milliseconds.</param>
+/// <param name="BytesAfterDecoded">Bytes the requester received after it had decoded, if the scenario knows.</param>
 internal sealed record WireRunResult(
     long RequesterBytes,
     long ResponderBytes,
@@ -17,4 +20,7 @@ internal sealed record WireRunResult(
     double ResponderMs,
     IReadOnlyCollection<TransactionId>? RemoteOnly,
     long? LocalOnlyCount,
-    long? Symbols);
+    long? Symbols,
+    int? RoundTrips = null,
+    double WallMs = double.NaN,
+    long? BytesAfterDecoded = null);

@@ -20,6 +20,7 @@ internal static class LedgerSyncOptionKeys
     public const string RunLeaseDuration = "runLeaseDuration";
     public const string RetryInitialDelay = "retryInitialDelay";
     public const string RetryMaxDelay = "retryMaxDelay";
+    public const string MaxReconciliationDuration = "maxReconciliationDuration";
 
     private static readonly TimeSpan OneDay = TimeSpan.FromDays(1);
 
@@ -40,6 +41,7 @@ internal static class LedgerSyncOptionKeys
         Duration(RunLeaseDuration, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), static o => o.RunLeaseDuration, static (o, v) => o.RunLeaseDuration = v),
         Duration(RetryInitialDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1), static o => o.RetryInitialDelay, static (o, v) => o.RetryInitialDelay = v),
         Duration(RetryMaxDelay, TimeSpan.FromMilliseconds(10), OneDay, static o => o.RetryMaxDelay, static (o, v) => o.RetryMaxDelay = v),
+        Duration(MaxReconciliationDuration, TimeSpan.FromSeconds(1), OneDay, static o => o.MaxReconciliationDuration, static (o, v) => o.MaxReconciliationDuration = v),
     ];
 
     /// <summary>Finds a key, ignoring case.</summary>

@@ -66,6 +66,9 @@ public sealed class LedgerSyncOptions
     /// <summary>The largest back-off delay between retries of a busy peer. Default 5 minutes; at least <see cref="RetryInitialDelay"/>, at most 1 day.</summary>
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The longest a reconciliation may run, on either side, before it ends as <c>FAILED</c>. Default 1 hour; 1 second to 24 hours.</summary>
+    public TimeSpan MaxReconciliationDuration { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>
     /// Configuration values that could not be parsed while binding, by key (as the reference product spells it).
     /// A later source that binds the same key with a valid value removes its entry. Reported by the validator.

@@ -128,6 +128,7 @@ public sealed partial class InFlightDumper
         RunWaitReason.PeerMessage => $"a message from {run.Party}",
         RunWaitReason.RetryBackoff => $"the back-off before asking {run.Party} again",
         RunWaitReason.ScheduledTime => "its scheduled start time",
+        RunWaitReason.Connecting => $"connecting to {run.Party}",
         _ => run.WaitingOn.ToString(),
     };
 

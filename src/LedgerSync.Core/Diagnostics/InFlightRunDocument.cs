@@ -44,7 +44,7 @@ internal sealed record InFlightRunDocument
     public required DateTimeOffset DumpTimestamp { get; init; }
 
     /// <summary>What a run is suspended on.</summary>
-    /// <param name="Reason">The <see cref="RunWaitReason"/> name: <c>PoolSlot</c>, <c>PeerMessage</c>, <c>RetryBackoff</c> or <c>ScheduledTime</c>.</param>
+    /// <param name="Reason">The <see cref="RunWaitReason"/> name: <c>PoolSlot</c>, <c>PeerMessage</c>, <c>RetryBackoff</c>, <c>ScheduledTime</c> or <c>Connecting</c>.</param>
     /// <param name="Description">The same in words, naming the counterparty where it is involved.</param>
     /// <param name="SuspendedTimestamp">Since when, UTC.</param>
     /// <param name="SecondsSuspended">Whole seconds from <paramref name="SuspendedTimestamp"/> to the dump.</param>

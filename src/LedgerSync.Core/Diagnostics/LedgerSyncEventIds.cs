@@ -22,8 +22,8 @@ public static class LedgerSyncEventIds
     public const int LedgerGraphFirst = 5000;
 
     /// <summary>
-    /// 6000–6999: diagnostics. 6000 a run has waited on its peer past the stuck-session interval (warning, in the
-    /// run's flow scope); 6010 the metrics could not read the status store (warning); 6020 the health status changed
+    /// 6000–6999: diagnostics. 6000 a run has waited on its peer past the stuck-session interval, 6001 on connecting to
+    /// it, 6002 a run made no progress for that interval (warnings, in the run's flow scope); 6010 the metrics could not read the status store (warning); 6020 the health status changed
     /// (information); 6030 an in-flight dump was written (information).
     /// </summary>
     public const int DiagnosticsFirst = 6000;

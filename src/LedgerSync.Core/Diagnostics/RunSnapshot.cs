@@ -24,6 +24,9 @@ public sealed record RunSnapshot
     /// <summary>Since when it has waited on <see cref="WaitingOn"/> (or worked, when <see cref="RunWaitReason.None"/>).</summary>
     public required DateTimeOffset WaitingSince { get; init; }
 
+    /// <summary>When the run last moved forward (<see langword="null"/> until the protocol has started); see <see cref="RunTracker.ReportProgress"/>.</summary>
+    public DateTimeOffset? LastProgress { get; init; }
+
     /// <summary>The number of completed request/response exchanges.</summary>
     public required int Exchanges { get; init; }
 

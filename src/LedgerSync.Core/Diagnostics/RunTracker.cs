@@ -14,6 +14,7 @@ public sealed class RunTracker : IDisposable
     private readonly ReconciliationRunRegistry _registry;
     private RunWaitReason _waitingOn;
     private DateTimeOffset _waitingSince;
+    private DateTimeOffset? _lastProgress;
     private int _exchanges;
     private long _bytesSent;
     private long _bytesReceived;
@@ -90,6 +91,31 @@ public sealed class RunTracker : IDisposable
         _registry.OnWaitChanged(this, reason, now);
     }
 
+    /// <summary>
+    /// Records that the run moved forward (the protocol calls it when coded symbols that matter arrive or leave, or the
+    /// exchange advances), so that the stuck-session monitor can tell a run that trickles from one that progresses.
+    /// </summary>
+    public void ReportProgress()
+    {
+        var now = _registry.TimeProvider.GetUtcNow();
+        lock (_lock)
+        {
+            _lastProgress = now;
+        }
+    }
+
+    /// <summary>When the run last moved forward (<see langword="null"/> until the protocol has started).</summary>
+    public DateTimeOffset? LastProgress
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lastProgress;
+            }
+        }
+    }
+
     /// <summary>What the run waits on now (<see cref="RunWaitReason.None"/> while it works).</summary>
     public RunWaitReason CurrentWait
     {
@@ -155,6 +181,7 @@ public sealed class RunTracker : IDisposable
                 Started = Started,
                 WaitingOn = _waitingOn,
                 WaitingSince = _waitingSince,
+                LastProgress = _lastProgress,
                 Exchanges = Exchanges,
                 BytesSent = BytesSent,
                 BytesReceived = BytesReceived,

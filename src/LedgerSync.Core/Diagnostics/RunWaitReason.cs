@@ -17,4 +17,7 @@ public enum RunWaitReason
 
     /// <summary>Waiting for its scheduled start time.</summary>
     ScheduledTime,
+
+    /// <summary>Connecting to the counterparty (the transport has not opened the session yet).</summary>
+    Connecting,
 }

@@ -34,25 +34,52 @@ public sealed partial class StuckSessionMonitor : BackgroundService
     public TimeSpan Interval { get; }
 
     /// <summary>
-    /// Checks now: logs the warning for every run that has waited on its peer for at least <see cref="Interval"/> and
-    /// returns those runs, longest waiting first.
+    /// Checks now: logs a warning for every run that has waited on its peer (event 6000) or on the transport to connect
+    /// (event 6001) for at least <see cref="Interval"/>, or that has made no progress for that long although messages
+    /// still come (a peer that trickles, event 6002), and returns those runs, longest stuck first.
     /// </summary>
     public IReadOnlyList<RunSnapshot> CheckNow()
     {
         var now = _registry.TimeProvider.GetUtcNow();
-        var stuck = _registry.Snapshot()
-            .Where(r => r.WaitingOn == RunWaitReason.PeerMessage && now - r.WaitingSince >= Interval)
-            .OrderBy(r => r.WaitingSince)
-            .ToList();
-        foreach (var run in stuck)
+        var stuck = new List<(RunSnapshot Run, DateTimeOffset Since, StuckKind Kind)>();
+        foreach (var run in _registry.Snapshot())
         {
-            using (_logger.BeginFlowScope(run.FlowName, run.RunId, run.Party))
+            if (run.WaitingOn == RunWaitReason.PeerMessage && now - run.WaitingSince >= Interval)
             {
-                Log.WaitingForPeer(_logger, run.RunId, (long)(now - run.WaitingSince).TotalSeconds, run.Party.ToString(), run.Role.ToTagValue());
+                stuck.Add((run, run.WaitingSince, StuckKind.Peer));
+            }
+            else if (run.WaitingOn == RunWaitReason.Connecting && now - run.WaitingSince >= Interval)
+            {
+                stuck.Add((run, run.WaitingSince, StuckKind.Connecting));
+            }
+            else if (run.LastProgress is { } progress && !ReconciliationMonitor.IsQueued(run.WaitingOn) && now - progress >= Interval)
+            {
+                stuck.Add((run, progress, StuckKind.NoProgress));
             }
         }
 
-        return stuck;
+        stuck.Sort(static (x, y) => x.Since.CompareTo(y.Since));
+        foreach (var (run, since, kind) in stuck)
+        {
+            using (_logger.BeginFlowScope(run.FlowName, run.RunId, run.Party))
+            {
+                var seconds = (long)(now - since).TotalSeconds;
+                switch (kind)
+                {
+                    case StuckKind.Peer:
+                        Log.WaitingForPeer(_logger, run.RunId, seconds, run.Party.ToString(), run.Role.ToTagValue());
+                        break;
+                    case StuckKind.Connecting:
+                        Log.Connecting(_logger, run.RunId, seconds, run.Party.ToString(), run.Role.ToTagValue());
+                        break;
+                    default:
+                        Log.NoProgress(_logger, run.RunId, seconds, run.Party.ToString(), run.Role.ToTagValue());
+                        break;
+                }
+            }
+        }
+
+        return [.. stuck.Select(s => s.Run)];
     }
 
     /// <inheritdoc />
@@ -70,5 +97,12 @@ public sealed partial class StuckSessionMonitor : BackgroundService
         {
             // The host is stopping.
         }
+    }
+
+    private enum StuckKind
+    {
+        Peer,
+        Connecting,
+        NoProgress,
     }
 }

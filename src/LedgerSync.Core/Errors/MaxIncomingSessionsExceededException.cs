@@ -1,11 +1,22 @@
 namespace LedgerSync;
 
-/// <summary>The counterparty refused the request because its reconciliation pool is full (&quot;too busy&quot;). The scheduler retries with back-off.</summary>
-public sealed class MaxIncomingSessionsExceededException : LedgerSyncException
+/// <summary>
+/// The counterparty refused the request because it cannot take it now: its reconciliation pool is full (&quot;too
+/// busy&quot;), or (<see cref="IncomingReconciliationInProgressException"/>) it is already answering a run from this node.
+/// The scheduler retries with back-off.
+/// </summary>
+public class MaxIncomingSessionsExceededException : LedgerSyncException
 {
     /// <summary>Creates the exception.</summary>
     public MaxIncomingSessionsExceededException(PartyName party)
         : base($"{party} is too busy to reconcile now: its pool of parallel reconciliations is full.")
+    {
+        Party = party;
+    }
+
+    /// <summary>Creates the exception with a more specific message (for subclasses).</summary>
+    protected MaxIncomingSessionsExceededException(PartyName party, string message)
+        : base(message)
     {
         Party = party;
     }

@@ -10,8 +10,12 @@ namespace LedgerSync.Protocol;
 /// </summary>
 internal static class ProtocolCodec
 {
-    /// <summary>The protocol version this node speaks.</summary>
-    public const int CurrentVersion = 1;
+    /// <summary>
+    /// The protocol version this node speaks. Version 2: the acceptance carries only the key and the set size, the
+    /// first burst of symbols is sized from the two set sizes by <see cref="SymbolFlowPolicy.FirstBurst"/>, and credit
+    /// follows an estimate of the difference (see docs/protocol.md).
+    /// </summary>
+    public const int CurrentVersion = 2;
 
     /// <summary>The longest identity string accepted in a hello, in UTF-8 bytes.</summary>
     public const int MaxIdentityBytes = 1024;
@@ -73,40 +77,31 @@ internal static class ProtocolCodec
     public static byte[] EncodeAccepted(AcceptedMessage accepted)
     {
         var size = 1 + WireWriter.GetVarUInt64Size((ulong)accepted.Version) + SketchKey.Size
-            + WireWriter.GetVarUInt64Size((ulong)accepted.SetSize)
-            + WireWriter.GetVarUInt64Size((ulong)accepted.InitialCredit)
-            + WireWriter.GetVarUInt64Size((ulong)accepted.SymbolCap);
+            + WireWriter.GetVarUInt64Size((ulong)accepted.SetSize);
         var bytes = new byte[size];
         var writer = new WireWriter(bytes);
         writer.WriteByte((byte)ProtocolMessageType.Accepted);
         writer.WriteVarUInt64((ulong)accepted.Version);
         accepted.Key.WriteTo(writer.Reserve(SketchKey.Size));
         writer.WriteVarUInt64((ulong)accepted.SetSize);
-        writer.WriteVarUInt64((ulong)accepted.InitialCredit);
-        writer.WriteVarUInt64((ulong)accepted.SymbolCap);
         return bytes;
     }
 
-    public static AcceptedMessage DecodeAccepted(ReadOnlySpan<byte> message)
+    /// <summary>Reads an acceptance; its version is read first, and an acceptance of another version is reported as such (never misread).</summary>
+    /// <exception cref="UnsupportedProtocolVersionException">The acceptance is of another protocol version.</exception>
+    public static AcceptedMessage DecodeAccepted(ReadOnlySpan<byte> message, PartyName responder)
     {
         var reader = Open(message, ProtocolMessageType.Accepted);
         var version = (int)reader.ReadVarUInt("protocol version", int.MaxValue);
         if (version != CurrentVersion)
         {
-            throw new LedgerSyncProtocolException($"The responder answered with protocol version {version}; this node speaks version {CurrentVersion}.");
+            throw new UnsupportedProtocolVersionException(responder, version, CurrentVersion);
         }
 
         var key = new SketchKey(reader.ReadRaw(SketchKey.Size, "sketch key"));
         var setSize = reader.ReadVarUInt("responder set size", MaxCount);
-        var initialCredit = reader.ReadVarUInt("initial credit", RatelessEncoder.MaxPrefixLength);
-        var symbolCap = reader.ReadVarUInt("symbol cap", RatelessEncoder.MaxPrefixLength);
         reader.EnsureEnd("acceptance");
-        if (initialCredit > symbolCap)
-        {
-            throw new LedgerSyncProtocolException($"Malformed acceptance: the initial credit {initialCredit} exceeds the symbol cap {symbolCap}.");
-        }
-
-        return new AcceptedMessage(version, key, setSize, initialCredit, symbolCap);
+        return new AcceptedMessage(version, key, setSize);
     }
 
     public static byte[] EncodeRefused(RefusedMessage refused)
@@ -147,7 +142,7 @@ internal static class ProtocolCodec
         var reason = (RefusalReason)reader.ReadByte("refusal reason");
         RefusedMessage refused = reason switch
         {
-            RefusalReason.Busy or RefusalReason.IdentityMismatch => new RefusedMessage(reason),
+            RefusalReason.Busy or RefusalReason.IdentityMismatch or RefusalReason.AlreadyResponding => new RefusedMessage(reason),
             RefusalReason.RateLimited => new RefusedMessage(
                 reason,
                 reader.ReadVarUInt("request limit", int.MaxValue),

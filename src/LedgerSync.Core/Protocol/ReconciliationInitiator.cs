@@ -1,3 +1,4 @@
+using LedgerSync.Diagnostics;
 using LedgerSync.Ledger;
 using LedgerSync.Sketches;
 using LedgerSync.Transport;
@@ -7,10 +8,12 @@ using Microsoft.Extensions.Options;
 namespace LedgerSync.Protocol;
 
 /// <summary>
-/// The requester side of the protocol. It opens a session, says hello (version, its identity, its relevant-set
-/// size), and on acceptance encodes its relevant set with the responder's key and decodes the streamed coded
-/// symbols incrementally, granting credit in a small window and sending "done" as soon as the difference is
-/// complete. Every reported ID is checked absent locally first.
+/// The requester side of the protocol (version 2). It opens a session, says hello (version, its identity, its
+/// relevant-set size), and on acceptance encodes its relevant set with the responder's key and decodes the streamed
+/// coded symbols incrementally: the first burst is sized from the two set sizes, further credit from an estimate of
+/// the difference (<see cref="SymbolFlowPolicy"/>), and "done" goes out as soon as the difference is complete. Every
+/// peer-supplied number is checked before anything is allocated, the run ends at
+/// <see cref="LedgerSyncOptions.MaxReconciliationDuration"/>, and every reported ID is checked absent locally first.
 /// </summary>
 internal sealed partial class ReconciliationInitiator(
     ILedgerGraph graph,
@@ -19,6 +22,9 @@ internal sealed partial class ReconciliationInitiator(
     ILogger<ReconciliationInitiator> logger,
     IPeerTransport? transport = null) : IReconciliationInitiator
 {
+    /// <summary>The longest prefix the requester's encoder starts with; it grows (by doubling) only as symbols arrive.</summary>
+    internal const int InitialPrefixLimit = 4096;
+
     public async Task<ReconciliationResult> ReconcileAsync(ReconciliationRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -45,17 +51,45 @@ internal sealed partial class ReconciliationInitiator(
         var tracker = request.Tracker;
         var relevant = graph.GetRelevantSet(party);
         var ids = relevant.Snapshot().ToArray();
-        tracker.Stage($"opening a session ({ids.Length} relevant transactions here)");
-        var session = await transport.OpenSessionAsync(party, cancellationToken).ConfigureAwait(false);
+        var limit = current.MaxReconciliationDuration;
+
+        // The run's deadline: a peer that trickles (or a transport that never connects) cannot hold it open longer.
+        using var deadline = new CancellationTokenSource(limit, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var token = linked.Token;
+        IPeerSession session;
+        tracker.Stage($"connecting to {party} ({ids.Length} relevant transactions here)");
+        tracker.WaitingOn(RunWaitReason.Connecting);
+        try
+        {
+            session = await transport.OpenSessionAsync(party, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            LogFailed(logger, request.RunId, party, "the deadline passed while connecting");
+            throw new ReconciliationDeadlineExceededException(party, limit);
+        }
+        finally
+        {
+            tracker.WaitingOn(RunWaitReason.None);
+        }
+
         await using (session.ConfigureAwait(false))
         {
             var tracked = new TrackedSession(session, tracker, timeProvider, current.SessionTimeout);
             var run = new RequesterRun();
             try
             {
-                var result = await RunAsync(tracked, run, local, ids, relevant, current, cancellationToken).ConfigureAwait(false);
+                var result = await RunAsync(tracked, run, local, ids, relevant, current, token).ConfigureAwait(false);
                 LogFinished(logger, request.RunId, party, result.Missing.Count, result.LocalOnlyCount, result.Exchanges, result.BytesSent, result.BytesReceived);
                 return result;
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                var expired = new ReconciliationDeadlineExceededException(party, limit);
+                LogFailed(logger, request.RunId, party, expired.Message);
+                await tracked.TryAbortAsync(AbortCode.Failed, expired.Message).ConfigureAwait(false);
+                throw expired;
             }
             catch (OperationCanceledException)
             {
@@ -67,7 +101,10 @@ internal sealed partial class ReconciliationInitiator(
                 LogFailed(logger, request.RunId, party, ex.Message);
                 if (!run.PeerAborted && run.Accepted)
                 {
-                    await tracked.TryAbortAsync(ex is LedgerSyncProtocolException ? AbortCode.ProtocolViolation : AbortCode.Failed, ex.Message).ConfigureAwait(false);
+                    var code = run.LimitExceeded ? AbortCode.LimitExceeded
+                        : ex is LedgerSyncProtocolException ? AbortCode.ProtocolViolation
+                        : AbortCode.Failed;
+                    await tracked.TryAbortAsync(code, ex.Message).ConfigureAwait(false);
                 }
 
                 throw;
@@ -89,38 +126,55 @@ internal sealed partial class ReconciliationInitiator(
         await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, local.ToString(), ids.Length)), cancellationToken)
             .ConfigureAwait(false);
         tracker.Stage("hello sent");
+        var roundTrips = 1;
         var reply = await session.ReceiveAsync("the answer to the hello", cancellationToken).ConfigureAwait(false)
             ?? throw new LedgerSyncProtocolException($"{party} ended the session without answering the hello.");
         var accepted = ProtocolCodec.PeekType(reply.Span) switch
         {
-            ProtocolMessageType.Accepted => ProtocolCodec.DecodeAccepted(reply.Span),
+            ProtocolMessageType.Accepted => ProtocolCodec.DecodeAccepted(reply.Span, party),
             ProtocolMessageType.Refused => throw Refusal(party, ProtocolCodec.DecodeRefused(reply.Span)),
             ProtocolMessageType.Abort => throw PeerAborted(run, party, reply.Span),
             var other => throw new LedgerSyncProtocolException($"{party} answered the hello with an unexpected {other} message."),
         };
         run.Accepted = true;
+        tracker.ReportProgress();
 
         var requesterSize = (long)ids.Length;
         var responderSize = accepted.SetSize;
-        var maxExchanges = current.MaxNumberOfIbfFilterFlows;
-        var cap = Math.Min(accepted.SymbolCap, SymbolFlowPolicy.SymbolCap(requesterSize, responderSize));
-        var granted = accepted.InitialCredit;
-        if (granted > cap)
+        var lowerBound = SymbolFlowPolicy.LowerBound(requesterSize, responderSize);
+
+        // Every number below follows from the two sizes; the one the peer announced is checked before anything is
+        // allocated, so a forged or corrupted acceptance costs no more than an honest run with those sizes.
+        if (!SymbolFlowPolicy.IsDecodable(requesterSize, responderSize))
         {
-            throw new LedgerSyncProtocolException($"{party} offered {granted} symbols, more than the {cap} its set size allows.");
+            run.LimitExceeded = true;
+            throw new LedgerSyncProtocolException(
+                $"{party} announced {responderSize} relevant transactions against {requesterSize} here: a difference of at least {lowerBound} is more than one run can decode ({SymbolFlowPolicy.MaxDecodableDifferences}).");
         }
 
+        var maxExchanges = current.MaxNumberOfIbfFilterFlows;
+        var cap = SymbolFlowPolicy.SymbolCap(requesterSize, responderSize);
+        var granted = SymbolFlowPolicy.FirstBurst(requesterSize, responderSize);
         var exchange = 1;
-        var exchangeEnd = Math.Max(granted, SymbolFlowPolicy.ExchangeEnd(exchange, maxExchanges, requesterSize, responderSize));
-        tracker.Stage($"accepted: {responderSize} relevant transactions there; at least {SymbolFlowPolicy.LowerBound(requesterSize, responderSize)} differences");
+        var exchangeEnd = SymbolFlowPolicy.ExchangeEnd(exchange, maxExchanges, requesterSize, responderSize);
+        tracker.Stage($"accepted: {responderSize} relevant transactions there; first burst of {granted} symbols");
 
-        var encoder = new RatelessEncoder(accepted.Key, (int)Math.Clamp(exchangeEnd, 1, 1 << 20), ids.Length);
+        // The encoder starts with the first burst (at most 4,096 symbols) and grows only as symbols actually arrive.
+        var encoder = new RatelessEncoder(accepted.Key, (int)Math.Clamp(granted, 1, InitialPrefixLimit), ids.Length);
         encoder.AddRange(ids);
         var decoder = new RatelessDecoder(encoder, responderSize);
+        var tailStalls = 0;
 
         while (!decoder.IsDecoded)
         {
-            var received = decoder.SymbolsReceived;
+            if (decoder.IsAllPeeled)
+            {
+                // Every symbol peeled to empty, yet the counts disagree with the announced size: the size is false.
+                throw new LedgerSyncProtocolException(
+                    $"{party} announced {responderSize} relevant transactions, but its coded symbols decode to {requesterSize + decoder.RemoteOnlyCount - decoder.LocalOnlyCount}.");
+            }
+
+            var received = decoder.NextExpectedIndex;
             if (received == granted)
             {
                 var nextExchange = granted >= exchangeEnd;
@@ -138,9 +192,16 @@ internal sealed partial class ReconciliationInitiator(
                     tracker.Stage($"exchange {exchange}: up to {exchangeEnd} symbols");
                 }
 
-                var extended = SymbolFlowPolicy.NextCredit(received, exchangeEnd);
+                var estimate = decoder.EstimateDifferences();
+                var extended = SymbolFlowPolicy.NextCredit(received, exchangeEnd, estimate, lowerBound, tailStalls);
+                if (SymbolFlowPolicy.IsPastEstimate(received, estimate, lowerBound))
+                {
+                    tailStalls++; // past the estimate: the next step doubles
+                }
+
                 await session.SendAsync(ProtocolCodec.EncodeCredit(nextExchange, extended - granted), cancellationToken).ConfigureAwait(false);
                 granted = extended;
+                roundTrips++;
             }
 
             var message = await session.ReceiveAsync($"coded symbols from index {received}", cancellationToken).ConfigureAwait(false)
@@ -149,7 +210,7 @@ internal sealed partial class ReconciliationInitiator(
             {
                 case ProtocolMessageType.Symbols:
                     // At most the credit granted: a responder that floods past it is rejected before anything is allocated.
-                    var symbols = ProtocolCodec.DecodeSymbols(message.Span, (int)(granted - received), out var firstIndex);
+                    var symbols = ProtocolCodec.DecodeSymbols(message.Span, (int)Math.Min(int.MaxValue, granted - received), out var firstIndex);
                     if (firstIndex != received)
                     {
                         throw new LedgerSyncProtocolException(
@@ -162,11 +223,17 @@ internal sealed partial class ReconciliationInitiator(
                     }
 
                     decoder.AddRemoteSymbols(firstIndex, symbols);
-                    var want = SymbolFlowPolicy.NextCredit(decoder.SymbolsReceived, exchangeEnd);
-                    if (!decoder.IsDecoded && want > granted && decoder.SymbolsReceived < granted)
+                    tracker.ReportProgress();
+                    var next = decoder.NextExpectedIndex;
+                    if (!decoder.IsDecoded && !decoder.IsAllPeeled && next < granted && decoder.EstimateDifferences() is { } estimate)
                     {
-                        await session.SendAsync(ProtocolCodec.EncodeCredit(false, want - granted), cancellationToken).ConfigureAwait(false);
-                        granted = want;
+                        // Keep the stream going while symbols are still on the way, once the estimate says how far to go.
+                        var want = SymbolFlowPolicy.NextCredit(next, exchangeEnd, estimate, lowerBound, tailStalls);
+                        if (want > granted)
+                        {
+                            await session.SendAsync(ProtocolCodec.EncodeCredit(false, want - granted), cancellationToken).ConfigureAwait(false);
+                            granted = want;
+                        }
                     }
 
                     break;
@@ -179,18 +246,26 @@ internal sealed partial class ReconciliationInitiator(
 
         tracker.ExchangeCompleted();
         await session.SendAsync(ProtocolCodec.EncodeDone(), cancellationToken).ConfigureAwait(false);
+        var bytesAtDecoded = session.BytesReceived;
         tracker.Stage($"decoded after {decoder.SymbolsReceived} symbols; done sent");
         await session.Session.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        await DrainAsync(session, granted - decoder.SymbolsReceived, cancellationToken).ConfigureAwait(false);
+        await DrainAsync(session, granted - decoder.NextExpectedIndex, cancellationToken).ConfigureAwait(false);
 
         if (!decoder.TryDecode(out var difference))
         {
             throw new LedgerSyncProtocolException($"The difference with {party} was reported complete but could not be read.");
         }
 
+        var unusedInLastBatch = decoder.NextExpectedIndex - difference.SymbolsUsed;
+        var afterDecoded = session.BytesReceived - bytesAtDecoded + SymbolCodec.GetSymbolsSize(difference.SymbolsUsed, (int)unusedInLastBatch);
+
         // Report only what is truly absent here (a transaction may have been recorded meanwhile).
         var missing = difference.RemoteOnly.Where(id => !relevant.Contains(id) && !graph.Contains(id)).ToArray();
-        return new ReconciliationResult(missing, difference.LocalOnly.Count, exchange, session.BytesSent, session.BytesReceived);
+        return new ReconciliationResult(missing, difference.LocalOnly.Count, exchange, session.BytesSent, session.BytesReceived)
+        {
+            RoundTrips = roundTrips,
+            BytesAfterDecoded = afterDecoded,
+        };
     }
 
     /// <summary>Reads what the responder sent before it saw "done", until it ends the session (bounded by the credit).</summary>
@@ -216,11 +291,11 @@ internal sealed partial class ReconciliationInitiator(
     private static LedgerSyncException Refusal(PartyName party, RefusedMessage refused) => refused.Reason switch
     {
         RefusalReason.Busy => new MaxIncomingSessionsExceededException(party),
+        RefusalReason.AlreadyResponding => new IncomingReconciliationInProgressException(party),
         RefusalReason.RateLimited => new ReconciliationRequestLimitExceededException(party, (int)refused.Limit, refused.Window),
         RefusalReason.NotReady => new ReconciliationRefusedException(party, refused.Detail),
         RefusalReason.IdentityMismatch => new ReconciliationRefusedException(party, "the identity in this node's hello does not match the identity the transport authenticated"),
-        RefusalReason.UnsupportedVersion => new LedgerSyncProtocolException(
-            $"{party} does not speak protocol version {ProtocolCodec.CurrentVersion}; it speaks version {refused.Limit}."),
+        RefusalReason.UnsupportedVersion => new UnsupportedProtocolVersionException(party, (int)refused.Limit, ProtocolCodec.CurrentVersion),
         _ => new LedgerSyncProtocolException($"{party} refused for an unknown reason."),
     };
 
@@ -236,6 +311,8 @@ internal sealed partial class ReconciliationInitiator(
     private sealed class RequesterRun
     {
         public bool Accepted { get; set; }
+
+        public bool LimitExceeded { get; set; }
 
         public bool PeerAborted { get; set; }
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using LedgerSync.Diagnostics;
 using LedgerSync.Ledger;
@@ -25,6 +26,8 @@ internal sealed partial class ReconciliationResponder(
     TimeProvider timeProvider,
     ILogger<ReconciliationResponder> logger) : IInboundSessionHandler
 {
+    private readonly ConcurrentDictionary<PartyName, byte> _answering = new();
+
     /// <summary>Called after each served request with what it cost (benchmarks and the wire report listen).</summary>
     internal Action<ResponderRunStats>? RunServed { get; set; }
 
@@ -106,6 +109,25 @@ internal sealed partial class ReconciliationResponder(
             return await RefuseAsync(plain, new RefusedMessage(RefusalReason.NotReady, Detail: detail), detail, null).ConfigureAwait(false);
         }
 
+        // One incoming run per party: a party cannot take several pool slots by opening sessions in parallel.
+        if (!_answering.TryAdd(party, 0))
+        {
+            return await RefuseAsync(plain, new RefusedMessage(RefusalReason.AlreadyResponding), "this node is already answering a run from it", null).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await AdmitAndServeAsync(plain, hello, current, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _answering.TryRemove(party, out _);
+        }
+    }
+
+    private async Task<ResponderOutcome> AdmitAndServeAsync(TrackedSession plain, HelloMessage hello, LedgerSyncOptions current, CancellationToken cancellationToken)
+    {
+        var party = plain.Counterparty;
         if (!rateLimiter.TryAcquire(party, out var limit, out var window))
         {
             return await RefuseAsync(
@@ -125,13 +147,23 @@ internal sealed partial class ReconciliationResponder(
         await using (incoming.ConfigureAwait(false))
         {
             using var scope = logger.BeginFlowScope(FlowNames.ReconcileWithParty, incoming.RunId, party);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, incoming.Stopping);
+            using var deadline = new CancellationTokenSource(current.MaxReconciliationDuration, timeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, incoming.Stopping, deadline.Token);
             var tracked = new TrackedSession(plain.Session, incoming.Tracker, timeProvider, current.SessionTimeout);
             tracked.Tracker!.AddBytesReceived(plain.BytesReceived);
+            tracked.Tracker.ReportProgress();
             var run = new ServedRun(tracked);
             try
             {
                 await ServeAsync(run, hello, current, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !incoming.Stopping.IsCancellationRequested)
+            {
+                var expired = new ReconciliationDeadlineExceededException(party, current.MaxReconciliationDuration);
+                LogRequestFailed(logger, expired, party, expired.Message);
+                await tracked.TryAbortAsync(AbortCode.Failed, expired.Message).ConfigureAwait(false);
+                await incoming.CompleteAsync(ReconciliationState.Failed, expired.Message, CancellationToken.None).ConfigureAwait(false);
+                return new ResponderOutcome(true, expired, null);
             }
             catch (OperationCanceledException) when (linked.IsCancellationRequested)
             {
@@ -171,15 +203,35 @@ internal sealed partial class ReconciliationResponder(
 
     private async Task ServeAsync(ServedRun run, HelloMessage hello, LedgerSyncOptions current, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
+        var warm = encoders.Get(run.Session.Counterparty);
+        try
+        {
+            await StreamAsync(run, warm, hello, current, started, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // A long request grew the warm prefix: give the memory back once no run reads it.
+            warm.TrimIfIdle();
+        }
+    }
+
+    private async Task StreamAsync(ServedRun run, WarmEncoder warm, HelloMessage hello, LedgerSyncOptions current, long started, CancellationToken cancellationToken)
+    {
         var session = run.Session;
         var party = session.Counterparty;
         var tracker = session.Tracker!;
-        var started = Stopwatch.GetTimestamp();
-        var warm = encoders.Get(party);
         using var pin = warm.Acquire(out var responderSize);
         var requesterSize = hello.SetSize;
+        if (!SymbolFlowPolicy.IsDecodable(requesterSize, responderSize))
+        {
+            throw LimitExceeded(
+                run,
+                $"{party} announced {requesterSize} relevant transactions against {responderSize} here: a difference of at least {SymbolFlowPolicy.LowerBound(requesterSize, responderSize)} is more than one run can decode ({SymbolFlowPolicy.MaxDecodableDifferences}).");
+        }
+
         var cap = SymbolFlowPolicy.SymbolCap(requesterSize, responderSize);
-        var granted = SymbolFlowPolicy.InitialCredit(requesterSize, responderSize);
+        var granted = SymbolFlowPolicy.FirstBurst(requesterSize, responderSize);
         var perMessage = SymbolFlowPolicy.MaxSymbolsPerChunk;
         if (ProtocolCodec.MaxSymbolsPerMessage(0, current.MaxMessageSize) < 1)
         {
@@ -191,7 +243,7 @@ internal sealed partial class ReconciliationResponder(
         tracker.Stage($"hello: {requesterSize} relevant transactions there, {responderSize} here; streaming {granted} symbols");
         run.AddBusy(started);
         await session.SendAsync(
-            ProtocolCodec.EncodeAccepted(new AcceptedMessage(ProtocolCodec.CurrentVersion, pin.Key, responderSize, granted, cap)),
+            ProtocolCodec.EncodeAccepted(new AcceptedMessage(ProtocolCodec.CurrentVersion, pin.Key, responderSize)),
             cancellationToken).ConfigureAwait(false);
 
         var buffer = new CodedSymbol[perMessage];
@@ -233,6 +285,7 @@ internal sealed partial class ReconciliationResponder(
                         }
 
                         granted += more;
+                        tracker.ReportProgress();
                         break;
                     case ProtocolMessageType.Done:
                         ProtocolCodec.DecodeDone(message.Span);
@@ -263,6 +316,7 @@ internal sealed partial class ReconciliationResponder(
             await session.SendAsync(bytes, cancellationToken).ConfigureAwait(false);
             next += count;
             run.SymbolsSent = next;
+            tracker.ReportProgress();
         }
     }
 

@@ -13,6 +13,15 @@ public sealed record ReconciliationResult(
     long BytesSent,
     long BytesReceived)
 {
+    /// <summary>
+    /// The round trips the run waited for, the hello and its answer included: each time this node had to wait for an
+    /// answer to something it sent, with nothing it had asked for still on the way.
+    /// </summary>
+    public int RoundTrips { get; init; }
+
+    /// <summary>Bytes received after the difference was decoded (symbols already on the way when "done" was sent).</summary>
+    public long BytesAfterDecoded { get; init; }
+
     /// <summary>The state this result is recorded as.</summary>
     public ReconciliationState State => Missing.Count > 0 ? ReconciliationState.DifferencesFound : ReconciliationState.DifferencesNotFound;
 }

@@ -17,4 +17,7 @@ internal enum RefusalReason : byte
 
     /// <summary>The hello claims an identity other than the one the transport authenticated.</summary>
     IdentityMismatch = 5,
+
+    /// <summary>It is already answering a run from this requester (one incoming run per party at a time).</summary>
+    AlreadyResponding = 6,
 }

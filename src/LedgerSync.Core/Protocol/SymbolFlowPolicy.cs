@@ -1,47 +1,82 @@
+using LedgerSync.Sketches;
+
 namespace LedgerSync.Protocol;
 
 /// <summary>
-/// How many coded symbols flow, and when. Both sides derive their numbers from the two set sizes, which give a free
-/// lower bound on the number of differences d: d ≥ |nResponder − nRequester| (exact when one set contains the other,
-/// the usual case after a restore from backup). Decoding d differences needs at least d symbols, so the responder
-/// streams that many at once; beyond that the requester grants credit in a small sliding window, so that when it
-/// has decoded and says "enough" only a few symbols are in flight.
+/// How many coded symbols flow, and when (protocol version 2). Both sides derive the first burst and the symbol cap
+/// from the two set sizes; after that only the requester decides, by granting credit, and the responder checks every
+/// grant against the cap and the exchange limit.
 /// </summary>
+/// <remarks>
+/// <para>The set sizes give a free lower bound on the number of differences, d ≥ L = |nResponder − nRequester|
+/// (exact when one set contains the other, the usual case after a restore from backup). It sizes the first burst,
+/// which the responder streams right after its acceptance: about 1.45 L symbols, which decodes a one-sided
+/// difference of L in the first round trip in most runs. The bound is a sizing hint only: whether decoding is
+/// complete is decided by the symbols alone (<see cref="RatelessDecoder.IsDecoded"/>).</para>
+/// <para>After the first burst the requester estimates d from the received symbols that were empty on arrival
+/// (<see cref="RatelessDecoder.EstimateDifferences"/>). While no symbol was empty, d is far beyond the symbols
+/// received and the credit grows fourfold per round trip; once the estimate exists it asks at once for about
+/// 1.4 d̂ + 2√d̂ symbols, then grows in steps of 1/16 of what it has, so that little is in flight when it decodes and
+/// says "done".</para>
+/// </remarks>
 internal static class SymbolFlowPolicy
 {
-    /// <summary>The smallest credit window, in symbols.</summary>
+    /// <summary>The smallest credit step, in symbols.</summary>
     public const int MinWindow = 4;
 
-    /// <summary>The window is the symbols received so far divided by this.</summary>
-    public const int WindowDivisor = 128;
+    /// <summary>Once the estimate is reached, each further step is the symbols received divided by this.</summary>
+    public const int WindowDivisor = 16;
+
+    /// <summary>While no symbol came in empty (no estimate yet), the credit grows this many times per round trip.</summary>
+    public const int BlindGrowth = 4;
 
     /// <summary>The most symbols the responder puts in one message (besides the message-size limit): modest, so little is in flight.</summary>
     public const int MaxSymbolsPerChunk = 512;
 
-    /// <summary>The first exchange's size is at least this.</summary>
+    /// <summary>The first exchange's ceiling is at least this.</summary>
     public const int MinFirstExchange = 1024;
 
-    /// <summary>Each later exchange is this many times larger than the one before.</summary>
+    /// <summary>Each later exchange's ceiling is this many times the one before.</summary>
     public const int ExchangeGrowth = 8;
 
-    /// <summary>The free lower bound on the number of differences.</summary>
+    /// <summary>The first burst is this many symbols per difference of the lower bound (decoding needs about 1.35 per difference).</summary>
+    public const double FirstBurstPerDifference = 1.45;
+
+    /// <summary>
+    /// The largest lower bound a run can decode: beyond it the first burst alone would exceed the longest prefix an
+    /// encoder holds, so a hello or acceptance announcing such sizes is refused before anything is allocated.
+    /// </summary>
+    public const long MaxDecodableDifferences = (long)(RatelessEncoder.MaxPrefixLength / FirstBurstPerDifference);
+
+    /// <summary>The free lower bound on the number of differences (a sizing hint, never a stopping criterion).</summary>
     public static long LowerBound(long requesterSize, long responderSize) => Math.Abs(responderSize - requesterSize);
+
+    /// <summary>Whether a run between sets of these sizes can be decoded at all (see <see cref="MaxDecodableDifferences"/>).</summary>
+    public static bool IsDecodable(long requesterSize, long responderSize) =>
+        LowerBound(requesterSize, responderSize) <= MaxDecodableDifferences;
 
     /// <summary>
     /// The most symbols a responder sends in one run (flood protection for both sides): twice the largest possible
     /// difference plus a margin, and never more than an encoder can hold.
     /// </summary>
     public static long SymbolCap(long requesterSize, long responderSize) =>
-        Math.Min(Sketches.RatelessEncoder.MaxPrefixLength, (2 * (requesterSize + responderSize)) + 64);
-
-    /// <summary>The symbols the responder streams before any credit: the lower bound (at least one symbol).</summary>
-    public static long InitialCredit(long requesterSize, long responderSize) =>
-        Math.Min(SymbolCap(requesterSize, responderSize), Math.Max(1, LowerBound(requesterSize, responderSize)));
+        Math.Min(RatelessEncoder.MaxPrefixLength, (2 * (requesterSize + responderSize)) + 64);
 
     /// <summary>
-    /// The end index of exchange <paramref name="exchange"/> (1-based): the first is sized from the lower bound
-    /// (1.5 d + 64, or <see cref="MinFirstExchange"/> when the sizes say nothing), each later one
-    /// <see cref="ExchangeGrowth"/> times larger, and the last allowed one reaches the cap.
+    /// The symbols the responder streams right after its acceptance, as credit the version-2 hello grants: one for
+    /// equal sizes (enough to confirm "no difference"), else 1.45 L + 1, within the cap.
+    /// </summary>
+    public static long FirstBurst(long requesterSize, long responderSize)
+    {
+        var lower = LowerBound(requesterSize, responderSize);
+        var burst = lower <= 1 ? 1 : (long)Math.Ceiling(FirstBurstPerDifference * lower) + 1;
+        return Math.Min(SymbolCap(requesterSize, responderSize), burst);
+    }
+
+    /// <summary>
+    /// The ceiling of exchange <paramref name="exchange"/> (1-based): the first is at least the first burst and
+    /// <see cref="MinFirstExchange"/>, each later one <see cref="ExchangeGrowth"/> times larger, and the last allowed
+    /// one reaches the cap. Credit within an exchange never passes its ceiling.
     /// </summary>
     public static long ExchangeEnd(int exchange, int maxExchanges, long requesterSize, long responderSize)
     {
@@ -51,8 +86,7 @@ internal static class SymbolFlowPolicy
             return cap;
         }
 
-        var d = LowerBound(requesterSize, responderSize);
-        double end = Math.Max(MinFirstExchange, (1.5 * d) + 64);
+        double end = Math.Max(MinFirstExchange, FirstBurst(requesterSize, responderSize));
         for (var i = 1; i < exchange && end < cap; i++)
         {
             end *= ExchangeGrowth;
@@ -61,7 +95,38 @@ internal static class SymbolFlowPolicy
         return (long)Math.Min(cap, Math.Ceiling(end));
     }
 
-    /// <summary>The credit the requester grants after receiving <paramref name="received"/> symbols, within the exchange's end.</summary>
-    public static long NextCredit(long received, long exchangeEnd) =>
-        Math.Min(exchangeEnd, received + Math.Max(MinWindow, received / WindowDivisor));
+    /// <summary>
+    /// The credit the requester wants granted after receiving <paramref name="received"/> symbols without decoding,
+    /// within <paramref name="exchangeEnd"/>: the estimate-based target (<paramref name="estimate"/>, at least the
+    /// lower bound), or fourfold growth while there is no estimate; at least one step more than received, a step
+    /// being 1/16 of it (at least <see cref="MinWindow"/>) doubled for each of the <paramref name="tailStalls"/> round
+    /// trips already spent past the estimate (so a decoder that needs more than the estimate says is not fed four
+    /// symbols per round trip).
+    /// </summary>
+    public static long NextCredit(long received, long exchangeEnd, double? estimate, long lowerBound, int tailStalls = 0)
+    {
+        var step = Math.Max(MinWindow, received / WindowDivisor) << Math.Clamp(tailStalls, 0, 8);
+        long target;
+        if (estimate is { } d)
+        {
+            target = EstimateTarget(d, lowerBound);
+        }
+        else
+        {
+            target = Math.Max(received * BlindGrowth, (long)Math.Ceiling(FirstBurstPerDifference * lowerBound));
+        }
+
+        return Math.Min(exchangeEnd, Math.Max(target, received + step));
+    }
+
+    /// <summary>Whether the estimate-based target is already reached, so further credit comes in (doubling) steps.</summary>
+    public static bool IsPastEstimate(long received, double? estimate, long lowerBound) =>
+        estimate is { } d && EstimateTarget(d, lowerBound) <= received + Math.Max(MinWindow, received / WindowDivisor);
+
+    /// <summary>The symbols an estimate of <paramref name="d"/> differences asks for: 1.4 d + 2√d + 4 (d at least the lower bound).</summary>
+    private static long EstimateTarget(double d, long lowerBound)
+    {
+        d = Math.Max(d, lowerBound);
+        return (long)Math.Ceiling((1.4 * d) + (2 * Math.Sqrt(d)) + MinWindow);
+    }
 }

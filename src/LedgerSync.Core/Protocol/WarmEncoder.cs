@@ -27,7 +27,7 @@ internal sealed class WarmEncoder : IRelevantSetObserver, IDisposable
     /// <summary>
     /// The prefix kept up to date from the start: 1/32 of the set (a power of two, 1024 to 65536 symbols), so a
     /// request with up to a few percent of the set missing is served without a pass over the set; longer requests
-    /// grow the prefix once and it stays grown.
+    /// grow the prefix, and it is trimmed back when the run ends (<see cref="TrimIfIdle"/>).
     /// </summary>
     internal static int WarmPrefixLength(int setSize) =>
         (int)Math.Clamp(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, setSize / 32)), RatelessEncoder.DefaultPrefixLength, 1 << 16);
@@ -69,6 +69,38 @@ internal sealed class WarmEncoder : IRelevantSetObserver, IDisposable
         }
 
         return new Pin(this);
+    }
+
+    /// <summary>
+    /// Shrinks the prefix back to <see cref="WarmPrefixLength"/> when a long request grew it past
+    /// <see cref="TrimFactor"/> times that and no run holds a pin, so a session (honest or not) leaves at most a few
+    /// times the warm prefix behind. Moderate growth is kept: the next request of that size is served warm.
+    /// </summary>
+    public void TrimIfIdle()
+    {
+        lock (_gate)
+        {
+            var warm = WarmPrefixLength(_encoder.Count);
+            if (_pins == 0 && _encoder.PrefixLength > TrimFactor * (long)warm)
+            {
+                _encoder.TrimPrefixLength(warm);
+            }
+        }
+    }
+
+    /// <summary>A prefix longer than this many times <see cref="WarmPrefixLength"/> is trimmed back after the run.</summary>
+    internal const int TrimFactor = 4;
+
+    /// <summary>How many leading symbols the encoder maintains now.</summary>
+    internal int PrefixLength
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _encoder.PrefixLength;
+            }
+        }
     }
 
     public void Dispose()

@@ -39,6 +39,7 @@ public sealed class RatelessDecoder
     private int _remoteOnlyCount;
     private int _localOnlyCount;
     private long _symbolsUsed = -1;
+    private int _rawEmpty;
 
     /// <summary>Creates a decoder against the local set held by <paramref name="local"/>.</summary>
     /// <param name="local">The local encoder; its key must be the remote side's key, and its set must not change while decoding.</param>
@@ -74,9 +75,78 @@ public sealed class RatelessDecoder
 
     /// <summary>
     /// A lower bound on the number of differences: the set-size difference. It is exact when one side's set
-    /// contains the other's (the common case after a restore from backup).
+    /// contains the other's (the common case after a restore from backup). The remote size is what the peer
+    /// announced, so this is a sizing hint only: it never decides that decoding is complete.
     /// </summary>
     public long MinimumDifferences => Math.Abs(RemoteSetSize - LocalSetSize);
+
+    /// <summary>
+    /// Whether every received symbol has peeled to empty. Symbol 0 holds every difference, so this alone says (up to a
+    /// 2^-256 collision) that nothing is left to recover; <see cref="IsDecoded"/> also needs the recovered counts to
+    /// agree with the announced set sizes. All peeled but not decoded means the announced sizes are false.
+    /// </summary>
+    public bool IsAllPeeled => _received > 0 && _nonEmpty == 0;
+
+    /// <summary>How many received symbols were empty before any recovered ID was peeled from them (no difference maps there).</summary>
+    internal int RawEmptyCount => _rawEmpty;
+
+    /// <summary>
+    /// Estimates the number of differences from the received symbols that were empty on arrival: the symbol at index
+    /// i holds each difference with probability 2/(i+2), so it is empty with probability (i/(i+2))^d; the estimate is
+    /// the d whose expected count of empty symbols matches the observed one. Returns <see langword="null"/> while no
+    /// symbol was empty (the difference is then much larger than the symbols received: about d &gt; received / 4).
+    /// </summary>
+    internal double? EstimateDifferences()
+    {
+        if (_rawEmpty == 0 || _received < 2)
+        {
+            return null;
+        }
+
+        if (_rawEmpty >= _received - 1)
+        {
+            return _recoveredCount;
+        }
+
+        double lo = 0, hi = Math.Max(1.0, _received) * 64;
+        for (var iteration = 0; iteration < 64 && hi - lo > 0.25; iteration++)
+        {
+            var mid = (lo + hi) / 2;
+            if (ExpectedEmpty(mid, _received) > _rawEmpty)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return Math.Max((lo + hi) / 2, _recoveredCount);
+    }
+
+    /// <summary>The expected number of empty symbols among indices [0, <paramref name="count"/>) for <paramref name="d"/> differences (exact up to 4,096 indices, then sampled).</summary>
+    internal static double ExpectedEmpty(double d, long count)
+    {
+        const int Exact = 4096;
+        double sum = 0;
+        var exactEnd = Math.Min(count, Exact);
+        for (long i = 1; i < exactEnd; i++)
+        {
+            sum += Math.Exp(d * Math.Log(i / (i + 2.0)));
+        }
+
+        if (count > Exact)
+        {
+            var step = Math.Max(1.0, (count - Exact) / 4096.0);
+            for (double i = Exact + (step / 2); i < count; i += step)
+            {
+                sum += step * Math.Exp(d * Math.Log(i / (i + 2.0)));
+            }
+        }
+
+        return sum;
+    }
 
     /// <summary>Whether the difference is complete: every received symbol peeled to empty and the counts agree with the set sizes.</summary>
     public bool IsDecoded =>
@@ -188,6 +258,10 @@ public sealed class RatelessDecoder
         if (!symbol.IsEmpty)
         {
             _nonEmpty++;
+        }
+        else
+        {
+            _rawEmpty++;
         }
 
         // Apply the recovered IDs that map to this index, then see whether the symbol became pure.

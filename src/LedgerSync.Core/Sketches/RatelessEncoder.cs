@@ -192,6 +192,41 @@ public sealed class RatelessEncoder
     }
 
     /// <summary>
+    /// Shrinks the maintained prefix back to <paramref name="length"/> symbols (nothing happens if it is not longer),
+    /// releasing the memory a long request made it grow to. Costs one pass over the set: each ID's index iterator is
+    /// rewound from its hash.
+    /// </summary>
+    public void TrimPrefixLength(int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        if (length >= _prefixLength)
+        {
+            return;
+        }
+
+        var elements = _elements.AsSpan(0, _count);
+        for (var e = 0; e < elements.Length; e++)
+        {
+            ref var element = ref elements[e];
+            var state = SymbolMapping.Hash(_key, element.Id);
+            long index = 0;
+            do
+            {
+                index = SymbolMapping.Next(index, ref state);
+            }
+            while (index < length);
+
+            element.State = state;
+            element.Next = index;
+        }
+
+        var symbols = new CodedSymbol[length];
+        _symbols.AsSpan(0, length).CopyTo(symbols);
+        _symbols = symbols;
+        _prefixLength = length;
+    }
+
+    /// <summary>
     /// Copies the symbols from <paramref name="firstIndex"/> on into <paramref name="destination"/> (filling it),
     /// first growing the maintained prefix if needed (at least doubling it, so a run of requests for consecutive
     /// ranges costs a logarithmic number of passes over the set).

@@ -39,6 +39,7 @@ public static class LedgerSyncOptionsTestData
         new("runLeaseDuration", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), o => o.RunLeaseDuration, (o, v) => o.RunLeaseDuration = v),
         new("retryInitialDelay", TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1), o => o.RetryInitialDelay, (o, v) => o.RetryInitialDelay = v),
         new("retryMaxDelay", TimeSpan.FromMilliseconds(10), TimeSpan.FromDays(1), o => o.RetryMaxDelay, (o, v) => o.RetryMaxDelay = v),
+        new("maxReconciliationDuration", TimeSpan.FromSeconds(1), TimeSpan.FromHours(24), o => o.MaxReconciliationDuration, (o, v) => o.MaxReconciliationDuration = v),
     ];
 
     /// <summary>(option, value, valid) for min, max, min-1 and max+1 of every integer option.</summary>

@@ -36,13 +36,13 @@ public sealed class ReconciliationProtocolBadInputTests
 
     private static IEnumerable<TestCaseData> MalformedHellos()
     {
-        var good = ProtocolCodec.EncodeHello(new HelloMessage(1, PartyA.ToString(), 200));
+        var good = ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, PartyA.ToString(), 200));
         yield return new TestCaseData(Array.Empty<byte>()).SetName("RespondAsync_EmptyHello_AbortsWithProtocolViolation");
         yield return new TestCaseData(good[..^3]).SetName("RespondAsync_TruncatedHello_AbortsWithProtocolViolation");
         yield return new TestCaseData(good.Concat(new byte[] { 0 }).ToArray()).SetName("RespondAsync_HelloWithTrailingBytes_AbortsWithProtocolViolation");
         yield return new TestCaseData(new byte[] { 99, 1, 2 }).SetName("RespondAsync_UnknownMessageType_AbortsWithProtocolViolation");
         yield return new TestCaseData(ProtocolCodec.EncodeCredit(false, 10)).SetName("RespondAsync_CreditBeforeHello_AbortsWithProtocolViolation");
-        yield return new TestCaseData(new byte[] { 1, 1, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F }).SetName("RespondAsync_HelloWithHugeIdentityLength_AbortsWithProtocolViolation");
+        yield return new TestCaseData(new byte[] { 1, ProtocolCodec.CurrentVersion, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F }).SetName("RespondAsync_HelloWithHugeIdentityLength_AbortsWithProtocolViolation");
     }
 
     [TestCaseSource(nameof(MalformedHellos))]
@@ -79,14 +79,14 @@ public sealed class ReconciliationProtocolBadInputTests
     public async Task RespondAsync_DuplicatedHelloAfterAcceptance_Aborts()
     {
         await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
-        var hello = ProtocolCodec.EncodeHello(new HelloMessage(1, PartyA.ToString(), 500));
+        var hello = ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, PartyA.ToString(), 500));
         await session.SendAsync(hello);
-        var accepted = ProtocolCodec.DecodeAccepted((await session.ReceiveAsync())!.Value.Span);
+        var accepted = ProtocolCodec.DecodeAccepted((await session.ReceiveAsync())!.Value.Span, PartyB);
         await session.SendAsync(hello);
 
         var types = await ReadTypesUntilEndAsync(session);
 
-        Assert.That(accepted.InitialCredit, Is.EqualTo(1));
+        Assert.That(SymbolFlowPolicy.FirstBurst(500, accepted.SetSize), Is.EqualTo(1));
         Assert.That(types[^1], Is.EqualTo(ProtocolMessageType.Abort));
         await _network.WhenHandlersIdleAsync();
         Assert.That(_b.Outcomes.Single().Error, Is.TypeOf<LedgerSyncProtocolException>());
@@ -97,8 +97,8 @@ public sealed class ReconciliationProtocolBadInputTests
     {
         _b.Options.MaxNumberOfIbfFilterFlows = 1;
         await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
-        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(1, PartyA.ToString(), 500)));
-        var accepted = ProtocolCodec.DecodeAccepted((await session.ReceiveAsync())!.Value.Span);
+        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, PartyA.ToString(), 500)));
+        var accepted = ProtocolCodec.DecodeAccepted((await session.ReceiveAsync())!.Value.Span, PartyB);
         _ = await session.ReceiveAsync(); // the one symbol of the initial credit
         await session.SendAsync(ProtocolCodec.EncodeCredit(true, 100));
 
@@ -112,9 +112,9 @@ public sealed class ReconciliationProtocolBadInputTests
     public async Task RespondAsync_RequesterAsksPastTheSymbolCap_AbortsWithLimitExceeded()
     {
         await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
-        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(1, PartyA.ToString(), 500)));
-        var accepted = ProtocolCodec.DecodeAccepted((await session.ReceiveAsync())!.Value.Span);
-        await session.SendAsync(ProtocolCodec.EncodeCredit(false, accepted.SymbolCap));
+        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, PartyA.ToString(), 500)));
+        var accepted = ProtocolCodec.DecodeAccepted((await session.ReceiveAsync())!.Value.Span, PartyB);
+        await session.SendAsync(ProtocolCodec.EncodeCredit(false, SymbolFlowPolicy.SymbolCap(500, accepted.SetSize)));
 
         var abort = await ReadUntilAbortAsync(session);
 
@@ -125,7 +125,7 @@ public sealed class ReconciliationProtocolBadInputTests
     public async Task RespondAsync_RequesterStalls_TimesOutAndRecordsTheParty()
     {
         await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
-        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(1, PartyA.ToString(), 500)));
+        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, PartyA.ToString(), 500)));
 
         var types = await ReadTypesUntilEndAsync(session);
 
@@ -141,7 +141,7 @@ public sealed class ReconciliationProtocolBadInputTests
     {
         _b.Fake.Add(PartyA, ReconciliationProtocolTests.Ids(new Random(12), 20_000));
         await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
-        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(1, PartyA.ToString(), 0)));
+        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, PartyA.ToString(), 0)));
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _network.WhenHandlersIdleAsync(cts.Token);
@@ -152,7 +152,7 @@ public sealed class ReconciliationProtocolBadInputTests
 
     [TestCase(1, 0)]
     [TestCase(1, 40)]
-    [TestCase(2, 3)]
+    [TestCase(0, 18)] // the acceptance's set size
     public void ReconcileAsync_CorruptedResponderMessage_ThrowsProtocolException(int sequence, int index)
     {
         _network.Interceptor = m => m.From == PartyB && m.Sequence == sequence ? InMemoryMessageFate.Corrupt(m, index) : InMemoryMessageFate.Deliver;
@@ -182,7 +182,7 @@ public sealed class ReconciliationProtocolBadInputTests
     public void ReconcileAsync_ResponderFloodsPastTheCredit_ThrowsProtocolException()
     {
         // The responder's first symbols message is replaced by one holding far more symbols than the credit allows.
-        var flood = ProtocolCodec.EncodeSymbols(0, new CodedSymbol[400]);
+        var flood = ProtocolCodec.EncodeSymbols(0, new CodedSymbol[SymbolFlowPolicy.FirstBurst(200, 500) + 100]);
         _network.Interceptor = m => m.From == PartyB && m.Sequence == 1 ? InMemoryMessageFate.Replace(flood) : InMemoryMessageFate.Deliver;
 
         Assert.That(async () => await _a.ReconcileAsync(PartyB), Throws.TypeOf<LedgerSyncProtocolException>().With.Message.Contains("maximum"));

@@ -68,6 +68,7 @@ public sealed class ReconciliationProtocolTests
     {
         var runs = 0;
         var withinTwo = 0;
+        var withinThreeRoundTrips = 0;
         for (var seed = 0; seed < 200; seed++)
         {
             await using var network = new InMemoryNetwork();
@@ -85,9 +86,33 @@ public sealed class ReconciliationProtocolTests
             Assert.That(result.Missing, Has.Count.EqualTo(d));
             runs++;
             withinTwo += result.Exchanges <= 2 ? 1 : 0;
+            withinThreeRoundTrips += result.RoundTrips <= 3 ? 1 : 0;
         }
 
         Assert.That(withinTwo, Is.GreaterThanOrEqualTo(runs * 99 / 100));
+        // Keys are random per run, so this rate varies: 197–200 of 200 observed for these small d (1–400), where the
+        // decoder's need varies most; the 99% is not guaranteed at small one-sided d (see docs/protocol.md).
+        Assert.That(withinThreeRoundTrips, Is.GreaterThanOrEqualTo(runs * 97 / 100), "round trips, hello and answer included");
+    }
+
+    [TestCase(1)]
+    [TestCase(300)]
+    [TestCase(5000)]
+    public async Task ReconcileAsync_OneSidedWithLatency_NeedsAtMostThreeRoundTripsAndLittleAfterDecoding(int d)
+    {
+        _network.Latency = TimeSpan.FromMilliseconds(10);
+        var (a, b) = CreatePair();
+        var random = new Random(d);
+        var shared = Ids(random, 2000);
+        var onlyB = Ids(random, d);
+        a.Fake.Add(PartyB, shared);
+        b.Fake.Add(PartyA, shared.Concat(onlyB));
+
+        var result = await a.ReconcileAsync(PartyB);
+
+        Assert.That(result.Missing, Is.EquivalentTo(onlyB));
+        Assert.That(result.RoundTrips, Is.InRange(1, 3));
+        Assert.That(result.BytesAfterDecoded, Is.LessThanOrEqualTo(Math.Max(72, result.BytesReceived / 10)), "at most 10 % (or two symbols) after decoding");
     }
 
     [Test]
