@@ -54,19 +54,19 @@ public class DashboardPartiesBenchmarks : IAsyncDisposable
             {
                 var runId = Guid.NewGuid();
                 var started = start.AddSeconds(i);
-                await store.RecordStartedAsync(party, isRequester, runId, started);
+                await new ReconciliationStatusRecorder(store).RecordStartedAsync(party, isRequester, runId, started);
                 if (i % 10 == 0)
                 {
-                    await store.RecordFinishedAsync(party, isRequester, runId, ReconciliationState.Failed, started.AddSeconds(3), null, $"{party} is not reachable: the connection was refused <after 3 attempts>.");
+                    await new ReconciliationStatusRecorder(store).RecordFinishedAsync(new ReconciliationRunEnd(party, isRequester, runId, ReconciliationState.Failed, started.AddSeconds(3), null, $"{party} is not reachable: the connection was refused <after 3 attempts>."));
                 }
                 else if (i % 3 == 0)
                 {
                     var ids = Enumerable.Range(0, 10).Select(_ => TransactionId.Random(random)).ToList();
-                    await store.RecordFinishedAsync(party, isRequester, runId, ReconciliationState.DifferencesFound, started.AddSeconds(2), ids, null);
+                    await new ReconciliationStatusRecorder(store).RecordFinishedAsync(new ReconciliationRunEnd(party, isRequester, runId, ReconciliationState.DifferencesFound, started.AddSeconds(2), ids, null));
                 }
                 else
                 {
-                    await store.RecordFinishedAsync(party, isRequester, runId, ReconciliationState.DifferencesNotFound, started.AddSeconds(1), [], null);
+                    await new ReconciliationStatusRecorder(store).RecordFinishedAsync(new ReconciliationRunEnd(party, isRequester, runId, ReconciliationState.DifferencesNotFound, started.AddSeconds(1), [], null));
                 }
             }
         }

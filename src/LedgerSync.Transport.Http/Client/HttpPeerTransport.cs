@@ -45,12 +45,15 @@ internal sealed partial class HttpPeerTransport : IPeerTransport, IAsyncDisposab
     /// <summary>Wraps each new connection's network stream (tests and the wire report count TLS bytes with it).</summary>
     internal Func<Stream, Stream>? ConnectionStreamFilter { get; set; }
 
+    /// <summary>Whether <see cref="LedgerSyncHttpOptions.Peers"/> has an address for <paramref name="party"/>.</summary>
+    public bool CanReach(PartyName party) => party is not null && _directory.Value.ContainsKey(party);
+
     public async ValueTask<IPeerSession> OpenSessionAsync(PartyName counterparty, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(counterparty);
         if (!_directory.Value.TryGetValue(counterparty, out var baseAddress))
         {
-            throw new PeerConnectionException(counterparty, $"No address is configured for {counterparty}: add it to LedgerSync:Http:Peers.");
+            throw new PeerConnectionException(counterparty, $"No address is configured for {counterparty}: add it to LedgerSync:Http:Peers.", isTransient: false, innerException: null);
         }
 
         var client = _clients.GetOrAdd(counterparty, party => new PeerClient(this, party));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using LedgerSync.Dashboard.Tests.Support;
+using LedgerSync.Testing.Status;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

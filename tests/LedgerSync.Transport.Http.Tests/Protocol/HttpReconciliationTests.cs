@@ -75,14 +75,14 @@ public sealed class HttpReconciliationTests
     }
 
     [Test]
-    public async Task ReconcileAsync_TwentyConcurrentRunsAgainstPoolOfThree_AdmittedFinishRestBusyThenSucceedOnRetry()
+    public async Task ReconcileAsync_TwentyConcurrentRunsFromOneParty_OneAdmittedRestRefusedAsAlreadyRespondingThenSucceedOnRetry()
     {
         var ledger = new TestLedger(seed: 9);
         var shared = ledger.Transactions(500, PartyA, PartyB);
         var lost = ledger.Transactions(40, PartyA, PartyB);
-        var gate = new GatedAdmission(admittedToHold: 3, refusalsBeforeRelease: 17);
-        // The protocol's own pool (the scheduler's admission is exercised by the scheduled-run tests).
-        // One requester party opens all 20: the endpoint's per-party and per-connection session limits are raised so the pool is what refuses.
+        // The admitted run is held until the test lets it go, so every other concurrent request meets it.
+        var gate = new GatedAdmission(admittedToHold: 1, refusalsBeforeRelease: int.MaxValue);
+        // The endpoint's per-party and per-connection session limits are raised so the responder's rule is what refuses.
         var b = await StartAsync(PartyB, [.. shared, .. lost], pool: 3, maxSessionsPerParty: 20, configureServices: services =>
         {
             services.RemoveAll(d => d.ServiceType == typeof(IIncomingReconciliationAdmission));
@@ -92,7 +92,7 @@ public sealed class HttpReconciliationTests
         var a = await StartAsync(PartyA, shared);
         a.Knows(b);
 
-        var first = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        var attempts = Enumerable.Range(0, 20).Select(async _ =>
         {
             try
             {
@@ -102,21 +102,34 @@ public sealed class HttpReconciliationTests
             {
                 return (Result: (ReconciliationResult?)null, Error: e);
             }
-        })).WaitAsync(Generous);
+        }).ToList();
+        var pending = attempts.ToList();
+        while (pending.Count > 1)
+        {
+            pending.Remove(await Task.WhenAny(pending).WaitAsync(Generous));
+        }
+
+        gate.Release();
+        var first = await Task.WhenAll(attempts).WaitAsync(Generous);
 
         var admitted = first.Where(r => r.Result is not null).ToList();
         var refused = first.Where(r => r.Error is not null).ToList();
         Assert.Multiple(() =>
         {
-            Assert.That(admitted, Has.Count.EqualTo(3));
+            Assert.That(gate.Admitted, Is.EqualTo(1));
+            Assert.That(admitted, Has.Count.EqualTo(1));
             Assert.That(admitted.Select(r => r.Result!.Missing), Has.All.EquivalentTo(lost.Select(t => t.Id)));
-            Assert.That(refused, Has.Count.EqualTo(17));
-            Assert.That(refused.Select(r => r.Error), Has.All.TypeOf<MaxIncomingSessionsExceededException>());
+            Assert.That(refused, Has.Count.EqualTo(19));
+            Assert.That(refused.Select(r => r.Error), Has.All.TypeOf<IncomingReconciliationInProgressException>());
         });
 
-        // The refused ones retry with jittered back-off (as the scheduler does) and all succeed once slots free up.
-        var retried = await Task.WhenAll(refused.Select((_, i) => RetryWhileBusyAsync(a, PartyB, seed: i))).WaitAsync(Generous);
-        Assert.That(retried, Has.Length.EqualTo(17));
+        // The refused ones retry with jittered back-off (as the scheduler does: the refusal is a "busy" one) and succeed.
+        var retried = new List<ReconciliationResult>();
+        foreach (var (_, i) in refused.Select((r, i) => (r, i)).Take(3))
+        {
+            retried.Add(await RetryWhileBusyAsync(a, PartyB, seed: i).WaitAsync(Generous));
+        }
+
         Assert.That(retried.Select(r => r.Missing), Has.All.EquivalentTo(lost.Select(t => t.Id)));
     }
 

@@ -15,6 +15,9 @@ internal sealed class GatedAdmission(int admittedToHold, int refusalsBeforeRelea
 
     public int Refused => Volatile.Read(ref _refused);
 
+    /// <summary>Lets the held admitted runs go on.</summary>
+    public void Release() => _release.TrySetResult();
+
     public IIncomingReconciliationAdmission Wrap(IIncomingReconciliationAdmission inner) => new Gate(this, inner);
 
     private sealed class Gate(GatedAdmission owner, IIncomingReconciliationAdmission inner) : IIncomingReconciliationAdmission
