@@ -117,7 +117,7 @@ internal sealed partial class HttpPeerTransport : IPeerTransport, IAsyncDisposab
                     counterparty, $"the TLS handshake with {address.Authority} failed; check that it is {counterparty}'s LedgerSync endpoint and that both nodes trust each other's certificates.", e),
                 _ when Find<TimeoutException>(e) is not null => new PeerConnectionException(
                     counterparty, $"Connecting to {counterparty} at {address.Authority} timed out after {_options.ConnectTimeout}; check that it is running and reachable (the run can be retried).", e),
-                HttpRequestException or IOException or OperationCanceledException => new PeerConnectionException(counterparty, DescribeConnectionFailure(counterparty, address, e), e),
+                HttpRequestException or IOException or SocketException or OperationCanceledException => new PeerConnectionException(counterparty, DescribeConnectionFailure(counterparty, address, e), e),
                 _ => null,
             };
 

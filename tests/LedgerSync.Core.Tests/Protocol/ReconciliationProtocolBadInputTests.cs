@@ -240,10 +240,11 @@ public sealed class ReconciliationProtocolBadInputTests
     [Test]
     public async Task ReconcileAsync_Cancelled_StopsBothSidesCleanly()
     {
-        _network.Latency = TimeSpan.FromMilliseconds(20);
+        _network.Latency = TimeSpan.FromMilliseconds(100);
         _b.Fake.Add(PartyA, ReconciliationProtocolTests.Ids(new Random(10), 5000));
         _a.Options.SessionTimeout = TimeSpan.FromSeconds(30);
         _b.Options.SessionTimeout = TimeSpan.FromSeconds(30);
+        // One way takes 100 ms, so the answer cannot be back (let alone decoded) when the requester cancels at 150 ms.
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(150));
 
         Assert.That(async () => await _a.ReconcileAsync(PartyB, cts.Token), Throws.InstanceOf<OperationCanceledException>());

@@ -18,8 +18,9 @@ namespace LedgerSync.Dashboard.Tests.Support;
 /// <summary>
 /// Two LedgerSync nodes on one in-memory network: node A is a web application on 127.0.0.1 serving the dashboard at
 /// <c>/ledgersync</c> (header authentication, default policy); node B is a plain host. B holds every transaction A
-/// holds plus <see cref="OnlyB"/> more, so A's reconciliation with B finds differences. PartyC is on no network, so a
-/// reconciliation with it fails.
+/// holds plus <see cref="OnlyB"/> more, so A's reconciliation with B finds differences. PartyC is a node whose ledger
+/// is not self-consistent (a transaction whose dependency it lacks), so it refuses every request and a reconciliation
+/// with it fails.
 /// </summary>
 internal sealed class DashboardHost : IAsyncDisposable
 {
@@ -32,11 +33,14 @@ internal sealed class DashboardHost : IAsyncDisposable
 
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
 
-    private DashboardHost(InMemoryNetwork network, WebApplication app, IHost nodeB, CollectingLoggerProvider logs, Uri root)
+    private readonly IHost _nodeC;
+
+    private DashboardHost(InMemoryNetwork network, WebApplication app, IHost nodeB, IHost nodeC, CollectingLoggerProvider logs, Uri root)
     {
         Network = network;
         App = app;
         NodeB = nodeB;
+        _nodeC = nodeC;
         Logs = logs;
         Root = root;
     }
@@ -106,12 +110,22 @@ internal sealed class DashboardHost : IAsyncDisposable
             .UseTransactionSource(new InMemoryTransactionSource(shared.Concat(onlyB)));
         var nodeB = nodeBBuilder.Build();
 
+        var nodeCBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Production });
+        nodeCBuilder.Logging.ClearProviders();
+        var orphan = new TransactionMetadata(TransactionId.Random(random), [TransactionId.Random(random)], ImmutableArray.Create(PartyA, PartyC));
+        nodeCBuilder.Services.AddLedgerSync(o => o.LocalParty = PartyC)
+            .UseInMemoryTransport(network)
+            .UseTransactionSource(new InMemoryTransactionSource([orphan]));
+        var nodeC = nodeCBuilder.Build();
+
         await app.StartAsync();
         await nodeB.StartAsync();
+        await nodeC.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var host = new DashboardHost(network, app, nodeB, logs, new Uri(address.TrimEnd('/') + "/"));
+        var host = new DashboardHost(network, app, nodeB, nodeC, logs, new Uri(address.TrimEnd('/') + "/"));
         await WaitUntilAsync(() =>
-            app.Services.GetRequiredService<ILedgerGraph>().IsInitialized && nodeB.Services.GetRequiredService<ILedgerGraph>().IsInitialized,
+            app.Services.GetRequiredService<ILedgerGraph>().IsInitialized && nodeB.Services.GetRequiredService<ILedgerGraph>().IsInitialized
+                && nodeC.Services.GetRequiredService<ILedgerGraph>().IsInitialized,
             "the ledger graphs never finished loading");
         return host;
     }
@@ -163,8 +177,10 @@ internal sealed class DashboardHost : IAsyncDisposable
         await Flows.StopReconciliationForPartyAsync(PartyB);
         await App.StopAsync();
         await NodeB.StopAsync();
+        await _nodeC.StopAsync();
         await App.DisposeAsync();
         NodeB.Dispose();
+        _nodeC.Dispose();
         await Network.DisposeAsync();
         Logs.Dispose();
     }
