@@ -9,6 +9,8 @@ internal sealed class ReadyLedgerGraph : ILedgerGraph
 
     public bool IsSelfConsistent => true;
 
+    public Task WhenInitializedAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     public IReadOnlyList<LedgerGraphError> Errors => [];
 
     public long Count => 0;

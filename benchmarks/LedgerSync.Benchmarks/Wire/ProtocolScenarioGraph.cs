@@ -11,6 +11,8 @@ internal sealed class ProtocolScenarioGraph(PartyName counterparty, IEnumerable<
 
     public bool IsSelfConsistent => true;
 
+    public Task WhenInitializedAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     public IReadOnlyList<LedgerGraphError> Errors => [];
 
     long ILedgerGraph.Count => _ids.Count;

@@ -35,7 +35,32 @@ internal sealed class FlowArguments(string flowName, IReadOnlyDictionary<string,
             throw new FlowArgumentException(flowName, name, PartyFormat, $"{flowName}: parameter '{name}' needs at least one party, for example {name}: [\"O=PartyB, L=London, C=GB\"].");
         }
 
-        return [.. values.Select(v => ToParty(name, v))];
+        // Every entry is checked, so one error names all the bad ones (position, the entry quoted, why), not just the first.
+        var parties = new List<PartyName>(values.Count);
+        var problems = new List<string>();
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (PartyName.TryParse(values[i], out var party, out var error))
+            {
+                parties.Add(party);
+            }
+            else
+            {
+                problems.Add($"entry {i + 1}: {error.TrimEnd('.')}");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            var summary = problems.Count == 1 ? "1 bad entry" : $"{problems.Count} bad entries";
+            throw new FlowArgumentException(
+                flowName,
+                name,
+                PartyFormat,
+                $"{flowName}: parameter '{name}' has {summary} of {values.Count} (the list is rejected as a whole): {string.Join("; ", problems)}.");
+        }
+
+        return parties;
     }
 
     public string? OptionalText(string name, string description) =>

@@ -9,6 +9,17 @@ public interface ILedgerGraph
     /// <summary>Whether the initial load from the transaction source has finished.</summary>
     bool IsInitialized { get; }
 
+    /// <summary>
+    /// A task that completes when the initial load has finished (<see cref="IsInitialized"/> is <see langword="true"/>);
+    /// already complete if it has. It completes even if the graph is not self-consistent: the caller then checks
+    /// <see cref="IsSelfConsistent"/> and <see cref="Errors"/>. A load that fails or is canceled does not complete it
+    /// (the load may be started again).
+    /// </summary>
+    /// <param name="cancellationToken">Stops the wait (not the load).</param>
+    /// <returns>A task that completes when the graph is initialized.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled first.</exception>
+    Task WhenInitializedAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Whether every dependency is present, no ID is duplicated with different metadata, and there is no cycle.</summary>
     bool IsSelfConsistent { get; }
 

@@ -110,6 +110,8 @@ public sealed partial class LedgerGraph
                 Volatile.Write(ref _initState, InitStateDone);
             }
 
+            _initialized.TrySetResult();
+
             var consistent = IsSelfConsistent;
             var errors = Errors;
             var final = tracker.Complete();

@@ -39,6 +39,7 @@ public sealed partial class LedgerGraph : ILedgerGraph
     private readonly List<LedgerGraphError> _invalidDataErrors = [];
     private readonly List<LedgerGraphError> _duplicateErrors = [];
     private readonly HashSet<TransactionId> _conflictingIds = [];
+    private readonly TaskCompletionSource _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<PartyName, RelevantSet> _relevantSets = [];
     private RelevantSet[] _relevantSetList = [];
     private ulong[] _present = new ulong[1024]; // one bit per node: held (1) or placeholder (0); dense, for traversals
@@ -67,6 +68,10 @@ public sealed partial class LedgerGraph : ILedgerGraph
 
     /// <inheritdoc />
     public bool IsInitialized => Volatile.Read(ref _initState) == InitStateDone;
+
+    /// <inheritdoc />
+    public Task WhenInitializedAsync(CancellationToken cancellationToken = default) =>
+        _initialized.Task.WaitAsync(cancellationToken);
 
     /// <inheritdoc />
     public long Count

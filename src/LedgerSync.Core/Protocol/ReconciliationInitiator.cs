@@ -3,6 +3,7 @@ using LedgerSync.Ledger;
 using LedgerSync.Sketches;
 using LedgerSync.Transport;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace LedgerSync.Protocol;
@@ -19,9 +20,11 @@ internal sealed partial class ReconciliationInitiator(
     ILedgerGraph graph,
     IOptionsMonitor<LedgerSyncOptions> options,
     TimeProvider timeProvider,
-    ILogger<ReconciliationInitiator> logger,
+    ILogger<ReconciliationInitiator>? logger = null,
     IPeerTransport? transport = null) : IReconciliationInitiator
 {
+    private readonly ILogger _log = (ILogger?)logger ?? NullLogger.Instance;
+
     /// <summary>The longest prefix the requester's encoder starts with; it grows (by doubling) only as symbols arrive.</summary>
     internal const int InitialPrefixLimit = 4096;
 
@@ -66,7 +69,7 @@ internal sealed partial class ReconciliationInitiator(
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            LogFailed(logger, request.RunId, party, "the deadline passed while connecting");
+            LogFailed(_log, request.RunId, party, "the deadline passed while connecting");
             throw new ReconciliationDeadlineExceededException(party, limit);
         }
         finally
@@ -81,13 +84,13 @@ internal sealed partial class ReconciliationInitiator(
             try
             {
                 var result = await RunAsync(tracked, run, local, ids, relevant, current, token).ConfigureAwait(false);
-                LogFinished(logger, request.RunId, party, result.Missing.Count, result.LocalOnlyCount, result.Exchanges, result.BytesSent, result.BytesReceived);
+                LogFinished(_log, request.RunId, party, result.Missing.Count, result.LocalOnlyCount, result.Exchanges, result.BytesSent, result.BytesReceived);
                 return result;
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 var expired = new ReconciliationDeadlineExceededException(party, limit);
-                LogFailed(logger, request.RunId, party, expired.Message);
+                LogFailed(_log, request.RunId, party, expired.Message);
                 await tracked.TryAbortAsync(AbortCode.Failed, expired.Message).ConfigureAwait(false);
                 throw expired;
             }
@@ -98,7 +101,7 @@ internal sealed partial class ReconciliationInitiator(
             }
             catch (LedgerSyncException ex)
             {
-                LogFailed(logger, request.RunId, party, ex.Message);
+                LogFailed(_log, request.RunId, party, ex.Message);
                 if (!run.PeerAborted && run.Accepted)
                 {
                     var code = run.LimitExceeded ? AbortCode.LimitExceeded

@@ -5,6 +5,7 @@ using LedgerSync.Ledger;
 using LedgerSync.Sketches;
 using LedgerSync.Transport;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace LedgerSync.Protocol;
@@ -24,8 +25,9 @@ internal sealed partial class ReconciliationResponder(
     WarmEncoderCache encoders,
     IOptionsMonitor<LedgerSyncOptions> options,
     TimeProvider timeProvider,
-    ILogger<ReconciliationResponder> logger) : IInboundSessionHandler
+    ILogger<ReconciliationResponder>? logger = null) : IInboundSessionHandler
 {
+    private readonly ILogger _log = (ILogger?)logger ?? NullLogger.Instance;
     private readonly ConcurrentDictionary<PartyName, byte> _answering = new();
 
     /// <summary>Called after each served request with what it cost (benchmarks and the wire report listen).</summary>
@@ -54,7 +56,7 @@ internal sealed partial class ReconciliationResponder(
         }
         catch (LedgerSyncException ex)
         {
-            LogRequestFailed(logger, ex, party, ex.Message);
+            LogRequestFailed(_log, ex, party, ex.Message);
             if (ex is LedgerSyncProtocolException)
             {
                 await plain.TryAbortAsync(AbortCode.ProtocolViolation, ex.Message).ConfigureAwait(false);
@@ -92,7 +94,7 @@ internal sealed partial class ReconciliationResponder(
 
         if (!PartyName.TryParse(hello.ClaimedIdentity, out var claimed) || claimed != party)
         {
-            LogIdentityMismatch(logger, party, hello.ClaimedIdentity);
+            LogIdentityMismatch(_log, party, hello.ClaimedIdentity);
             return await RefuseAsync(
                 plain,
                 new RefusedMessage(RefusalReason.IdentityMismatch),
@@ -146,7 +148,7 @@ internal sealed partial class ReconciliationResponder(
 
         await using (incoming.ConfigureAwait(false))
         {
-            using var scope = logger.BeginFlowScope(FlowNames.ReconcileWithParty, incoming.RunId, party);
+            using var scope = _log.BeginFlowScope(FlowNames.ReconcileWithParty, incoming.RunId, party);
             using var deadline = new CancellationTokenSource(current.MaxReconciliationDuration, timeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, incoming.Stopping, deadline.Token);
             var tracked = new TrackedSession(plain.Session, incoming.Tracker, timeProvider, current.SessionTimeout);
@@ -160,7 +162,7 @@ internal sealed partial class ReconciliationResponder(
             catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !incoming.Stopping.IsCancellationRequested)
             {
                 var expired = new ReconciliationDeadlineExceededException(party, current.MaxReconciliationDuration);
-                LogRequestFailed(logger, expired, party, expired.Message);
+                LogRequestFailed(_log, expired, party, expired.Message);
                 await tracked.TryAbortAsync(AbortCode.Failed, expired.Message).ConfigureAwait(false);
                 await incoming.CompleteAsync(ReconciliationState.Failed, expired.Message, CancellationToken.None).ConfigureAwait(false);
                 return new ResponderOutcome(true, expired, null);
@@ -171,12 +173,12 @@ internal sealed partial class ReconciliationResponder(
                 var reason = stopped ? "an operator stopped the run" : "the node is shutting down";
                 await tracked.TryAbortAsync(AbortCode.Failed, $"the responder stopped: {reason}").ConfigureAwait(false);
                 await incoming.CompleteAsync(stopped ? ReconciliationState.Stopped : ReconciliationState.Failed, reason, CancellationToken.None).ConfigureAwait(false);
-                LogRequestFailed(logger, null, party, reason);
+                LogRequestFailed(_log, null, party, reason);
                 return new ResponderOutcome(true, null, null);
             }
             catch (LedgerSyncException ex)
             {
-                LogRequestFailed(logger, ex, party, ex.Message);
+                LogRequestFailed(_log, ex, party, ex.Message);
                 if (ex is MaxMessageSizeExceededException tooLarge)
                 {
                     await tracked.TryAbortAsync(AbortCode.MessageTooLarge, ex.Message, tooLarge.Size, tooLarge.Limit).ConfigureAwait(false);
@@ -195,7 +197,7 @@ internal sealed partial class ReconciliationResponder(
 
             // The responder learns nothing about the result: a served request is recorded as DIFFERENCES_NOT_FOUND.
             await incoming.CompleteAsync(ReconciliationState.DifferencesNotFound, null, CancellationToken.None).ConfigureAwait(false);
-            LogServed(logger, party, run.SymbolsSent, run.Exchanges, tracked.BytesSent + plain.BytesSent, run.BusyTime.TotalMilliseconds);
+            LogServed(_log, party, run.SymbolsSent, run.Exchanges, tracked.BytesSent + plain.BytesSent, run.BusyTime.TotalMilliseconds);
             RunServed?.Invoke(new ResponderRunStats(party, run.SymbolsSent, run.Exchanges, tracked.BytesSent + plain.BytesSent, tracked.BytesReceived + plain.BytesReceived, run.BusyTime));
             return ResponderOutcome.Served;
         }
@@ -239,7 +241,7 @@ internal sealed partial class ReconciliationResponder(
                 ProtocolCodec.SymbolsMessageOverhead + SymbolCodec.EncodedSymbolSize, current.MaxMessageSize, "A message of one coded symbol");
         }
 
-        LogAnswering(logger, party, requesterSize, responderSize);
+        LogAnswering(_log, party, requesterSize, responderSize);
         tracker.Stage($"hello: {requesterSize} relevant transactions there, {responderSize} here; streaming {granted} symbols");
         run.AddBusy(started);
         await session.SendAsync(
@@ -322,7 +324,7 @@ internal sealed partial class ReconciliationResponder(
 
     private async Task<ResponderOutcome> RefuseAsync(TrackedSession session, RefusedMessage refusal, string reason, LedgerSyncException? error)
     {
-        LogRefused(logger, session.Counterparty, refusal.Reason, reason);
+        LogRefused(_log, session.Counterparty, refusal.Reason, reason);
         try
         {
             await session.SendAsync(ProtocolCodec.EncodeRefused(refusal), CancellationToken.None).ConfigureAwait(false);

@@ -56,9 +56,6 @@ internal sealed class ReconciliationDispatcher : IAsyncDisposable
     /// <summary>How often the store is looked at when no known due time is sooner (jobs queued by other instances).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How often the ledger graph is looked at while it loads.</summary>
-    public TimeSpan LedgerGraphPollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
-
     public bool IsRunning => Volatile.Read(ref _loop) is not null;
 
     public void Start()
@@ -183,20 +180,7 @@ internal sealed class ReconciliationDispatcher : IAsyncDisposable
         }
 
         SchedulerLog.WaitingForLedgerGraph(_logger);
-        while (!_ledgerGraph.IsInitialized)
-        {
-            // The graph has no completion signal: look every LedgerGraphPollInterval, and at once when woken (a job
-            // can only be scheduled once the graph is ready, so a schedule call is a sign it has loaded).
-            var wake = Volatile.Read(ref _wake);
-            if (wake.Task.IsCompleted)
-            {
-                Interlocked.CompareExchange(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), wake);
-                continue;
-            }
-
-            await WaitAsync(wake.Task, LedgerGraphPollInterval, stopping).ConfigureAwait(false);
-        }
-
+        await _ledgerGraph.WhenInitializedAsync(stopping).ConfigureAwait(false);
         SchedulerLog.LedgerGraphLoaded(_logger, _ledgerGraph.IsSelfConsistent);
     }
 

@@ -170,6 +170,75 @@ public sealed class LedgerGraphLoadingTests
         Assert.That(_graph.IsSelfConsistent, Is.True);
     }
 
+    [Test]
+    public async Task WhenInitializedAsync_LoadGated_PendingUntilTheLoadCompletes()
+    {
+        var source = new GatedSource(RandomLedger(seed: 3, count: 100), gateAfterPages: 3);
+        var load = _graph.InitializeAsync(source);
+        await source.Reached.Task;
+
+        var ready = _graph.WhenInitializedAsync();
+        Assert.That(ready.IsCompleted, Is.False, "pending while the load is held at its third page");
+        Assert.That(_graph.IsInitialized, Is.False);
+
+        source.Open();
+        await ready.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That(_graph.IsInitialized, Is.True, "initialized when the task completes");
+        Assert.That(_graph.Count, Is.EqualTo(100));
+        await load;
+    }
+
+    [Test]
+    public async Task WhenInitializedAsync_AlreadyInitialized_CompletedAtOnce()
+    {
+        await _graph.InitializeAsync(new InMemoryTransactionSource(RandomLedger(seed: 4, count: 10)));
+
+        var ready = _graph.WhenInitializedAsync();
+
+        Assert.That(ready.IsCompletedSuccessfully, Is.True);
+    }
+
+    [Test]
+    public async Task WhenInitializedAsync_GraphNotSelfConsistent_CompletesAndErrorsAreThere()
+    {
+        var ready = _graph.WhenInitializedAsync();
+        await _graph.InitializeAsync(new InMemoryTransactionSource([Tx(2, [1], Local)]));
+
+        await ready.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That(_graph.IsSelfConsistent, Is.False);
+        Assert.That(_graph.Errors.Single().Kind, Is.EqualTo(LedgerGraphErrorKind.MissingDependency));
+    }
+
+    [Test]
+    public async Task WhenInitializedAsync_WaitCanceled_ThrowsCanceledAndTheLoadGoesOn()
+    {
+        var source = new GatedSource(RandomLedger(seed: 5, count: 50), gateAfterPages: 1);
+        var load = _graph.InitializeAsync(source);
+        await source.Reached.Task;
+        using var cancellation = new CancellationTokenSource();
+        var ready = _graph.WhenInitializedAsync(cancellation.Token);
+
+        await cancellation.CancelAsync();
+
+        Assert.That(async () => await ready, Throws.InstanceOf<OperationCanceledException>());
+        source.Open();
+        await load;
+        Assert.That(_graph.WhenInitializedAsync().IsCompletedSuccessfully, Is.True, "a later wait completes once loaded");
+    }
+
+    [Test]
+    public async Task WhenInitializedAsync_LoadFails_StaysPendingAndALaterLoadCompletesIt()
+    {
+        var ready = _graph.WhenInitializedAsync();
+        Assert.That(async () => await _graph.InitializeAsync(new FailingSource()), Throws.InvalidOperationException);
+        Assert.That(ready.IsCompleted, Is.False, "a failed load does not complete the wait");
+
+        await _graph.InitializeAsync(new InMemoryTransactionSource(RandomLedger(seed: 6, count: 10)));
+
+        await ready.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That(_graph.IsInitialized, Is.True);
+    }
+
     // A tiny format for tests: ID hex; dependency hexes joined by ','; party names joined by ';'.
     private static byte[] Encode(TransactionMetadata transaction) =>
         System.Text.Encoding.UTF8.GetBytes($"{transaction.Id}|{string.Join(',', transaction.Dependencies)}|{string.Join(';', transaction.Participants)}");

@@ -12,6 +12,10 @@ internal sealed class FakeLedgerGraph : ILedgerGraph
 
     public bool IsSelfConsistent { get; set; } = true;
 
+    /// <summary>Complete if <see cref="IsInitialized"/> is set; otherwise never (protocol tests do not wait for a load).</summary>
+    public Task WhenInitializedAsync(CancellationToken cancellationToken = default) =>
+        IsInitialized ? Task.CompletedTask : Task.Delay(Timeout.Infinite, cancellationToken);
+
     public IReadOnlyList<LedgerGraphError> Errors { get; set; } = [];
 
     public long Count

@@ -7,24 +7,50 @@ public sealed class FakeLedgerGraph : ILedgerGraph
 {
     private readonly HashSet<TransactionId> _present = [];
 
-    private int _initializedReads;
-    private volatile bool _isInitialized = true;
+    private readonly Lock _lock = new();
+    private TaskCompletionSource _initialized = NewCompleted();
+    private int _initializedWaits;
 
+    /// <summary>Whether the graph is loaded; setting it to <see langword="true"/> completes the pending <see cref="WhenInitializedAsync"/> tasks.</summary>
     public bool IsInitialized
     {
         get
         {
-            Interlocked.Increment(ref _initializedReads);
-            return _isInitialized;
+            lock (_lock)
+            {
+                return _initialized.Task.IsCompleted;
+            }
         }
 
-        set => _isInitialized = value;
+        set
+        {
+            lock (_lock)
+            {
+                if (value)
+                {
+                    _initialized.TrySetResult();
+                }
+                else if (_initialized.Task.IsCompleted)
+                {
+                    _initialized = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+            }
+        }
     }
 
-    /// <summary>How often <see cref="IsInitialized"/> was read: evidence that a waiting dispatcher is looking.</summary>
-    public int InitializedReads => Volatile.Read(ref _initializedReads);
+    /// <summary>How often <see cref="WhenInitializedAsync"/> was called: evidence that a dispatcher waits for the graph.</summary>
+    public int InitializedWaits => Volatile.Read(ref _initializedWaits);
 
     public bool IsSelfConsistent { get; set; } = true;
+
+    public Task WhenInitializedAsync(CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _initializedWaits);
+        lock (_lock)
+        {
+            return _initialized.Task.WaitAsync(cancellationToken);
+        }
+    }
 
     public List<LedgerGraphError> ErrorList { get; } = [];
 
@@ -55,4 +81,11 @@ public sealed class FakeLedgerGraph : ILedgerGraph
     }
 
     public IRelevantSet GetRelevantSet(PartyName counterparty) => throw new NotSupportedException("Not needed by scheduler tests.");
+
+    private static TaskCompletionSource NewCompleted()
+    {
+        var completed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        completed.SetResult();
+        return completed;
+    }
 }
