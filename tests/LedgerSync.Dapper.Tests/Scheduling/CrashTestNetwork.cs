@@ -25,11 +25,18 @@ public abstract class CrashTestNetwork
     /// <summary>The sessions opened to each peer, counted when the opener's first bytes arrive.</summary>
     protected ConcurrentDictionary<PartyName, int> Sessions { get; } = new();
 
+    /// <summary>The sessions to each peer that the peer refused (its first message on the wire is a refusal, e.g. busy), which the requester retries.</summary>
+    protected ConcurrentDictionary<PartyName, int> Refusals { get; } = new();
+
+    /// <summary>Sessions opened to <paramref name="party"/> that were not refused: the reconciliations it was asked to run.</summary>
+    protected int AcceptedSessions(PartyName party) => Sessions.GetValueOrDefault(party) - Refusals.GetValueOrDefault(party);
+
     /// <summary>Starts the listener (before the derived fixture's <c>[SetUp]</c>).</summary>
     [SetUp]
     public void StartNetwork()
     {
         Sessions.Clear();
+        Refusals.Clear();
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         _stop = new CancellationTokenSource();
@@ -146,7 +153,7 @@ public abstract class CrashTestNetwork
             Sessions.AddOrUpdate(target, 1, (_, n) => n + 1);
             await Task.Delay(250, cancellationToken); // each run takes a while, so the kill lands mid-queue
             var handler = Responder(target).Services.GetRequiredService<IInboundSessionHandler>();
-            await using var session = new LoopbackSession(client, opener);
+            await using var session = new ObservedSession(new LoopbackSession(client, opener), () => Refusals.AddOrUpdate(target, 1, (_, n) => n + 1));
             await handler.HandleAsync(session, cancellationToken);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or EndOfStreamException)
@@ -166,4 +173,33 @@ public abstract class CrashTestNetwork
         SpinWait.SpinUntil(() => graph.IsInitialized, TimeSpan.FromSeconds(30));
         return host;
     });
+
+    /// <summary>Watches the responder's first message on the wire: a refusal (message type 3, <c>Refused</c>) is counted.</summary>
+    private sealed class ObservedSession(IPeerSession inner, Action refused) : IPeerSession
+    {
+        private const byte RefusedMessageType = 3;
+        private bool _sent;
+
+        public PartyName Counterparty => inner.Counterparty;
+
+        public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+        {
+            if (!_sent)
+            {
+                _sent = true;
+                if (message.Length > 0 && message.Span[0] == RefusedMessageType)
+                {
+                    refused();
+                }
+            }
+
+            return inner.SendAsync(message, cancellationToken);
+        }
+
+        public ValueTask<ReadOnlyMemory<byte>?> ReceiveAsync(CancellationToken cancellationToken = default) => inner.ReceiveAsync(cancellationToken);
+
+        public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => inner.CompleteAsync(cancellationToken);
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
 }
