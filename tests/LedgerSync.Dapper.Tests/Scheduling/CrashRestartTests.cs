@@ -74,9 +74,14 @@ public sealed class CrashRestartTests : CrashTestNetwork
         var interruptedPerParty = (await connection.QueryAsync<(string Party, long Runs)>(
             "SELECT party_name, COUNT(*) FROM CR_RECONCILIATION_RUN_HISTORY WHERE status = 'FAILED' AND error LIKE 'interrupted by restart%' GROUP BY party_name"))
             .ToDictionary(r => PartyName.Parse(r.Party), r => (int)r.Runs);
+        var history = (await connection.QueryAsync<(string Party, string Role, string Status, string? Error)>(
+            "SELECT party_name, CASE WHEN is_requester THEN 'out' ELSE 'in' END, status, error FROM CR_RECONCILIATION_RUN_HISTORY ORDER BY recorded_at")).ToLookup(r => PartyName.Parse(r.Party));
         foreach (var party in Sessions.Keys)
         {
-            Assert.That(AcceptedSessions(party), Is.InRange(1, 1 + interruptedPerParty.GetValueOrDefault(party)), $"{party}: {Sessions[party]} sessions, {Refusals.GetValueOrDefault(party)} refused");
+            Assert.That(
+                AcceptedSessions(party),
+                Is.InRange(1, 1 + interruptedPerParty.GetValueOrDefault(party)),
+                $"{party}: {Sessions[party]} sessions, {Refusals.GetValueOrDefault(party)} refused; history: {string.Join(" | ", history[party].Select(r => $"{r.Role} {r.Status} {r.Error}"))}");
         }
 
         Assert.That(interrupted, Is.GreaterThan(0), "the kills did cut runs off");

@@ -102,9 +102,14 @@ public sealed class PostgreSqlCrashRestartTests : CrashTestNetwork
         // A run cut off before it reached the network is recorded interrupted but opened no session; so each peer was
         // asked for its one completed run plus at most one reconciliation per cut-off run, never more (sessions it
         // refused, e.g. busy while it still noticed a killed requester's session, are retries that ran nothing).
+        var history = (await connection.QueryAsync<(string Party, string Role, string Status, string? Error)>(
+            "SELECT party_name, CASE WHEN is_requester THEN 'out' ELSE 'in' END, status, error FROM CR_RECONCILIATION_RUN_HISTORY ORDER BY recorded_at")).ToLookup(r => PartyName.Parse(r.Party));
         foreach (var party in Sessions.Keys)
         {
-            Assert.That(AcceptedSessions(party), Is.InRange(1, 1 + interruptedPerParty.GetValueOrDefault(party)), $"{party}: {Sessions[party]} sessions, {Refusals.GetValueOrDefault(party)} refused");
+            Assert.That(
+                AcceptedSessions(party),
+                Is.InRange(1, 1 + interruptedPerParty.GetValueOrDefault(party)),
+                $"{party}: {Sessions[party]} sessions, {Refusals.GetValueOrDefault(party)} refused; history: {string.Join(" | ", history[party].Select(r => $"{r.Role} {r.Status} {r.Error}"))}");
         }
 
         Assert.That(queued, Is.EqualTo(1), "only the recurring job is left, queued for its next day");
