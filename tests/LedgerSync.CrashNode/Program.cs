@@ -8,16 +8,29 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
-// Usage: LedgerSync.CrashNode <sqlite-file> <port> <load-delay-ms> [schedule <parties>]
+// Usage: LedgerSync.CrashNode (<sqlite-file> | --postgres <connection-string>) <port> <load-delay-ms> [schedule <parties>]
 // A node "O=CrashNode, L=London, C=GB" whose ledger takes <load-delay-ms> to load, with its statuses and jobs in the
-// SQLite file, reaching every peer through the test's loopback listener. With "schedule N" it queues reconciliations
-// with O=Peer0001 … O=PeerN (plus, for the restart guarantees, one timed and one recurring job among them).
+// SQLite file (or the PostgreSQL database, which several instances of the node may share), reaching every peer through
+// the test's loopback listener. With "schedule N" it queues reconciliations with O=Peer0001 … O=PeerN (plus, for the
+// restart guarantees, one timed and one recurring job among them).
+string? postgres = null;
+if (args.Length > 1 && args[0] == "--postgres")
+{
+    postgres = args[1];
+    args = args[1..]; // the connection string takes the SQLite file's place; the other arguments keep theirs
+}
+
 var database = args[0];
 var port = int.Parse(args[1], CultureInfo.InvariantCulture);
 var loadDelay = TimeSpan.FromMilliseconds(int.Parse(args[2], CultureInfo.InvariantCulture));
 var local = PartyName.Parse("O=CrashNode, L=London, C=GB");
 var connectionString = $"Data Source={database};Default Timeout=30";
+using var postgresSource = postgres is null ? null : NpgsqlDataSource.Create(postgres);
+Func<System.Data.Common.DbConnection> connectionFactory = postgresSource is null
+    ? () => new SqliteConnection(connectionString)
+    : postgresSource.CreateConnection;
 
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders();
@@ -29,8 +42,7 @@ builder.Services.AddLedgerSync(o =>
         o.RetryInitialDelay = TimeSpan.FromMilliseconds(100);
         o.RetryMaxDelay = TimeSpan.FromSeconds(1);
     })
-    .UseSqlStatusStore(SqlDialect.Sqlite, () => new SqliteConnection(connectionString))
-    .UseSqlJobStore(SqlDialect.Sqlite, () => new SqliteConnection(connectionString))
+    .UseSqlStorage(postgresSource is null ? SqlDialect.Sqlite : SqlDialect.PostgreSql, connectionFactory)
     .UseTransactionSource(new SlowSource(loadDelay))
     .UsePeerTransport(_ => new LoopbackTransport(local, port));
 using var host = builder.Build();
