@@ -81,7 +81,9 @@ internal sealed class RunOutcomeRecorder : IDisposable
                         old!.End(ReconciliationState.Failed, 0, InterruptedByRestart);
                     }
 
-                    await _statusStore.RecordInterruptedAsync(job.Party, true, interrupted, now, cancellationToken).ConfigureAwait(false);
+                    // Recorded whatever the row shows now: the job store says this run was cut off, and its record must come
+                    // before the new run's start (a row that already moved on only gains a history entry for it).
+                    await _statusStore.RecordFinishedAsync(new(job.Party, true, interrupted, ReconciliationState.Failed, now, null, InterruptedByRestart), cancellationToken).ConfigureAwait(false);
                     SchedulerLog.InterruptedRunRequeued(_logger, job.Party, interrupted, job.RunId);
                 }
 
