@@ -18,9 +18,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
     private readonly LedgerSyncOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Lock _lock = new();
-    private CancellationTokenSource? _stopping;
-    private Task? _loop;
+    private readonly BackgroundLoop _loop;
 
     public LeaseKeeper(ExecutionPool pool, IReconciliationJobStore jobStore, RunOutcomeRecorder recorder, IOptions<LedgerSyncOptions> options, TimeProvider time, ILogger logger)
     {
@@ -31,6 +29,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
         _options = options.Value;
         _time = time;
         _logger = logger;
+        _loop = new BackgroundLoop(RunAsync);
     }
 
     /// <summary>Called after expired outgoing jobs were queued again (the dispatcher wakes on it).</summary>
@@ -38,55 +37,11 @@ internal sealed class LeaseKeeper : IAsyncDisposable
 
     public TimeSpan Interval => _options.RunLeaseDuration / 3;
 
-    public void Start()
-    {
-        lock (_lock)
-        {
-            if (_loop is not null)
-            {
-                return;
-            }
+    public void Start() => _loop.Start();
 
-            _stopping = new CancellationTokenSource();
-            var token = _stopping.Token;
-            _loop = Task.Run(() => RunAsync(token), CancellationToken.None);
-        }
-    }
+    public Task StopAsync() => _loop.StopAsync();
 
-    public async Task StopAsync()
-    {
-        Task? loop;
-        CancellationTokenSource? stopping;
-        lock (_lock)
-        {
-            (loop, stopping) = (_loop, _stopping);
-            (_loop, _stopping) = (null, null);
-        }
-
-        if (loop is null)
-        {
-            return;
-        }
-
-        await stopping!.CancelAsync().ConfigureAwait(false);
-        await loop.ConfigureAwait(false);
-        stopping.Dispose();
-    }
-
-    public void SignalStop()
-    {
-        lock (_lock)
-        {
-            try
-            {
-                _stopping?.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // Already stopped.
-            }
-        }
-    }
+    public void SignalStop() => _loop.SignalStop();
 
     public ValueTask DisposeAsync() => new(StopAsync());
 

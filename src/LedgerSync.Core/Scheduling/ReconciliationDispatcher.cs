@@ -24,10 +24,8 @@ internal sealed class ReconciliationDispatcher : IAsyncDisposable
     private readonly LedgerSyncOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Lock _lock = new();
+    private readonly BackgroundLoop _loop;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private CancellationTokenSource? _stopping;
-    private Task? _loop;
 
     public ReconciliationDispatcher(
         ExecutionPool pool,
@@ -50,65 +48,22 @@ internal sealed class ReconciliationDispatcher : IAsyncDisposable
         _options = options.Value;
         _time = time;
         _logger = logger;
+        _loop = new BackgroundLoop(RunAsync);
         _pool.SlotFreed += Wake;
     }
 
     /// <summary>How often the store is looked at when no known due time is sooner (jobs queued by other instances).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    public bool IsRunning => Volatile.Read(ref _loop) is not null;
+    public bool IsRunning => _loop.IsRunning;
 
-    public void Start()
-    {
-        lock (_lock)
-        {
-            if (_loop is not null)
-            {
-                return;
-            }
-
-            _stopping = new CancellationTokenSource();
-            var token = _stopping.Token;
-            _loop = Task.Run(() => RunAsync(token), CancellationToken.None);
-        }
-    }
+    public void Start() => _loop.Start();
 
     /// <summary>Stops claiming; running runs go on.</summary>
-    public async Task StopAsync()
-    {
-        Task? loop;
-        CancellationTokenSource? stopping;
-        lock (_lock)
-        {
-            (loop, stopping) = (_loop, _stopping);
-            (_loop, _stopping) = (null, null);
-        }
-
-        if (loop is null)
-        {
-            return;
-        }
-
-        await stopping!.CancelAsync().ConfigureAwait(false);
-        await loop.ConfigureAwait(false);
-        stopping.Dispose();
-    }
+    public Task StopAsync() => _loop.StopAsync();
 
     /// <summary>Signals without waiting (for a synchronous dispose): the loop ends on its own.</summary>
-    public void SignalStop()
-    {
-        lock (_lock)
-        {
-            try
-            {
-                _stopping?.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // Already stopped.
-            }
-        }
-    }
+    public void SignalStop() => _loop.SignalStop();
 
     /// <summary>Makes the loop look at the store now (a job was queued, a slot was freed, a lease was recovered).</summary>
     public void Wake() => Volatile.Read(ref _wake).TrySetResult();
