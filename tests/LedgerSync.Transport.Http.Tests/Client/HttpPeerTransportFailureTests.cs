@@ -222,6 +222,8 @@ public sealed class HttpPeerTransportFailureTests
         var node = await HttpNode.StartAsync(PartyA, _pki.Issue(PartyA), [_pki.Root], configureCore: core, timeProvider: time, listen: false, configureHttp: o =>
             o.Peers.Add(new LedgerSyncHttpPeer { Party = PartyB.ToString(), Address = address }));
         _disposables.Add(node);
+        // The requester refuses to start a run while its own ledger graph loads.
+        await node.Services.GetRequiredService<LedgerSync.Ledger.ILedgerGraph>().WhenInitializedAsync().WaitAsync(Generous);
         return node;
     }
 }
