@@ -7,7 +7,7 @@ public sealed partial class InFlightDumper
 {
     private static partial class Log
     {
-        [LoggerMessage(EventId = 6030, Level = LogLevel.Information, Message = "Wrote the in-flight dump {Path} with {RunCount} reconciliations")]
+        [LoggerMessage(EventId = LedgerSyncEventId.InFlightDumpWritten, Level = LogLevel.Information, Message = "Wrote the in-flight dump {Path} with {RunCount} reconciliations")]
         public static partial void DumpWritten(ILogger logger, string path, int runCount);
     }
 }

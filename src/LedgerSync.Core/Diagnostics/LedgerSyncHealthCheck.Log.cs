@@ -8,7 +8,7 @@ public sealed partial class LedgerSyncHealthCheck
 {
     private static partial class Log
     {
-        [LoggerMessage(EventId = 6020, Level = LogLevel.Information, Message = "LedgerSync health changed from {PreviousStatus} to {Status}: {Description}")]
+        [LoggerMessage(EventId = LedgerSyncEventId.HealthChanged, Level = LogLevel.Information, Message = "LedgerSync health changed from {PreviousStatus} to {Status}: {Description}")]
         public static partial void HealthChanged(ILogger logger, HealthStatus? previousStatus, HealthStatus status, string? description);
     }
 }

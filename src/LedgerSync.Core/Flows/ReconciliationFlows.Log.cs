@@ -1,3 +1,4 @@
+using LedgerSync.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace LedgerSync.Flows;
@@ -7,7 +8,7 @@ public sealed partial class ReconciliationFlows
 {
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Refreshed reconciliation statuses: {Removed} transaction ID(s) are now present in the ledger and were dropped from stored results")]
+        [LoggerMessage(EventId = LedgerSyncEventId.StatusesRefreshed, Level = LogLevel.Information, Message = "Refreshed reconciliation statuses: {Removed} transaction ID(s) are now present in the ledger and were dropped from stored results")]
         public static partial void Refreshed(ILogger logger, int removed);
     }
 }

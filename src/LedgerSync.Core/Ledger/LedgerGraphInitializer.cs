@@ -1,3 +1,4 @@
+using LedgerSync.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -56,7 +57,7 @@ internal sealed partial class LedgerGraphInitializer : BackgroundService
         }
     }
 
-    [LoggerMessage(EventId = 5100, Level = LogLevel.Critical,
+    [LoggerMessage(EventId = LedgerSyncEventId.LedgerGraphInitializationFailed, Level = LogLevel.Critical,
         Message = "The ledger graph could not be initialized from the transaction source; reconciliation stays unavailable until the node restarts with a working source")]
     private partial void LogInitializationFailed(Exception exception);
 }

@@ -1,21 +1,22 @@
+using LedgerSync.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace LedgerSync.Protocol;
 
 internal sealed partial class ReconciliationResponder
 {
-    [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Answering a reconciliation request from {Party}: {RequesterCount} relevant transactions there, {ResponderCount} here")]
+    [LoggerMessage(EventId = LedgerSyncEventId.ResponderAnswering, Level = LogLevel.Information, Message = "Answering a reconciliation request from {Party}: {RequesterCount} relevant transactions there, {ResponderCount} here")]
     private static partial void LogAnswering(ILogger logger, PartyName party, long requesterCount, long responderCount);
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Answered {Party}: {Symbols} coded symbols in {Exchanges} exchange(s), {BytesSent} bytes sent, {BusyMilliseconds:F1} ms of work")]
+    [LoggerMessage(EventId = LedgerSyncEventId.ResponderAnswered, Level = LogLevel.Information, Message = "Answered {Party}: {Symbols} coded symbols in {Exchanges} exchange(s), {BytesSent} bytes sent, {BusyMilliseconds:F1} ms of work")]
     private static partial void LogServed(ILogger logger, PartyName party, long symbols, int exchanges, long bytesSent, double busyMilliseconds);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Refused a reconciliation request from {Party} ({Reason}): {Detail}")]
+    [LoggerMessage(EventId = LedgerSyncEventId.ResponderRefused, Level = LogLevel.Information, Message = "Refused a reconciliation request from {Party} ({Reason}): {Detail}")]
     private static partial void LogRefused(ILogger logger, PartyName party, RefusalReason reason, string detail);
 
-    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Refused a hello from {Party}: it claims to be '{ClaimedIdentity}', but the transport authenticated it as {Party}")]
+    [LoggerMessage(EventId = LedgerSyncEventId.HelloIdentityMismatch, Level = LogLevel.Warning, Message = "Refused a hello from {Party}: it claims to be '{ClaimedIdentity}', but the transport authenticated it as {Party}")]
     private static partial void LogIdentityMismatch(ILogger logger, PartyName party, string claimedIdentity);
 
-    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "A reconciliation request from {Party} failed: {Error}")]
+    [LoggerMessage(EventId = LedgerSyncEventId.ResponderRequestFailed, Level = LogLevel.Warning, Message = "A reconciliation request from {Party} failed: {Error}")]
     private static partial void LogRequestFailed(ILogger logger, Exception? exception, PartyName party, string error);
 }

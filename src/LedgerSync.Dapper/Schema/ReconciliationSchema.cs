@@ -179,7 +179,7 @@ internal sealed partial class ReconciliationSchema(SqlDialect dialect, Func<DbCo
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Reconciliation schema migrated to version {Version} ({Dialect})")]
+        [LoggerMessage(EventId = LedgerSyncDapperEventId.SchemaMigrated, Level = LogLevel.Information, Message = "Reconciliation schema migrated to version {Version} ({Dialect})")]
         public static partial void SchemaMigrated(ILogger logger, int version, SqlDialect dialect);
     }
 }

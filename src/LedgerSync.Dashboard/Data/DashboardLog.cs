@@ -9,21 +9,21 @@ namespace LedgerSync.Dashboard.Data;
 /// </summary>
 internal static partial class DashboardLog
 {
-    public const int AnonymousAccessId = 8000;
-    public const int ActionDoneId = 8010;
-    public const int ActionRefusedId = 8011;
-    public const int ActionFailedId = 8012;
+    public const int AnonymousAccessId = LedgerSyncDashboardEventId.AnonymousAccess;
+    public const int ActionDoneId = LedgerSyncDashboardEventId.ActionDone;
+    public const int ActionRefusedId = LedgerSyncDashboardEventId.ActionRefused;
+    public const int ActionFailedId = LedgerSyncDashboardEventId.ActionFailed;
 
-    [LoggerMessage(EventId = AnonymousAccessId, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = LedgerSyncDashboardEventId.AnonymousAccess, Level = LogLevel.Warning,
         Message = "The LedgerSync dashboard at {Path} allows anonymous access (LedgerSyncDashboardOptions.AllowAnonymous): anyone who can reach this address can read party names and statuses, and schedule and stop reconciliations. Require an authorization policy outside a closed test network.")]
     public static partial void AnonymousAccess(ILogger logger, string path);
 
-    [LoggerMessage(EventId = ActionDoneId, Level = LogLevel.Information, Message = "Dashboard user {User} ran {Action} (parties: {Parties})")]
+    [LoggerMessage(EventId = LedgerSyncDashboardEventId.ActionDone, Level = LogLevel.Information, Message = "Dashboard user {User} ran {Action} (parties: {Parties})")]
     public static partial void ActionDone(ILogger logger, string user, string action, string parties);
 
-    [LoggerMessage(EventId = ActionRefusedId, Level = LogLevel.Information, Message = "Dashboard user {User} ran {Action} (parties: {Parties}); refused: {Reason}")]
+    [LoggerMessage(EventId = LedgerSyncDashboardEventId.ActionRefused, Level = LogLevel.Information, Message = "Dashboard user {User} ran {Action} (parties: {Parties}); refused: {Reason}")]
     public static partial void ActionRefused(ILogger logger, string user, string action, string parties, string reason);
 
-    [LoggerMessage(EventId = ActionFailedId, Level = LogLevel.Error, Message = "Dashboard user {User} ran {Action} (parties: {Parties}); it failed")]
+    [LoggerMessage(EventId = LedgerSyncDashboardEventId.ActionFailed, Level = LogLevel.Error, Message = "Dashboard user {User} ran {Action} (parties: {Parties}); it failed")]
     public static partial void ActionFailed(ILogger logger, Exception exception, string user, string action, string parties);
 }

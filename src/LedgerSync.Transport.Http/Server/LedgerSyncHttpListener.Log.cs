@@ -6,13 +6,13 @@ public sealed partial class LedgerSyncHttpListener
 {
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3030, Level = LogLevel.Information, Message = "LedgerSync HTTPS listener started on {Addresses} (path {Path})")]
+        [LoggerMessage(EventId = LedgerSyncHttpEventId.ListenerStarted, Level = LogLevel.Information, Message = "LedgerSync HTTPS listener started on {Addresses} (path {Path})")]
         public static partial void ListenerStarted(ILogger logger, string addresses, string path);
 
-        [LoggerMessage(EventId = 3031, Level = LogLevel.Information, Message = "LedgerSync HTTPS listener stopped")]
+        [LoggerMessage(EventId = LedgerSyncHttpEventId.ListenerStopped, Level = LogLevel.Information, Message = "LedgerSync HTTPS listener stopped")]
         public static partial void ListenerStopped(ILogger logger);
 
-        [LoggerMessage(EventId = 3032, Level = LogLevel.Debug, Message = "No LedgerSync:Http:ListenUrls configured; the self-hosted listener is not started (map the endpoint with MapLedgerSync())")]
+        [LoggerMessage(EventId = LedgerSyncHttpEventId.ListenerNotConfigured, Level = LogLevel.Debug, Message = "No LedgerSync:Http:ListenUrls configured; the self-hosted listener is not started (map the endpoint with MapLedgerSync())")]
         public static partial void ListenerNotConfigured(ILogger logger);
     }
 }

@@ -6,28 +6,28 @@ internal sealed partial class LedgerSyncSessionEndpoint
 {
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3010, Level = LogLevel.Debug, Message = "Accepted a session from {Party} ({RemoteAddress})")]
+        [LoggerMessage(EventId = LedgerSyncHttpEventId.InboundSessionAccepted, Level = LogLevel.Debug, Message = "Accepted a session from {Party} ({RemoteAddress})")]
         public static partial void InboundSessionAccepted(ILogger logger, PartyName party, string remoteAddress);
 
-        [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Refused a session from {RemoteAddress}: no client certificate")]
+        [LoggerMessage(EventId = LedgerSyncHttpEventId.ClientCertificateMissing, Level = LogLevel.Warning, Message = "Refused a session from {RemoteAddress}: no client certificate")]
         public static partial void ClientCertificateMissing(ILogger logger, string remoteAddress);
 
-        [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Refused a session from {RemoteAddress}: {Reason}")]
+        [LoggerMessage(EventId = LedgerSyncHttpEventId.ClientCertificateRefused, Level = LogLevel.Warning, Message = "Refused a session from {RemoteAddress}: {Reason}")]
         public static partial void ClientCertificateRefused(ILogger logger, string remoteAddress, string reason);
 
-        [LoggerMessage(EventId = 3013, Level = LogLevel.Warning, Message = "Refused a session from {RemoteAddress}: it uses {Protocol}, LedgerSync needs HTTP/2 over TLS")]
+        [LoggerMessage(EventId = LedgerSyncHttpEventId.NotHttp2OverTls, Level = LogLevel.Warning, Message = "Refused a session from {RemoteAddress}: it uses {Protocol}, LedgerSync needs HTTP/2 over TLS")]
         public static partial void NotHttp2(ILogger logger, string remoteAddress, string protocol);
 
-        [LoggerMessage(EventId = 3014, Level = LogLevel.Error, Message = "Refused a session from {Party}: no IInboundSessionHandler is registered (call AddLedgerSync())")]
+        [LoggerMessage(EventId = LedgerSyncHttpEventId.NoInboundHandler, Level = LogLevel.Error, Message = "Refused a session from {Party}: no IInboundSessionHandler is registered (call AddLedgerSync())")]
         public static partial void NoInboundHandler(ILogger logger, PartyName party);
 
-        [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "The inbound session from {Party} failed: {Reason}")]
+        [LoggerMessage(EventId = LedgerSyncHttpEventId.InboundSessionFailed, Level = LogLevel.Warning, Message = "The inbound session from {Party} failed: {Reason}")]
         public static partial void InboundSessionFailed(ILogger logger, Exception exception, PartyName party, string reason);
 
-        [LoggerMessage(EventId = 3017, Level = LogLevel.Warning, Message = "Refused a session from {Party} ({RemoteAddress}) before reading it: the limit of {Limit} {LimitName} is reached")]
+        [LoggerMessage(EventId = LedgerSyncHttpEventId.SessionLimitReached, Level = LogLevel.Warning, Message = "Refused a session from {Party} ({RemoteAddress}) before reading it: the limit of {Limit} {LimitName} is reached")]
         public static partial void SessionLimitHit(ILogger logger, PartyName party, string remoteAddress, string limitName, int limit);
 
-        [LoggerMessage(EventId = 3018, Level = LogLevel.Warning, Message = "Refused a session from {RemoteAddress}: it carries the forwarded client-certificate header {Header}, and this node takes identity only from the TLS handshake")]
+        [LoggerMessage(EventId = LedgerSyncHttpEventId.ForwardedCertificateRefused, Level = LogLevel.Warning, Message = "Refused a session from {RemoteAddress}: it carries the forwarded client-certificate header {Header}, and this node takes identity only from the TLS handshake")]
         public static partial void ForwardedCertificateRefused(ILogger logger, string remoteAddress, string header);
     }
 }
