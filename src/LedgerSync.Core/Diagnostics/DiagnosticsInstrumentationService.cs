@@ -2,12 +2,10 @@ using Microsoft.Extensions.Hosting;
 
 namespace LedgerSync.Diagnostics;
 
-/// <summary>Creates the metrics and traces when the host starts, so they subscribe to the registry before any run begins.</summary>
-internal sealed class DiagnosticsInstrumentationService(LedgerSyncMetrics metrics, LedgerSyncTracing tracing) : IHostedService
+/// <summary>Creates the metrics when the host starts, so they subscribe to the registry before any run begins.</summary>
+internal sealed class DiagnosticsInstrumentationService(LedgerSyncMetrics metrics) : IHostedService
 {
     public LedgerSyncMetrics Metrics { get; } = metrics;
-
-    public LedgerSyncTracing Tracing { get; } = tracing;
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -8,7 +8,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 internal static class DiagnosticsServiceCollectionExtensions
 {
     /// <summary>
-    /// The in-flight run registry (on the <see cref="TimeProvider"/> from DI), the query API, metrics, traces, the
+    /// The in-flight run registry (on the <see cref="TimeProvider"/> from DI), the query API, metrics, the
     /// in-flight dump, the health check type and the stuck-session monitor. Metrics use the host's
     /// <c>IMeterFactory</c> when one is registered (<c>services.AddMetrics()</c>, which the generic host calls); Core
     /// does not reference its implementation package. Every registration uses TryAdd*, so a second call is harmless.
@@ -18,7 +18,6 @@ internal static class DiagnosticsServiceCollectionExtensions
         services.TryAddSingleton(sp => new ReconciliationRunRegistry(sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddSingleton<ReconciliationMonitor>();
         services.TryAddSingleton<LedgerSyncMetrics>();
-        services.TryAddSingleton<LedgerSyncTracing>();
         services.TryAddSingleton<InFlightDumper>();
         services.TryAddSingleton<LedgerSyncHealthCheck>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DiagnosticsInstrumentationService>());

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace LedgerSync.Diagnostics;
 
 /// <summary>
@@ -19,6 +21,7 @@ public sealed class RunTracker : IDisposable
     private long _bytesSent;
     private long _bytesReceived;
     private int _ended;
+    private RunActivity? _activity;
 
     internal RunTracker(ReconciliationRunRegistry registry, Guid runId, string flowName, PartyName party, ReconciliationRole role, DateTimeOffset started)
     {
@@ -29,7 +32,33 @@ public sealed class RunTracker : IDisposable
         Role = role;
         Started = started;
         _waitingSince = started;
+
+        // A run registered inside the caller's span (a flow called while handling a request) joins that trace, unless
+        // the current span is LedgerSync's own (the next run of a recurring job is registered as the previous one ends).
+        if (Activity.Current is { } current && current.Source.Name != LedgerSyncTelemetry.ActivitySourceName)
+        {
+            RegisteredUnder = current.Context;
+        }
     }
+
+    /// <summary>The span that was current when the run was registered (not a LedgerSync span), if any.</summary>
+    internal ActivityContext? RegisteredUnder { get; }
+
+    /// <summary>
+    /// Starts the span of this run's execution and makes it <see cref="Activity.Current"/>; the caller disposes it when
+    /// the execution ends. <see langword="null"/> when no listener samples the <c>LedgerSync</c> source.
+    /// </summary>
+    /// <param name="kind">Internal for an outgoing run, server for a served request.</param>
+    /// <param name="parent">The remote parent (the requester's context from the hello), or <see langword="default"/>.</param>
+    internal RunActivity? StartActivity(ActivityKind kind, ActivityContext parent = default)
+    {
+        var activity = RunActivity.Start(this, kind, parent, _registry.TimeProvider);
+        Volatile.Write(ref _activity, activity);
+        return activity;
+    }
+
+    /// <summary>The span of the current execution, if one was started.</summary>
+    internal Activity? Activity => Volatile.Read(ref _activity)?.Activity;
 
     /// <summary>The run's ID.</summary>
     public Guid RunId { get; }
@@ -88,6 +117,7 @@ public sealed class RunTracker : IDisposable
             _waitingSince = now;
         }
 
+        Volatile.Read(ref _activity)?.OnWaitChanged(reason, now);
         _registry.OnWaitChanged(this, reason, now);
     }
 
@@ -146,6 +176,7 @@ public sealed class RunTracker : IDisposable
     public void ExchangeCompleted()
     {
         Interlocked.Increment(ref _exchanges);
+        Volatile.Read(ref _activity)?.OnExchangeCompleted(this);
         _registry.OnExchange(this);
     }
 
@@ -161,6 +192,7 @@ public sealed class RunTracker : IDisposable
         }
 
         Stage(error is null ? $"ended {outcome.ToName()}" : $"ended {outcome.ToName()}: {error}");
+        Volatile.Read(ref _activity)?.OnEnded(this, outcome, differences, error);
         _registry.OnEnded(this, outcome, differences, error);
     }
 

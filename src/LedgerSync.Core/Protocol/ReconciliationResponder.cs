@@ -148,6 +148,9 @@ internal sealed partial class ReconciliationResponder(
 
         await using (incoming.ConfigureAwait(false))
         {
+            // The served request's span is current while it runs (a child of the span current here, which on the HTTP
+            // transport is the incoming request's).
+            using var activity = incoming.Tracker.StartActivity(ActivityKind.Server);
             using var scope = _log.BeginFlowScope(FlowNames.ReconcileWithParty, incoming.RunId, party);
             using var deadline = new CancellationTokenSource(current.MaxReconciliationDuration, timeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, incoming.Stopping, deadline.Token);

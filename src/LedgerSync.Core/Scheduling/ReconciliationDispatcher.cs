@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LedgerSync.Diagnostics;
 using LedgerSync.Ledger;
 using LedgerSync.Protocol;
@@ -173,6 +174,8 @@ internal sealed class ReconciliationDispatcher : IAsyncDisposable
 
     private async Task ExecuteAsync(ActiveRun run)
     {
+        // The run's span is current while it executes: the transport's spans nest under it, logs carry its IDs.
+        using var activity = run.Tracker.StartActivity(ActivityKind.Internal);
         using var scope = _logger.BeginFlowScope(FlowNames.ReconcileWithParty, run.RunId, run.Party);
         try
         {

@@ -174,7 +174,12 @@ public sealed partial class InMemoryNetwork : IAsyncDisposable
         var openerEnd = new InMemoryPeerSession(this, core, isOpener: true);
         var acceptorEnd = new InMemoryPeerSession(this, core, isOpener: false);
         LogSessionOpened(_logger, core.Id, opener, acceptor);
-        _handlerRuns[core.Id] = Task.Run(() => RunHandlerAsync(handler, acceptorEnd, core.Id));
+        // The acceptor runs as if on another node: nothing of the opener's execution context (its current span, its
+        // log scopes) flows to it; what it learns about the opener comes through the session.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _handlerRuns[core.Id] = Task.Run(() => RunHandlerAsync(handler, acceptorEnd, core.Id));
+        }
         return openerEnd;
     }
 
