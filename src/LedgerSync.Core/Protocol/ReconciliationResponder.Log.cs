@@ -13,9 +13,6 @@ internal sealed partial class ReconciliationResponder
     [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Refused a reconciliation request from {Party} ({Reason}): {Detail}")]
     private static partial void LogRefused(ILogger logger, PartyName party, RefusalReason reason, string detail);
 
-    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Refused a hello from {Party}: it claims to be '{ClaimedIdentity}', but the transport authenticated it as {Party}")]
-    private static partial void LogIdentityMismatch(ILogger logger, PartyName party, string claimedIdentity);
-
     [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "A reconciliation request from {Party} failed: {Error}")]
     private static partial void LogRequestFailed(ILogger logger, Exception? exception, PartyName party, string error);
 }
