@@ -73,7 +73,7 @@ public class ResponderCpuBenchmarks
     private async Task<long> RequestAsync()
     {
         await using var session = await _network.CreateTransport(Requester).OpenSessionAsync(Responder);
-        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, Requester.ToString(), _requesterSize)));
+        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, _requesterSize)));
         var accepted = ProtocolCodec.DecodeAccepted((await session.ReceiveAsync())!.Value.Span, Responder);
         var maxExchanges = new LedgerSyncOptions().MaxNumberOfIbfFilterFlows;
         var exchange = 1;

@@ -116,8 +116,7 @@ public static class LedgerSyncEventId
     /// <summary>Information: <c>Refused a reconciliation request from {Party} ({Reason}): {Detail}</c></summary>
     public const int ResponderRefused = 2102;
 
-    /// <summary>Warning: <c>Refused a hello from {Party}: it claims to be '{ClaimedIdentity}', but the transport authenticated it as {Party}</c></summary>
-    public const int HelloIdentityMismatch = 2103;
+    // 2103 is retired: a hello that claimed another identity (protocol version 2; version 3 sends no identity).
 
     /// <summary>Warning: <c>A reconciliation request from {Party} failed: {Error}</c></summary>
     public const int ResponderRequestFailed = 2104;

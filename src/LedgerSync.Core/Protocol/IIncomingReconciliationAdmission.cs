@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace LedgerSync.Protocol;
 
 /// <summary>
@@ -8,4 +10,12 @@ internal interface IIncomingReconciliationAdmission
 {
     /// <summary>Takes a pool slot for <paramref name="requester"/> and records the run as started, or returns <see langword="null"/> when the pool is full.</summary>
     ValueTask<IIncomingReconciliation?> TryAdmitAsync(PartyName requester, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="TryAdmitAsync(PartyName, CancellationToken)"/>, for a hello that carried the requester's trace
+    /// context (<paramref name="remoteParent"/>, <see langword="null"/> when it did not), so the run can be traced as
+    /// part of the requester's trace. Implementations that do not trace ignore it.
+    /// </summary>
+    ValueTask<IIncomingReconciliation?> TryAdmitAsync(PartyName requester, ActivityContext? remoteParent, CancellationToken cancellationToken) =>
+        TryAdmitAsync(requester, cancellationToken);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LedgerSync.Sketches;
 
 namespace LedgerSync.Protocol;
@@ -11,14 +12,13 @@ namespace LedgerSync.Protocol;
 internal static class ProtocolCodec
 {
     /// <summary>
-    /// The protocol version this node speaks. Version 2: the acceptance carries only the key and the set size, the
-    /// first burst of symbols is sized from the two set sizes by <see cref="SymbolFlowPolicy.FirstBurst"/>, and credit
-    /// follows an estimate of the difference (see docs/protocol.md).
+    /// The protocol version this node speaks. Version 3: the hello carries no claimed identity (the responder takes it
+    /// from the transport) and may carry a trace context; the acceptance carries only the key and the set size; the
+    /// first burst of symbols is sized from the two set sizes by <see cref="SymbolFlowPolicy.FirstBurst"/>; a requester
+    /// whose first burst did not decode sends a difference estimator, from which the responder sizes the second burst
+    /// (see docs/protocol.md).
     /// </summary>
-    public const int CurrentVersion = 2;
-
-    /// <summary>The longest identity string accepted in a hello, in UTF-8 bytes.</summary>
-    public const int MaxIdentityBytes = 1024;
+    public const int CurrentVersion = 3;
 
     /// <summary>The longest free-text reason accepted in a refusal or abort, in UTF-8 bytes.</summary>
     public const int MaxReasonBytes = 1024;
@@ -37,7 +37,7 @@ internal static class ProtocolCodec
         }
 
         var type = (ProtocolMessageType)message[0];
-        if (type is < ProtocolMessageType.Hello or > ProtocolMessageType.NextExchange)
+        if (type is < ProtocolMessageType.Hello or > ProtocolMessageType.Granted)
         {
             throw new LedgerSyncProtocolException($"Malformed message: unknown message type {message[0]}.");
         }
@@ -45,33 +45,65 @@ internal static class ProtocolCodec
         return type;
     }
 
+    /// <summary>The marker of a W3C trace context at the end of a hello (trace ID, span ID, trace flags follow).</summary>
+    public const byte TraceContextMarker = 1;
+
+    /// <summary>The bytes a trace context adds to a hello: marker, 16-byte trace ID, 8-byte span ID, flags.</summary>
+    public const int TraceContextSize = 1 + 16 + 8 + 1;
+
     public static byte[] EncodeHello(HelloMessage hello)
     {
-        var size = 1 + WireWriter.GetVarUInt64Size((ulong)hello.Version) + WireWriter.GetUtf8StringSize(hello.ClaimedIdentity)
-            + WireWriter.GetVarUInt64Size((ulong)hello.SetSize);
+        var size = 1 + WireWriter.GetVarUInt64Size((ulong)hello.Version) + WireWriter.GetVarUInt64Size((ulong)hello.SetSize)
+            + (hello.TraceContext is null ? 0 : TraceContextSize);
         var bytes = new byte[size];
         var writer = new WireWriter(bytes);
         writer.WriteByte((byte)ProtocolMessageType.Hello);
         writer.WriteVarUInt64((ulong)hello.Version);
-        writer.WriteUtf8String(hello.ClaimedIdentity);
         writer.WriteVarUInt64((ulong)hello.SetSize);
+        if (hello.TraceContext is { } trace)
+        {
+            writer.WriteByte(TraceContextMarker);
+            trace.TraceId.CopyTo(writer.Reserve(16));
+            trace.SpanId.CopyTo(writer.Reserve(8));
+            writer.WriteByte((byte)trace.TraceFlags);
+        }
+
         return bytes;
     }
 
-    /// <summary>Reads a hello's version first, so a newer version's layout is never misread.</summary>
+    /// <summary>Reads a hello's version first, so another version's layout is never misread.</summary>
     public static HelloMessage DecodeHello(ReadOnlySpan<byte> message)
     {
         var reader = Open(message, ProtocolMessageType.Hello);
         var version = (int)reader.ReadVarUInt("protocol version", int.MaxValue);
         if (version != CurrentVersion)
         {
-            return new HelloMessage(version, string.Empty, 0);
+            return new HelloMessage(version, 0);
         }
 
-        var identity = reader.ReadUtf8String("claimed identity", MaxIdentityBytes);
         var setSize = reader.ReadVarUInt("requester set size", MaxCount);
+        ActivityContext? trace = null;
+        if (reader.Remaining > 0)
+        {
+            var marker = reader.ReadByte("trace context marker");
+            if (marker != TraceContextMarker)
+            {
+                throw new LedgerSyncProtocolException($"Malformed hello: unknown trailing field {marker}.");
+            }
+
+            var traceId = reader.ReadRaw(16, "trace ID");
+            var spanId = reader.ReadRaw(8, "span ID");
+            var flags = (ActivityTraceFlags)(reader.ReadByte("trace flags") & (byte)ActivityTraceFlags.Recorded);
+            if (!traceId.ContainsAnyExcept((byte)0) || !spanId.ContainsAnyExcept((byte)0))
+            {
+                throw new LedgerSyncProtocolException("Malformed hello: its trace context has an all-zero trace or span ID.");
+            }
+
+            trace = new ActivityContext(ActivityTraceId.CreateFromBytes(traceId), ActivitySpanId.CreateFromBytes(spanId), flags, isRemote: true);
+        }
+
         reader.EnsureEnd("hello");
-        return new HelloMessage(version, identity, setSize);
+        return new HelloMessage(version, setSize, trace);
     }
 
     public static byte[] EncodeAccepted(AcceptedMessage accepted)
@@ -205,6 +237,50 @@ internal static class ProtocolCodec
         }
 
         return (type == ProtocolMessageType.NextExchange, more);
+    }
+
+    /// <summary>Encodes the requester's difference estimator with the credit it would grant anyway (<paramref name="more"/>, at least 1).</summary>
+    public static byte[] EncodeDifferenceEstimate(long more, DifferenceEstimator estimator)
+    {
+        var bytes = new byte[1 + WireWriter.GetVarUInt64Size((ulong)more) + DifferenceEstimator.EncodedSize];
+        var writer = new WireWriter(bytes);
+        writer.WriteByte((byte)ProtocolMessageType.DifferenceEstimate);
+        writer.WriteVarUInt64((ulong)more);
+        estimator.WriteTo(writer.Reserve(DifferenceEstimator.EncodedSize));
+        return bytes;
+    }
+
+    /// <summary>Reads a difference estimate: the credit and the estimator's bytes (a slice of <paramref name="message"/>).</summary>
+    public static long DecodeDifferenceEstimate(ReadOnlySpan<byte> message, out ReadOnlySpan<byte> estimator)
+    {
+        var reader = Open(message, ProtocolMessageType.DifferenceEstimate);
+        var more = reader.ReadVarUInt("credit", RatelessEncoder.MaxPrefixLength);
+        if (more == 0)
+        {
+            throw new LedgerSyncProtocolException("Malformed difference estimate: it grants no symbols.");
+        }
+
+        estimator = reader.ReadRaw(DifferenceEstimator.EncodedSize, "difference estimator");
+        reader.EnsureEnd("difference estimate");
+        return more;
+    }
+
+    /// <summary>Encodes the responder's answer to a difference estimate: how many symbols in all it streams in this exchange.</summary>
+    public static byte[] EncodeGranted(long total)
+    {
+        var bytes = new byte[1 + WireWriter.GetVarUInt64Size((ulong)total)];
+        var writer = new WireWriter(bytes);
+        writer.WriteByte((byte)ProtocolMessageType.Granted);
+        writer.WriteVarUInt64((ulong)total);
+        return bytes;
+    }
+
+    public static long DecodeGranted(ReadOnlySpan<byte> message)
+    {
+        var reader = Open(message, ProtocolMessageType.Granted);
+        var total = reader.ReadVarUInt("granted symbols", RatelessEncoder.MaxPrefixLength);
+        reader.EnsureEnd("grant");
+        return total;
     }
 
     public static byte[] EncodeDone() => [(byte)ProtocolMessageType.Done];

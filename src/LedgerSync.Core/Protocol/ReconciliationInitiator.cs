@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LedgerSync.Diagnostics;
 using LedgerSync.Ledger;
 using LedgerSync.Sketches;
@@ -126,10 +127,10 @@ internal sealed partial class ReconciliationInitiator(
     {
         var party = session.Counterparty;
         var tracker = session.Tracker!;
-        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, local.ToString(), ids.Length)), cancellationToken)
+        var trace = Activity.Current is { Recorded: true } activity ? activity.Context : (ActivityContext?)null;
+        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, ids.Length, trace)), cancellationToken)
             .ConfigureAwait(false);
         tracker.Stage("hello sent");
-        var roundTrips = 1;
         var reply = await session.ReceiveAsync("the answer to the hello", cancellationToken).ConfigureAwait(false)
             ?? throw new LedgerSyncProtocolException($"{party} ended the session without answering the hello.");
         var accepted = ProtocolCodec.PeekType(reply.Span) switch
@@ -160,13 +161,36 @@ internal sealed partial class ReconciliationInitiator(
         var granted = SymbolFlowPolicy.FirstBurst(requesterSize, responderSize);
         var exchange = 1;
         var exchangeEnd = SymbolFlowPolicy.ExchangeEnd(exchange, maxExchanges, requesterSize, responderSize);
+        var roundTrips = new RoundTripCounter(granted);
         tracker.Stage($"accepted: {responderSize} relevant transactions there; first burst of {granted} symbols");
 
         // The encoder starts with the first burst (at most 4,096 symbols) and grows only as symbols actually arrive.
         var encoder = new RatelessEncoder(accepted.Key, (int)Math.Clamp(granted, 1, InitialPrefixLimit), ids.Length);
+        encoder.TrackDifferences();
         encoder.AddRange(ids);
         var decoder = new RatelessDecoder(encoder, responderSize);
         var tailStalls = 0;
+        var estimateSent = false;
+        var awaitingGrant = false;
+
+        // The first time more symbols are needed, the requester's difference estimator goes with the credit when the
+        // received symbols cannot estimate the difference themselves (nearly equal set sizes, two-sided differences).
+        async ValueTask GrantAsync(long extended, bool nextExchange)
+        {
+            if (!estimateSent && !nextExchange && SymbolFlowPolicy.ShouldSendEstimator(decoder.EstimateDifferences(), lowerBound))
+            {
+                estimateSent = true;
+                awaitingGrant = true;
+                await session.SendAsync(ProtocolCodec.EncodeDifferenceEstimate(extended - granted, encoder.Estimator!), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await session.SendAsync(ProtocolCodec.EncodeCredit(nextExchange, extended - granted), cancellationToken).ConfigureAwait(false);
+            }
+
+            granted = extended;
+            roundTrips.Granted(granted);
+        }
 
         while (!decoder.IsDecoded)
         {
@@ -178,7 +202,7 @@ internal sealed partial class ReconciliationInitiator(
             }
 
             var received = decoder.NextExpectedIndex;
-            if (received == granted)
+            if (received == granted && !awaitingGrant)
             {
                 var nextExchange = granted >= exchangeEnd;
                 if (nextExchange)
@@ -202,9 +226,7 @@ internal sealed partial class ReconciliationInitiator(
                     tailStalls++; // past the estimate: the next step doubles
                 }
 
-                await session.SendAsync(ProtocolCodec.EncodeCredit(nextExchange, extended - granted), cancellationToken).ConfigureAwait(false);
-                granted = extended;
-                roundTrips++;
+                await GrantAsync(extended, nextExchange).ConfigureAwait(false);
             }
 
             var message = await session.ReceiveAsync($"coded symbols from index {received}", cancellationToken).ConfigureAwait(false)
@@ -225,20 +247,34 @@ internal sealed partial class ReconciliationInitiator(
                         throw new LedgerSyncProtocolException($"{party} sent an empty run of coded symbols.");
                     }
 
+                    roundTrips.Processing(firstIndex + symbols.Length - 1);
                     decoder.AddRemoteSymbols(firstIndex, symbols);
                     tracker.ReportProgress();
                     var next = decoder.NextExpectedIndex;
-                    if (!decoder.IsDecoded && !decoder.IsAllPeeled && next < granted && decoder.EstimateDifferences() is { } estimate)
+                    if (!decoder.IsDecoded && !decoder.IsAllPeeled && !awaitingGrant && next < granted && decoder.EstimateDifferences() is { } estimate)
                     {
                         // Keep the stream going while symbols are still on the way, once the estimate says how far to go.
                         var want = SymbolFlowPolicy.NextCredit(next, exchangeEnd, estimate, lowerBound, tailStalls);
                         if (want > granted)
                         {
-                            await session.SendAsync(ProtocolCodec.EncodeCredit(false, want - granted), cancellationToken).ConfigureAwait(false);
-                            granted = want;
+                            await GrantAsync(want, false).ConfigureAwait(false);
                         }
                     }
 
+                    break;
+                case ProtocolMessageType.Granted when awaitingGrant:
+                    // The responder sized the burst from the two estimators: at least what was asked, at most the cap.
+                    var total = ProtocolCodec.DecodeGranted(message.Span);
+                    if (total < granted || total > cap)
+                    {
+                        throw new LedgerSyncProtocolException($"{party} granted symbols up to {total}; this node asked for {granted} and a run sends at most {cap}.");
+                    }
+
+                    awaitingGrant = false;
+                    granted = total;
+                    exchangeEnd = Math.Max(exchangeEnd, granted);
+                    roundTrips.Granted(granted);
+                    tracker.Stage($"{party} sized the burst from the difference estimate: {granted} symbols");
                     break;
                 case ProtocolMessageType.Abort:
                     throw PeerAborted(run, party, message.Span);
@@ -266,7 +302,7 @@ internal sealed partial class ReconciliationInitiator(
         var missing = difference.RemoteOnly.Where(id => !relevant.Contains(id) && !graph.Contains(id)).ToArray();
         return new ReconciliationResult(missing, difference.LocalOnly.Count, exchange, session.BytesSent, session.BytesReceived)
         {
-            RoundTrips = roundTrips,
+            RoundTrips = roundTrips.LevelOf(Math.Max(0, difference.SymbolsUsed - 1)),
             BytesAfterDecoded = afterDecoded,
         };
     }
@@ -309,6 +345,51 @@ internal sealed partial class ReconciliationInitiator(
         return code == AbortCode.MessageTooLarge
             ? new MaxMessageSizeExceededException(size, limit, $"A message from {party}")
             : new LedgerSyncProtocolException($"{party} abandoned the run: {reason}");
+    }
+
+    /// <summary>
+    /// Counts round trips as the length of the longest chain of waits: the first burst answers the hello (round trip
+    /// 1), and symbols granted while processing symbols of round trip k belong to round trip k + 1. A run's count is
+    /// the round trip of the last symbol it needed, so credit sent ahead (while symbols are still on the way) counts as
+    /// the wait it is whenever it is needed, and never twice.
+    /// </summary>
+    private sealed class RoundTripCounter
+    {
+        private readonly List<(long End, int Level)> _grants = [];
+        private int _processing = 1;
+
+        public RoundTripCounter(long firstBurst) => _grants.Add((firstBurst, 1));
+
+        /// <summary>Symbols up to <paramref name="end"/> were granted by a message sent while processing the current round trip's symbols.</summary>
+        public void Granted(long end)
+        {
+            if (end > _grants[^1].End)
+            {
+                _grants.Add((end, _processing + 1));
+            }
+        }
+
+        /// <summary>The requester is processing symbols up to <paramref name="lastIndex"/>.</summary>
+        public void Processing(long lastIndex) => _processing = LevelOf(lastIndex);
+
+        public int LevelOf(long index)
+        {
+            int lo = 0, hi = _grants.Count - 1;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) / 2;
+                if (_grants[mid].End > index)
+                {
+                    hi = mid;
+                }
+                else
+                {
+                    lo = mid + 1;
+                }
+            }
+
+            return _grants[lo].Level;
+        }
     }
 
     private sealed class RequesterRun

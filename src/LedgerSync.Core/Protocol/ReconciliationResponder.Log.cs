@@ -14,9 +14,6 @@ internal sealed partial class ReconciliationResponder
     [LoggerMessage(EventId = LedgerSyncEventId.ResponderRefused, Level = LogLevel.Information, Message = "Refused a reconciliation request from {Party} ({Reason}): {Detail}")]
     private static partial void LogRefused(ILogger logger, PartyName party, RefusalReason reason, string detail);
 
-    [LoggerMessage(EventId = LedgerSyncEventId.HelloIdentityMismatch, Level = LogLevel.Warning, Message = "Refused a hello from {Party}: it claims to be '{ClaimedIdentity}', but the transport authenticated it as {Party}")]
-    private static partial void LogIdentityMismatch(ILogger logger, PartyName party, string claimedIdentity);
-
     [LoggerMessage(EventId = LedgerSyncEventId.ResponderRequestFailed, Level = LogLevel.Warning, Message = "A reconciliation request from {Party} failed: {Error}")]
     private static partial void LogRequestFailed(ILogger logger, Exception? exception, PartyName party, string error);
 }

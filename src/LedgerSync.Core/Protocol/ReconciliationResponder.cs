@@ -92,17 +92,6 @@ internal sealed partial class ReconciliationResponder(
                 .ConfigureAwait(false);
         }
 
-        if (!PartyName.TryParse(hello.ClaimedIdentity, out var claimed) || claimed != party)
-        {
-            LogIdentityMismatch(_log, party, hello.ClaimedIdentity);
-            return await RefuseAsync(
-                plain,
-                new RefusedMessage(RefusalReason.IdentityMismatch),
-                "its hello claims another identity",
-                new LedgerSyncProtocolException($"{party} sent a hello claiming to be '{hello.ClaimedIdentity}'; the transport authenticated it as {party}."))
-                .ConfigureAwait(false);
-        }
-
         if (!graph.IsInitialized || !graph.IsSelfConsistent)
         {
             var detail = !graph.IsInitialized
@@ -139,7 +128,7 @@ internal sealed partial class ReconciliationResponder(
                 null).ConfigureAwait(false);
         }
 
-        var incoming = await admission.TryAdmitAsync(party, cancellationToken).ConfigureAwait(false);
+        var incoming = await admission.TryAdmitAsync(party, hello.TraceContext, cancellationToken).ConfigureAwait(false);
         if (incoming is null)
         {
             rateLimiter.Refund(party);
@@ -148,9 +137,10 @@ internal sealed partial class ReconciliationResponder(
 
         await using (incoming.ConfigureAwait(false))
         {
-            // The served request's span is current while it runs (a child of the span current here, which on the HTTP
-            // transport is the incoming request's).
-            using var activity = incoming.Tracker.StartActivity(ActivityKind.Server);
+            // The served request's span is current while it runs. Its parent is the requester's run span when the hello
+            // carried its trace context, so both nodes' work is one trace; else the span current here (on the HTTP
+            // transport, the incoming request's).
+            using var activity = incoming.Tracker.StartActivity(ActivityKind.Server, hello.TraceContext ?? default);
             using var scope = _log.BeginFlowScope(FlowNames.ReconcileWithParty, incoming.RunId, party);
             using var deadline = new CancellationTokenSource(current.MaxReconciliationDuration, timeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, incoming.Stopping, deadline.Token);
@@ -236,7 +226,9 @@ internal sealed partial class ReconciliationResponder(
         }
 
         var cap = SymbolFlowPolicy.SymbolCap(requesterSize, responderSize);
+        var lowerBound = SymbolFlowPolicy.LowerBound(requesterSize, responderSize);
         var granted = SymbolFlowPolicy.FirstBurst(requesterSize, responderSize);
+        var estimated = false;
         var perMessage = SymbolFlowPolicy.MaxSymbolsPerChunk;
         if (ProtocolCodec.MaxSymbolsPerMessage(0, current.MaxMessageSize) < 1)
         {
@@ -290,6 +282,26 @@ internal sealed partial class ReconciliationResponder(
                         }
 
                         granted += more;
+                        tracker.ReportProgress();
+                        break;
+                    case ProtocolMessageType.DifferenceEstimate:
+                        if (estimated)
+                        {
+                            throw new LedgerSyncProtocolException($"{party} sent a second difference estimate.");
+                        }
+
+                        estimated = true;
+                        var asked = ProtocolCodec.DecodeDifferenceEstimate(message.Span, out var remoteEstimator);
+                        if (granted + asked > cap)
+                        {
+                            throw LimitExceeded(run, $"{party} asked for symbols up to {granted + asked}; this run sends at most {cap}.");
+                        }
+
+                        // Size the burst from the two estimators: what it asked for, or the estimate's lower end if more.
+                        var differences = pin.EstimateDifferences(remoteEstimator, out var lowerEstimate);
+                        granted = Math.Min(cap, Math.Max(granted + asked, SymbolFlowPolicy.EstimatedBurst(lowerEstimate, lowerBound)));
+                        tracker.Stage($"difference estimate: about {differences:F0} ({lowerEstimate:F0} or more); streaming up to {granted} symbols");
+                        await session.SendAsync(ProtocolCodec.EncodeGranted(granted), cancellationToken).ConfigureAwait(false);
                         tracker.ReportProgress();
                         break;
                     case ProtocolMessageType.Done:

@@ -15,7 +15,7 @@ internal enum RefusalReason : byte
     /// <summary>It does not speak the requested protocol version.</summary>
     UnsupportedVersion = 4,
 
-    /// <summary>The hello claims an identity other than the one the transport authenticated.</summary>
+    /// <summary>Version 2 only: the hello claimed an identity other than the one the transport authenticated (version 3 hellos carry no identity, so it is no longer sent).</summary>
     IdentityMismatch = 5,
 
     /// <summary>It is already answering a run from this requester (one incoming run per party at a time).</summary>

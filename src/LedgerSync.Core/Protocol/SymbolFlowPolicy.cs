@@ -119,6 +119,29 @@ internal static class SymbolFlowPolicy
         return Math.Min(exchangeEnd, Math.Max(target, received + step));
     }
 
+    /// <summary>
+    /// Whether the requester's first request for more symbols should carry its difference estimator: when the received
+    /// symbols give no estimate (none arrived empty) or one far above the lower bound — the sizes then say little about
+    /// d (nearly equal sizes, a two-sided difference). A one-sided difference the first burst just missed is sized from
+    /// the symbols as before.
+    /// </summary>
+    public static bool ShouldSendEstimator(double? estimate, long lowerBound) =>
+        estimate is not { } d || d > 2.0 * Math.Max(lowerBound, 1);
+
+    /// <summary>
+    /// The symbols the responder streams in all after comparing difference estimators: about what
+    /// <paramref name="lowerEstimate"/> differences need (the estimate's lower end, so the burst rarely overshoots;
+    /// the requester tops up from the symbols themselves), at least the first burst for the lower bound.
+    /// </summary>
+    public static long EstimatedBurst(double lowerEstimate, long lowerBound)
+    {
+        var d = Math.Max(lowerEstimate, lowerBound);
+        return Math.Max(FirstBurst(0, lowerBound), (long)Math.Ceiling((EstimatedBurstPerDifference * d) + MinWindow));
+    }
+
+    /// <summary>Symbols per difference of the estimate's lower end in the estimate-sized burst.</summary>
+    public const double EstimatedBurstPerDifference = 1.1;
+
     /// <summary>Whether the estimate-based target is already reached, so further credit comes in (doubling) steps.</summary>
     public static bool IsPastEstimate(long received, double? estimate, long lowerBound) =>
         estimate is { } d && EstimateTarget(d, lowerBound) <= received + Math.Max(MinWindow, received / WindowDivisor);

@@ -22,6 +22,7 @@ internal sealed class WarmEncoder : IRelevantSetObserver, IDisposable
     {
         Counterparty = counterparty;
         _encoder = new RatelessEncoder(key, WarmPrefixLength(capacity), capacity);
+        _encoder.TrackDifferences();
     }
 
     /// <summary>
@@ -117,6 +118,14 @@ internal sealed class WarmEncoder : IRelevantSetObserver, IDisposable
         }
     }
 
+    private double EstimateDifferences(ReadOnlySpan<byte> remote, out double lower)
+    {
+        lock (_gate)
+        {
+            return _encoder.Estimator!.Estimate(remote, out lower);
+        }
+    }
+
     private void Release()
     {
         lock (_gate)
@@ -153,6 +162,13 @@ internal sealed class WarmEncoder : IRelevantSetObserver, IDisposable
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             owner.CopySymbols(firstIndex, destination);
+        }
+
+        /// <summary>Compares the requester's difference estimator with the frozen set's (see <see cref="DifferenceEstimator.Estimate"/>).</summary>
+        public double EstimateDifferences(ReadOnlySpan<byte> remote, out double lower)
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            return owner.EstimateDifferences(remote, out lower);
         }
 
         public void Dispose()

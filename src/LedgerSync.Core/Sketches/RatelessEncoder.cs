@@ -56,6 +56,29 @@ public sealed class RatelessEncoder
     /// <summary>Changes (by one) with every successful <see cref="Add"/> or <see cref="Remove"/>.</summary>
     public long Version { get; private set; }
 
+    /// <summary>The difference estimator kept up to date with the set, once <see cref="TrackDifferences"/> was called.</summary>
+    internal DifferenceEstimator? Estimator { get; private set; }
+
+    /// <summary>
+    /// Starts keeping a <see cref="DifferenceEstimator"/> of the set (O(1) per later add or remove, from the hash
+    /// computed anyway); the IDs already in the set are hashed once more.
+    /// </summary>
+    internal void TrackDifferences()
+    {
+        if (Estimator is not null)
+        {
+            return;
+        }
+
+        var estimator = new DifferenceEstimator();
+        foreach (ref readonly var element in _elements.AsSpan(0, _count))
+        {
+            estimator.Toggle(SymbolMapping.Hash(_key, element.Id));
+        }
+
+        Estimator = estimator;
+    }
+
     /// <summary>Tells whether <paramref name="id"/> is in the set.</summary>
     public bool Contains(TransactionId id) => _slots.ContainsKey(id);
 
@@ -75,6 +98,7 @@ public sealed class RatelessEncoder
 
         slot = _count;
         var hash = SymbolMapping.Hash(_key, id);
+        Estimator?.Toggle(hash);
         var checksum = SymbolMapping.Checksum(hash);
         var state = hash;
         var symbols = _symbols;
@@ -122,6 +146,7 @@ public sealed class RatelessEncoder
         }
 
         var hash = SymbolMapping.Hash(_key, id);
+        Estimator?.Toggle(hash);
         var checksum = SymbolMapping.Checksum(hash);
         var state = hash;
         var symbols = _symbols;

@@ -36,13 +36,13 @@ public sealed class ReconciliationProtocolBadInputTests
 
     private static IEnumerable<TestCaseData> MalformedHellos()
     {
-        var good = ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, PartyA.ToString(), 200));
+        var good = ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, 200));
         yield return new TestCaseData(Array.Empty<byte>()).SetName("RespondAsync_EmptyHello_AbortsWithProtocolViolation");
         yield return new TestCaseData(good[..^3]).SetName("RespondAsync_TruncatedHello_AbortsWithProtocolViolation");
         yield return new TestCaseData(good.Concat(new byte[] { 0 }).ToArray()).SetName("RespondAsync_HelloWithTrailingBytes_AbortsWithProtocolViolation");
         yield return new TestCaseData(new byte[] { 99, 1, 2 }).SetName("RespondAsync_UnknownMessageType_AbortsWithProtocolViolation");
         yield return new TestCaseData(ProtocolCodec.EncodeCredit(false, 10)).SetName("RespondAsync_CreditBeforeHello_AbortsWithProtocolViolation");
-        yield return new TestCaseData(new byte[] { 1, ProtocolCodec.CurrentVersion, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F }).SetName("RespondAsync_HelloWithHugeIdentityLength_AbortsWithProtocolViolation");
+        yield return new TestCaseData(new byte[] { 1, ProtocolCodec.CurrentVersion, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F }).SetName("RespondAsync_HelloWithHugeSetSize_AbortsWithProtocolViolation");
     }
 
     [TestCaseSource(nameof(MalformedHellos))]
@@ -79,7 +79,7 @@ public sealed class ReconciliationProtocolBadInputTests
     public async Task RespondAsync_DuplicatedHelloAfterAcceptance_Aborts()
     {
         await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
-        var hello = ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, PartyA.ToString(), 500));
+        var hello = ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, 500));
         await session.SendAsync(hello);
         var accepted = ProtocolCodec.DecodeAccepted((await session.ReceiveAsync())!.Value.Span, PartyB);
         await session.SendAsync(hello);
@@ -97,7 +97,7 @@ public sealed class ReconciliationProtocolBadInputTests
     {
         _b.Options.MaxNumberOfIbfFilterFlows = 1;
         await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
-        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, PartyA.ToString(), 500)));
+        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, 500)));
         var accepted = ProtocolCodec.DecodeAccepted((await session.ReceiveAsync())!.Value.Span, PartyB);
         _ = await session.ReceiveAsync(); // the one symbol of the initial credit
         await session.SendAsync(ProtocolCodec.EncodeCredit(true, 100));
@@ -112,7 +112,7 @@ public sealed class ReconciliationProtocolBadInputTests
     public async Task RespondAsync_RequesterAsksPastTheSymbolCap_AbortsWithLimitExceeded()
     {
         await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
-        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, PartyA.ToString(), 500)));
+        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, 500)));
         var accepted = ProtocolCodec.DecodeAccepted((await session.ReceiveAsync())!.Value.Span, PartyB);
         await session.SendAsync(ProtocolCodec.EncodeCredit(false, SymbolFlowPolicy.SymbolCap(500, accepted.SetSize)));
 
@@ -125,7 +125,7 @@ public sealed class ReconciliationProtocolBadInputTests
     public async Task RespondAsync_RequesterStalls_TimesOutAndRecordsTheParty()
     {
         await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
-        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, PartyA.ToString(), 500)));
+        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, 500)));
 
         var types = await ReadTypesUntilEndAsync(session);
 
@@ -141,7 +141,7 @@ public sealed class ReconciliationProtocolBadInputTests
     {
         _b.Fake.Add(PartyA, ReconciliationProtocolTests.Ids(new Random(12), 20_000));
         await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
-        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, PartyA.ToString(), 0)));
+        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, 0)));
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _network.WhenHandlersIdleAsync(cts.Token);

@@ -136,7 +136,7 @@ public sealed class ReconciliationProtocolHostilePeerTests
     {
         await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
         var before = GC.GetTotalAllocatedBytes(precise: true);
-        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, PartyA.ToString(), int.MaxValue)));
+        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, int.MaxValue)));
 
         var types = new List<ProtocolMessageType>();
         (AbortCode Code, string Reason)? abort = null;
@@ -162,7 +162,7 @@ public sealed class ReconciliationProtocolHostilePeerTests
     public async Task RespondAsync_HelloWithoutCredit_StreamsOnlyTheFirstBurst()
     {
         await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
-        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, PartyA.ToString(), 1300)));
+        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, 1300)));
         var accepted = ProtocolCodec.DecodeAccepted((await session.ReceiveAsync())!.Value.Span, PartyB);
         await session.SendAsync(ProtocolCodec.EncodeDone());
 
@@ -186,7 +186,7 @@ public sealed class ReconciliationProtocolHostilePeerTests
         _b.Fake.Add(PartyA, ReconciliationProtocolTests.Ids(random, 20_000)); // 21,300 here: warm prefix 1,024
         await using (var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB))
         {
-            await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, PartyA.ToString(), 21_300)));
+            await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, 21_300)));
             var accepted = ProtocolCodec.DecodeAccepted((await session.ReceiveAsync())!.Value.Span, PartyB);
             var cap = SymbolFlowPolicy.SymbolCap(21_300, accepted.SetSize);
             long granted = SymbolFlowPolicy.FirstBurst(21_300, accepted.SetSize), received = 0;
@@ -248,7 +248,7 @@ public sealed class ReconciliationProtocolHostilePeerTests
         var ended = new List<(ReconciliationState State, string? Error)>();
         _b.Registry.RunEnded += (_, state, _, error) => ended.Add((state, error));
         await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
-        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, PartyA.ToString(), 1300)));
+        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, 1300)));
         var clock = Stopwatch.StartNew();
         var types = new List<ProtocolMessageType>();
         var reading = Task.Run(async () =>
@@ -285,11 +285,11 @@ public sealed class ReconciliationProtocolHostilePeerTests
     public async Task RespondAsync_SecondHelloFromAPartyBeingAnswered_RefusedAsAlreadyResponding()
     {
         await using var first = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
-        await first.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, PartyA.ToString(), 1000)));
+        await first.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, 1000)));
         Assert.That(ProtocolCodec.PeekType((await first.ReceiveAsync())!.Value.Span), Is.EqualTo(ProtocolMessageType.Accepted));
 
         await using var second = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
-        await second.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, PartyA.ToString(), 1000)));
+        await second.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, 1000)));
         var refused = ProtocolCodec.DecodeRefused((await second.ReceiveAsync())!.Value.Span);
 
         Assert.That(refused.Reason, Is.EqualTo(RefusalReason.AlreadyResponding));
@@ -300,7 +300,7 @@ public sealed class ReconciliationProtocolHostilePeerTests
     public async Task ReconcileAsync_ResponderAlreadyAnsweringThisNode_ThrowsIncomingReconciliationInProgress()
     {
         await using var held = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
-        await held.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, PartyA.ToString(), 1000)));
+        await held.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, 1000)));
         _ = await held.ReceiveAsync();
 
         var ex = Assert.ThrowsAsync<IncomingReconciliationInProgressException>(async () => await _a.ReconcileAsync(PartyB));
@@ -318,12 +318,27 @@ public sealed class ReconciliationProtocolHostilePeerTests
     public async Task RespondAsync_VersionOneHello_RefusesWithUnsupportedVersion()
     {
         await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
-        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(1, PartyA.ToString(), 1000)));
+        await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(1, 1000)));
 
         var refused = ProtocolCodec.DecodeRefused((await session.ReceiveAsync())!.Value.Span);
 
         Assert.That(refused.Reason, Is.EqualTo(RefusalReason.UnsupportedVersion));
-        Assert.That(refused.Limit, Is.EqualTo(2));
+        Assert.That(refused.Limit, Is.EqualTo(ProtocolCodec.CurrentVersion));
+        Assert.That(await session.ReceiveAsync(), Is.Null);
+    }
+
+    [Test]
+    public async Task RespondAsync_VersionTwoHelloWithClaimedIdentity_RefusesWithUnsupportedVersion()
+    {
+        // A version-2 hello: type, version 2, the claimed identity (length-prefixed UTF-8), the set size.
+        var identity = System.Text.Encoding.UTF8.GetBytes(PartyA.ToString());
+        byte[] hello = [(byte)ProtocolMessageType.Hello, 2, (byte)identity.Length, .. identity, 0xE8, 0x07];
+        await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
+        await session.SendAsync(hello);
+
+        var refused = ProtocolCodec.DecodeRefused((await session.ReceiveAsync())!.Value.Span);
+
+        Assert.That((refused.Reason, refused.Limit), Is.EqualTo((RefusalReason.UnsupportedVersion, (long)ProtocolCodec.CurrentVersion)));
         Assert.That(await session.ReceiveAsync(), Is.Null);
     }
 

@@ -102,10 +102,14 @@ public sealed class ReconciliationProtocolRefusalTests
     }
 
     [Test]
-    public async Task ReconcileAsync_HelloClaimsAnotherIdentity_IsRefusedAndLearnsNothing()
+    public async Task ReconcileAsync_RequesterConfiguredAsAnotherParty_IsServedOnlyWhatTheAuthenticatedPartyMaySee()
     {
+        // Version 3 hellos carry no identity: the responder serves the party the transport authenticated, whatever
+        // the requester believes it is.
         var b = new ProtocolNode(_network, PartyB);
-        b.Fake.Add(PartyC, ReconciliationProtocolTests.Ids(new Random(1), 20));
+        var forA = ReconciliationProtocolTests.Ids(new Random(1), 5);
+        b.Fake.Add(PartyA, forA);
+        b.Fake.Add(PartyC, ReconciliationProtocolTests.Ids(new Random(2), 20));
         var mallory = new ReconciliationInitiator(
             new FakeLedgerGraph(),
             new TestOptionsMonitor<LedgerSyncOptions>(new LedgerSyncOptions { LocalParty = PartyC }),
@@ -115,13 +119,9 @@ public sealed class ReconciliationProtocolRefusalTests
         var tracker = new LedgerSync.Diagnostics.ReconciliationRunRegistry(TimeProvider.System)
             .Start(Guid.NewGuid(), LedgerSync.Diagnostics.FlowNames.ReconcileWithParty, PartyB, LedgerSync.Diagnostics.ReconciliationRole.Requester);
 
-        Assert.That(async () => await mallory.ReconcileAsync(new ReconciliationRequest(PartyB, tracker.RunId, tracker), default),
-            Throws.TypeOf<ReconciliationRefusedException>());
-        await _network.WhenHandlersIdleAsync();
-        var outcome = b.Outcomes.Single();
-        Assert.That(outcome.Refusal, Is.EqualTo(RefusalReason.IdentityMismatch));
-        Assert.That(outcome.Error, Is.TypeOf<LedgerSyncProtocolException>());
-        Assert.That(_network.GetTraffic(PartyB, PartyA).Bytes, Is.LessThan(8), "only the refusal was sent");
+        var result = await mallory.ReconcileAsync(new ReconciliationRequest(PartyB, tracker.RunId, tracker), default);
+
+        Assert.That(result.Missing, Is.EquivalentTo(forA), "A's relevant set, never C's");
     }
 
     [Test]

@@ -41,6 +41,11 @@ internal sealed class ScriptedPeer(Func<ScriptedPeer, IPeerSession, Cancellation
                     case ProtocolMessageType.Credit or ProtocolMessageType.NextExchange:
                         granted += ProtocolCodec.DecodeCredit(message.Span).More;
                         break;
+                    case ProtocolMessageType.DifferenceEstimate:
+                        // Grants exactly what was asked (no sizing from the estimator).
+                        granted += ProtocolCodec.DecodeDifferenceEstimate(message.Span, out _);
+                        await session.SendAsync(ProtocolCodec.EncodeGranted(granted), cancellationToken);
+                        break;
                     case ProtocolMessageType.Abort:
                         Abort = ProtocolCodec.DecodeAbort(message.Span);
                         return;

@@ -55,7 +55,7 @@ public sealed class FairnessTests
         a.Knows(b);
         c.Knows(b);
         var endpoint = new Uri(b.Address, LedgerSyncHttpOptions.DefaultPath);
-        var hello = ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, PartyA.ToString(), withA.Count));
+        var hello = ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, withA.Count));
         using var stop = new CancellationTokenSource(AttackDuration);
         var attackerSessions = 0;
 
