@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using LedgerSync.Dashboard.Tests.Support;
 using LedgerSync.Diagnostics;
+using LedgerSync.Status;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Playwright;
@@ -138,6 +139,43 @@ public sealed class DashboardBrowserTests
         Assert.That(lines[0], Is.EqualTo("transaction_id"));
         Assert.That(lines.Skip(1), Is.EqualTo(expected));
         Assert.That(download.SuggestedFilename, Is.EqualTo("ledgersync-ids-PartyB.csv"));
+    }
+
+    [Test]
+    public async Task PartyPage_SeveralRuns_ShowsTheRunHistoryNewestFirstPaged()
+    {
+        var runs = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            await _host.Flows.ScheduleReconciliationAsync([DashboardHost.PartyB]);
+            var done = await _host.WaitForStatusAsync(
+                DashboardHost.PartyB, s => s.LastReconciliationStatus == ReconciliationState.DifferencesFound && !runs.Contains(s.StateMachineRunId!.Value));
+            runs.Insert(0, done.StateMachineRunId!.Value);
+        }
+
+        var stored = await _host.App.Services.GetRequiredService<IReconciliationRunHistory>().ReadRunsAsync(new ReconciliationRunQuery { Party = DashboardHost.PartyB });
+        Assert.That(stored.Select(r => r.RunId), Is.EqualTo(runs), "the store's history, newest first");
+
+        await _page.GotoAsync(_host.Dashboard + "/party?name=" + Uri.EscapeDataString(DashboardHost.PartyB.ToString()));
+        var rows = _page.Locator("#history-table tbody tr");
+        Assert.That(await RunIdsAsync(rows), Is.EqualTo(runs.Take(2)), "page 1 holds the two newest runs (RunHistoryPageSize = 2)");
+        var newest = await rows.First.InnerTextAsync();
+        Assert.That(newest, Does.Contain("DIFFERENCES_FOUND").And.Contain("requester").And.Contain(DashboardHost.OnlyB.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(await rows.First.Locator("time").First.GetAttributeAsync("datetime"), Is.EqualTo(stored[0].Started!.Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)));
+        await Screenshots.SaveAsync(_page, "party-history");
+
+        await _page.GetByRole(AriaRole.Link, new() { Name = "Older runs" }).ClickAsync();
+        await _page.GetByText("Runs page 2").WaitForAsync();
+        Assert.That(await RunIdsAsync(rows), Is.EqualTo(runs.Skip(2)));
+        Assert.That(await _page.GetByRole(AriaRole.Link, new() { Name = "Older runs" }).CountAsync(), Is.Zero, "the last page");
+        Assert.That(await _page.Locator("#ids-list code").CountAsync(), Is.EqualTo(10), "the IDs stay on their own page");
+
+        await _host.Flows.ScheduleReconciliationAsync([DashboardHost.PartyC]);
+        var failed = await _host.WaitForStatusAsync(DashboardHost.PartyC, s => s.LastReconciliationStatus == ReconciliationState.Failed);
+        await _page.GotoAsync(_host.Dashboard + "/party?name=" + Uri.EscapeDataString(DashboardHost.PartyC.ToString()));
+        var failedRow = _page.Locator("#history-table tbody tr");
+        Assert.That(await failedRow.CountAsync(), Is.EqualTo(1));
+        Assert.That(await failedRow.InnerTextAsync(), Does.Contain("FAILED").And.Contain(failed.LastReconciliationError!));
     }
 
     [Test]
@@ -329,6 +367,17 @@ public sealed class DashboardBrowserTests
         await _page.Keyboard.PressAsync("Enter");
         await _page.Keyboard.PressAsync("Tab");
         Assert.That(await _page.EvaluateAsync<string>("() => document.activeElement.id"), Is.EqualTo("filter-status"), "after the skip link, focus moves into the page's content");
+    }
+
+    private static async Task<IReadOnlyList<Guid>> RunIdsAsync(ILocator rows)
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < await rows.CountAsync(); i++)
+        {
+            ids.Add(Guid.Parse((await rows.Nth(i).GetAttributeAsync("data-run-id"))!));
+        }
+
+        return ids;
     }
 
     private async Task<int> MetricAsync(string name) =>

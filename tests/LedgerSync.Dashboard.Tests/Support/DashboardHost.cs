@@ -89,6 +89,7 @@ internal sealed class DashboardHost : IAsyncDisposable
             o.Title = "LedgerSync · PartyA";
             o.LiveRefreshInterval = TimeSpan.FromMilliseconds(300);
             o.TransactionIdsPageSize = 10;
+            o.RunHistoryPageSize = 2;
             configureDashboard?.Invoke(o);
         });
         builder.Services.AddAuthentication(HeaderAuthenticationHandler.SchemeName)
