@@ -288,6 +288,7 @@ internal sealed partial class ReconciliationResponder(
 
                         granted += more;
                         tracker.ReportProgress();
+                        tracker.ReportSymbols(next, granted);
                         break;
                     case ProtocolMessageType.Done:
                         ProtocolCodec.DecodeDone(message.Span);
@@ -319,6 +320,7 @@ internal sealed partial class ReconciliationResponder(
             next += count;
             run.SymbolsSent = next;
             tracker.ReportProgress();
+            tracker.ReportSymbols(next, granted);
         }
     }
 

@@ -157,7 +157,9 @@ internal sealed class LedgerSyncNodeReader
             run.WaitingSince,
             run.Started,
             waited < TimeSpan.Zero ? TimeSpan.Zero : waited,
-            run.WaitingOn == RunWaitReason.PeerMessage && stuckAfter > TimeSpan.Zero && waited >= stuckAfter);
+            run.WaitingOn == RunWaitReason.PeerMessage && stuckAfter > TimeSpan.Zero && waited >= stuckAfter,
+            run.CodedSymbols,
+            run.CodedSymbolsExpected);
     }
 
     private static string? Describe(RunWaitReason reason) => reason switch

@@ -201,6 +201,29 @@ public sealed class DashboardBrowserTests
     }
 
     [Test]
+    public async Task LivePage_RunPartWayThroughTheSymbolStream_ShowsItsEstimatedProgress()
+    {
+        _host.StallPartyDAfterFirstSymbols();
+        await _host.Flows.ScheduleReconciliationAsync([DashboardHost.PartyD]);
+        await DashboardHost.WaitUntilAsync(
+            () => _host.Monitor.GetInFlightReconciliations().Any(r => r.CodedSymbols > 0 && r.WaitingOn == RunWaitReason.PeerMessage),
+            "the run never received D's first symbols and waited for more");
+        var snapshot = _host.Monitor.GetInFlightReconciliations().Single();
+        Assert.That(snapshot.CodedSymbols, Is.LessThan(snapshot.CodedSymbolsExpected), "D went silent part-way");
+        var percent = (int)(snapshot.CodedSymbols * 100 / snapshot.CodedSymbolsExpected);
+        Assert.That(percent, Is.InRange(1, 98));
+
+        await _page.GotoAsync(_host.Dashboard + "/live");
+
+        var cell = _page.Locator($"#live-runs tr[data-run-id=\"{snapshot.RunId}\"] td.progress");
+        var text = await cell.InnerTextAsync();
+        Assert.That(text, Does.Contain($"≈ {percent} %").And.Contain(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{snapshot.CodedSymbols:N0} of {snapshot.CodedSymbolsExpected:N0} symbols")));
+        var bar = _page.GetByRole(AriaRole.Progressbar, new() { Name = $"Estimated progress of the run with {DashboardHost.PartyD}" });
+        Assert.That(await bar.GetAttributeAsync("value"), Is.EqualTo(percent.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        await Screenshots.SaveAsync(_page, "live-progress");
+    }
+
+    [Test]
     public async Task Schedule_FromThePageWithThisNode_ShowsTheTypedErrorAsAMessage()
     {
         await _page.GotoAsync(_host.Dashboard.ToString());
