@@ -10,8 +10,8 @@ namespace LedgerSync.Status;
 /// LedgerSync's stores implement it: <see cref="InMemoryStatusStore"/> (the newest
 /// <see cref="InMemoryStatusStore.RunHistoryLimit"/> runs per party and role) and the SQL status store (every run, from
 /// <c>CR_RECONCILIATION_RUN_HISTORY</c>). <c>AddLedgerSync()</c> registers the status store as this service when it
-/// implements it, and otherwise a history that is always empty; a store of your own (or a decorator) keeps the history
-/// available by implementing it too.
+/// implements it (or, behind <c>DecorateStatusStore</c>, when the wrapped store does), and otherwise a history that is
+/// always empty; a store of your own offers a history by implementing it too.
 /// </para>
 /// <para>
 /// A store records the history as part of each <see cref="IStatusStore.UpdateAsync"/> that starts or ends a run, in the
