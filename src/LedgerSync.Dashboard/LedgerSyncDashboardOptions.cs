@@ -29,6 +29,12 @@ public sealed class LedgerSyncDashboardOptions
     /// <summary>How many transaction IDs the party page shows per page (1 to 10,000). Default 100.</summary>
     public int TransactionIdsPageSize { get; set; } = 100;
 
+    /// <summary>The most <see cref="RunHistoryPageSize"/> accepted: 500.</summary>
+    public const int MaxRunHistoryPageSize = 500;
+
+    /// <summary>How many past runs the party page shows per page of its run history (1 to <see cref="MaxRunHistoryPageSize"/>). Default 20.</summary>
+    public int RunHistoryPageSize { get; set; } = 20;
+
     /// <summary>How often the live page asks the server for the in-flight runs. Default 1 second; at least <see cref="MinLiveRefreshInterval"/>.</summary>
     public TimeSpan LiveRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -72,7 +72,7 @@ public class DashboardPartiesBenchmarks : IAsyncDisposable
         }
 
         _reader = _app.Services.GetRequiredService<LedgerSyncNodeReader>();
-        _context = new PageContext("/ledgersync", "LedgerSync", self.ToString(), "__RequestVerificationToken", new string('x', 150), 1000, 100);
+        _context = new PageContext("/ledgersync", "LedgerSync", self.ToString(), "__RequestVerificationToken", new string('x', 150), 1000, 100, 20);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         _client = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
         var rows = (await _reader.GetPartiesAsync(PartiesFilter.All, CancellationToken.None)).Count;

@@ -36,6 +36,15 @@ public sealed record RunSnapshot
     /// <summary>Bytes received so far.</summary>
     public required long BytesReceived { get; init; }
 
+    /// <summary>Coded symbols received (requester) or sent (responder) so far; see <see cref="RunTracker.ReportSymbols"/>.</summary>
+    public long CodedSymbols { get; init; }
+
+    /// <summary>
+    /// The coded symbols the requester has asked for so far (0 until the symbol stream starts): sized from its running
+    /// estimate of the difference, so <see cref="CodedSymbols"/> / <see cref="CodedSymbolsExpected"/> estimates the run's progress.
+    /// </summary>
+    public long CodedSymbolsExpected { get; init; }
+
     /// <summary>The stage history, oldest first.</summary>
     public required IReadOnlyList<RunStage> Stages { get; init; }
 }

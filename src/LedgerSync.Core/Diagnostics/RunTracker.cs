@@ -20,6 +20,8 @@ public sealed class RunTracker : IDisposable
     private int _exchanges;
     private long _bytesSent;
     private long _bytesReceived;
+    private long _symbols;
+    private long _symbolsExpected;
     private int _ended;
     private RunActivity? _activity;
 
@@ -134,6 +136,21 @@ public sealed class RunTracker : IDisposable
         }
     }
 
+    /// <summary>
+    /// Records how far the stream of coded symbols has come: <paramref name="transferred"/> symbols received (requester)
+    /// or sent (responder) of the <paramref name="expected"/> the requester has asked for so far. The requester sizes
+    /// what it asks for from its running estimate of the difference, so the ratio is an estimate of the run's progress:
+    /// <paramref name="expected"/> grows when the estimate does, and the run ends as soon as the difference decodes.
+    /// </summary>
+    public void ReportSymbols(long transferred, long expected)
+    {
+        lock (_lock)
+        {
+            _symbols = Math.Max(0, transferred);
+            _symbolsExpected = Math.Max(_symbols, expected);
+        }
+    }
+
     /// <summary>When the run last moved forward (<see langword="null"/> until the protocol has started).</summary>
     public DateTimeOffset? LastProgress
     {
@@ -217,6 +234,8 @@ public sealed class RunTracker : IDisposable
                 Exchanges = Exchanges,
                 BytesSent = BytesSent,
                 BytesReceived = BytesReceived,
+                CodedSymbols = _symbols,
+                CodedSymbolsExpected = _symbolsExpected,
                 Stages = [.. _stages],
             };
         }

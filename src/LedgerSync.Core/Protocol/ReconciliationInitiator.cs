@@ -229,6 +229,7 @@ internal sealed partial class ReconciliationInitiator(
                 await GrantAsync(extended, nextExchange).ConfigureAwait(false);
             }
 
+            tracker.ReportSymbols(received, granted);
             var message = await session.ReceiveAsync($"coded symbols from index {received}", cancellationToken).ConfigureAwait(false)
                 ?? throw new LedgerSyncProtocolException($"{party} ended the session while this node was waiting for coded symbols from index {received}.");
             switch (ProtocolCodec.PeekType(message.Span))

@@ -283,6 +283,7 @@ internal sealed partial class ReconciliationResponder(
 
                         granted += more;
                         tracker.ReportProgress();
+                        tracker.ReportSymbols(next, granted);
                         break;
                     case ProtocolMessageType.DifferenceEstimate:
                         if (estimated)
@@ -334,6 +335,7 @@ internal sealed partial class ReconciliationResponder(
             next += count;
             run.SymbolsSent = next;
             tracker.ReportProgress();
+            tracker.ReportSymbols(next, granted);
         }
     }
 

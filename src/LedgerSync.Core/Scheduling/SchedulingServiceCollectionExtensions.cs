@@ -19,7 +19,7 @@ internal static class SchedulingServiceCollectionExtensions
     internal static IServiceCollection AddLedgerSyncScheduling(this IServiceCollection services)
     {
         services.TryAddSingleton<ReconciliationRunRegistry>();
-        services.TryAddSingleton<IStatusStore, InMemoryStatusStore>();
+        services.AddLedgerSyncStatus();
         services.TryAddSingleton(_ => new JobStoreRegistration(new InMemoryReconciliationJobStore()));
         services.TryAddSingleton(sp => sp.GetRequiredService<JobStoreRegistration>().Store);
         services.TryAddSingleton(sp => sp.GetRequiredService<JobStoreRegistration>().Queries);

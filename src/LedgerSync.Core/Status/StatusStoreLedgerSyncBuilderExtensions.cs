@@ -47,7 +47,8 @@ public static class StatusStoreLedgerSyncBuilderExtensions
     /// <summary>
     /// Wraps the status store registered so far (the in-memory default, or what an earlier <c>Use…StatusStore</c>
     /// chose) in a decorator: <paramref name="decorate"/> receives the container and that store and returns the store
-    /// LedgerSync uses. Call it after choosing the store; decorators applied in turn nest, the last outermost.
+    /// LedgerSync uses. Call it after choosing the store; decorators applied in turn nest, the last outermost. The run
+    /// history (<see cref="IReconciliationRunHistory"/>) stays the wrapped store's unless the decorator implements it.
     /// </summary>
     /// <example>
     /// <code>
@@ -62,7 +63,17 @@ public static class StatusStoreLedgerSyncBuilderExtensions
         ArgumentNullException.ThrowIfNull(decorate);
         var inner = builder.Services.LastOrDefault(d => d.ServiceType == typeof(IStatusStore) && !d.IsKeyedService)
             ?? ServiceDescriptor.Singleton<IStatusStore, InMemoryStatusStore>();
-        builder.Services.Replace(ServiceDescriptor.Singleton<IStatusStore>(sp => decorate(sp, Resolve(sp, inner))));
+        builder.Services.TryAddSingleton<DecoratedRunHistory>();
+        builder.Services.Replace(ServiceDescriptor.Singleton<IStatusStore>(sp =>
+        {
+            var store = Resolve(sp, inner);
+            if (store is IReconciliationRunHistory history)
+            {
+                sp.GetRequiredService<DecoratedRunHistory>().Offer(history);
+            }
+
+            return decorate(sp, store);
+        }));
         return builder;
     }
 

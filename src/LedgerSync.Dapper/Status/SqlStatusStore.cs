@@ -12,7 +12,8 @@ namespace LedgerSync.Dapper.Status;
 /// <summary>
 /// An <see cref="IStatusStore"/> in a SQL database: one row per (party, role) in <c>CR_RECONCILIATION_STATUS</c>
 /// with the reference product's columns (times as Unix milliseconds; the result as comma-separated upper-case hex IDs),
-/// plus one append-only row per run transition (start, end) in <c>CR_RECONCILIATION_RUN_HISTORY</c>.
+/// plus one append-only row per run transition (start, end) in <c>CR_RECONCILIATION_RUN_HISTORY</c>, which it offers as
+/// the run history (<see cref="IReconciliationRunHistory"/>).
 /// </summary>
 /// <remarks>
 /// Each <see cref="UpdateAsync"/> is one transaction: it takes the row's lock (a transaction-scoped advisory lock on
@@ -21,7 +22,7 @@ namespace LedgerSync.Dapper.Status;
 /// and leaves the previous row; two updates of one row, from one process or several sharing the database, run one after
 /// the other. The schema is created and upgraded automatically on first use (see <see cref="EnsureSchemaAsync"/>).
 /// </remarks>
-public sealed class SqlStatusStore : IStatusStore
+public sealed class SqlStatusStore : IStatusStore, IReconciliationRunHistory
 {
     private const string Columns =
         "party_name, is_requester, state_machine_id, last_successful_reconciliation_time_started, last_successful_reconciliation_time_finished, " +
@@ -194,6 +195,46 @@ public sealed class SqlStatusStore : IStatusStore
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// Reads <c>CR_RECONCILIATION_RUN_HISTORY</c>: an end row is one run, its start taken from the row before it (same
+    /// party, role and run ID, <c>IN_PROGRESS</c>); a start row with no end row after it is a run still in progress (or
+    /// one whose end was never recorded). One query over the party's rows, ordered in the database.
+    /// </remarks>
+    public async Task<IReadOnlyList<ReconciliationRunRecord>> ReadRunsAsync(ReconciliationRunQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        var parameters = new DynamicParameters();
+        parameters.Add("party", query.Party.ToString());
+        parameters.Add("skip", query.Skip);
+        parameters.Add("take", query.Take);
+        var role = string.Empty;
+        if (query.IsRequester is { } isRequester)
+        {
+            role = " AND is_requester = @isRequester";
+            parameters.Add("isRequester", isRequester);
+        }
+
+        const string Continues = "LAG(status) OVER w = 'IN_PROGRESS' AND LAG(run_id) OVER w = run_id";
+        var sql =
+            "SELECT run_id, is_requester, status, recorded_at, differences, error, started_at FROM (" +
+            "SELECT id, run_id, is_requester, status, recorded_at, differences, error, " +
+            $"CASE WHEN status = 'IN_PROGRESS' THEN recorded_at WHEN {Continues} THEN LAG(recorded_at) OVER w END AS started_at, " +
+            $"CASE WHEN {Continues} THEN LAG(id) OVER w ELSE id END AS start_id, " +
+            "LEAD(run_id) OVER w AS next_run_id " +
+            $"FROM CR_RECONCILIATION_RUN_HISTORY WHERE party_name = @party AND status <> ''{role} " +
+            "WINDOW w AS (PARTITION BY is_requester ORDER BY id)) runs " +
+            "WHERE status <> 'IN_PROGRESS' OR next_run_id IS NULL OR next_run_id <> run_id " +
+            "ORDER BY start_id DESC LIMIT @take OFFSET @skip";
+        var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var rows = await connection.QueryAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return [.. rows.Select(r => ToRun(query.Party, (IDictionary<string, object?>)r))];
+        }
+    }
+
     // A history row marks a run's start or end: the run ID or one of its times changed. A refresh (which only trims the
     // stored result) and an update that rewrites other fields append nothing.
     private static bool IsRunTransition(ReconciliationStatus? current, ReconciliationStatus next) =>
@@ -293,6 +334,22 @@ public sealed class SqlStatusStore : IStatusStore
         LastReconciliationStatus = State(row["last_reconciliation_status"]),
         LastReconciliationError = row["last_reconciliation_error"] as string,
     };
+
+    private static ReconciliationRunRecord ToRun(PartyName party, IDictionary<string, object?> row)
+    {
+        var state = ReconciliationStateNames.Parse((string)row["status"]!);
+        return new ReconciliationRunRecord
+        {
+            RunId = Guid.Parse((string)row["run_id"]!),
+            PartyName = party,
+            IsRequester = Convert.ToBoolean(row["is_requester"], CultureInfo.InvariantCulture),
+            Started = Time(row["started_at"]),
+            Finished = state == ReconciliationState.InProgress ? null : Time(row["recorded_at"]),
+            State = state,
+            Differences = Convert.ToInt32(row["differences"], CultureInfo.InvariantCulture),
+            Error = row["error"] as string,
+        };
+    }
 
     private static DateTimeOffset? Time(object? value) =>
         value is null or DBNull ? null : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, CultureInfo.InvariantCulture));

@@ -1,5 +1,6 @@
 using LedgerSync.Flows;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LedgerSync.Dashboard.Data;
 
@@ -15,10 +16,11 @@ internal sealed class LedgerSyncNodeActions
     private readonly ReconciliationFlows _flows;
     private readonly ILogger _logger;
 
-    public LedgerSyncNodeActions(ReconciliationFlows flows, ILogger<LedgerSyncNodeActions> logger)
+    /// <summary>Creates the actions; without a logger (a host that did not call <c>AddLogging</c>) the audit trail is not written.</summary>
+    public LedgerSyncNodeActions(ReconciliationFlows flows, ILogger<LedgerSyncNodeActions>? logger = null)
     {
         _flows = flows;
-        _logger = logger;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
     /// <summary>Schedules a reconciliation with each party named on a line of <paramref name="partyLines"/>.</summary>

@@ -1,5 +1,6 @@
 using LedgerSync.Diagnostics;
 using LedgerSync.Flows;
+using LedgerSync.Status;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -7,7 +8,7 @@ namespace LedgerSync.Dashboard.Data;
 
 /// <summary>
 /// Reads what the pages show from the node's LedgerSync services, through their public query API only: the monitor
-/// (counts, ledger graph, in-flight runs), the flows (statuses) and the health check. The one place, with
+/// (counts, ledger graph, in-flight runs), the flows (statuses), the run history and the health check. The one place, with
 /// <see cref="LedgerSyncNodeActions"/>, where the dashboard touches LedgerSync's types; pages see only its own records.
 /// </summary>
 internal sealed class LedgerSyncNodeReader
@@ -17,6 +18,7 @@ internal sealed class LedgerSyncNodeReader
     private readonly ReconciliationMonitor _monitor;
     private readonly ReconciliationFlows _flows;
     private readonly LedgerSyncHealthCheck _health;
+    private readonly IReconciliationRunHistory _history;
     private readonly IOptionsMonitor<LedgerSyncOptions> _options;
     private readonly TimeProvider _time;
 
@@ -24,12 +26,14 @@ internal sealed class LedgerSyncNodeReader
         ReconciliationMonitor monitor,
         ReconciliationFlows flows,
         LedgerSyncHealthCheck health,
+        IReconciliationRunHistory history,
         IOptionsMonitor<LedgerSyncOptions> options,
         TimeProvider time)
     {
         _monitor = monitor;
         _flows = flows;
         _health = health;
+        _history = history;
         _options = options;
         _time = time;
     }
@@ -87,11 +91,16 @@ internal sealed class LedgerSyncNodeReader
     }
 
     /// <summary>
-    /// One party's page: its two status rows, its in-flight runs, and page <paramref name="page"/> (from 1) of the IDs
-    /// its latest successful outgoing reconciliation found (what it has and this node lacks).
+    /// One party's page: its two status rows, its in-flight runs, page <paramref name="historyPage"/> (from 1) of its
+    /// past runs in both roles, and page <paramref name="page"/> (from 1) of the IDs its latest successful outgoing
+    /// reconciliation found (what it has and this node lacks).
     /// </summary>
-    public async Task<PartyDetail> GetPartyAsync(PartyName party, int page, int pageSize, CancellationToken cancellationToken)
+    public async Task<PartyDetail> GetPartyAsync(PartyName party, int page, int pageSize, int historyPage, int historyPageSize, CancellationToken cancellationToken)
     {
+        historyPage = Math.Clamp(historyPage, 1, (int.MaxValue / 2 / historyPageSize) + 1);
+        var history = await _history.ReadRunsAsync(
+            new ReconciliationRunQuery { Party = party, Skip = (historyPage - 1) * historyPageSize, Take = historyPageSize + 1 },
+            cancellationToken).ConfigureAwait(false);
         var requester = await _flows.GetReconciliationStatusForPartyAsync(party, true, cancellationToken).ConfigureAwait(false);
         var responder = await _flows.GetReconciliationStatusForPartyAsync(party, false, cancellationToken).ConfigureAwait(false);
         var ids = requester?.LastSuccessfulReconciliationResult ?? [];
@@ -107,7 +116,12 @@ internal sealed class LedgerSyncNodeReader
             ids.Count,
             current,
             pageCount,
-            now);
+            now)
+        {
+            History = [.. history.Take(historyPageSize).Select(r => new HistoryRun(r.RunId, r.IsRequester, r.Started, r.Finished, r.State.ToName(), r.Differences, r.Error))],
+            HistoryPage = historyPage,
+            HistoryHasMore = history.Count > historyPageSize,
+        };
     }
 
     /// <summary>All the IDs the latest successful outgoing reconciliation with <paramref name="party"/> found, for the CSV download.</summary>
@@ -143,7 +157,9 @@ internal sealed class LedgerSyncNodeReader
             run.WaitingSince,
             run.Started,
             waited < TimeSpan.Zero ? TimeSpan.Zero : waited,
-            run.WaitingOn == RunWaitReason.PeerMessage && stuckAfter > TimeSpan.Zero && waited >= stuckAfter);
+            run.WaitingOn == RunWaitReason.PeerMessage && stuckAfter > TimeSpan.Zero && waited >= stuckAfter,
+            run.CodedSymbols,
+            run.CodedSymbolsExpected);
     }
 
     private static string? Describe(RunWaitReason reason) => reason switch

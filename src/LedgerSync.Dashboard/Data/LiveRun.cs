@@ -14,6 +14,8 @@ namespace LedgerSync.Dashboard.Data;
 /// <param name="Started">When it was created.</param>
 /// <param name="Waited">How long it has waited so far.</param>
 /// <param name="IsStuck">Whether it has waited on its peer for at least the stuck-session interval.</param>
+/// <param name="Symbols">Coded symbols received (requester) or sent (responder) so far.</param>
+/// <param name="SymbolsExpected">Coded symbols the requester has asked for so far (0 before the stream starts).</param>
 internal sealed record LiveRun(
     Guid RunId,
     string Party,
@@ -27,4 +29,14 @@ internal sealed record LiveRun(
     DateTimeOffset WaitingSince,
     DateTimeOffset Started,
     TimeSpan Waited,
-    bool IsStuck);
+    bool IsStuck,
+    long Symbols = 0,
+    long SymbolsExpected = 0)
+{
+    /// <summary>
+    /// The estimated progress in percent (0–99 while in flight), or <see langword="null"/> before the symbol stream
+    /// starts: symbols transferred of those the requester has asked for, which it sizes from its running estimate of
+    /// the difference. It never shows 100: a run leaves the list when it ends.
+    /// </summary>
+    public int? ProgressPercent => SymbolsExpected <= 0 ? null : (int)Math.Min(99, Symbols * 100 / SymbolsExpected);
+}

@@ -1,6 +1,6 @@
 namespace LedgerSync.Dashboard.Data;
 
-/// <summary>What the party page shows: both status rows, the in-flight runs, and one page of the IDs found.</summary>
+/// <summary>What the party page shows: both status rows, the in-flight runs, one page of the run history and one page of the IDs found.</summary>
 internal sealed record PartyDetail(
     string Party,
     PartyRow? AsRequester,
@@ -10,4 +10,14 @@ internal sealed record PartyDetail(
     int TotalIds,
     int Page,
     int PageCount,
-    DateTimeOffset Now);
+    DateTimeOffset Now)
+{
+    /// <summary>One page of the party's past runs (both roles), newest first.</summary>
+    public IReadOnlyList<HistoryRun> History { get; init; } = [];
+
+    /// <summary>The run-history page shown (from 1).</summary>
+    public int HistoryPage { get; init; } = 1;
+
+    /// <summary>Whether older runs follow this page.</summary>
+    public bool HistoryHasMore { get; init; }
+}

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -59,7 +60,7 @@ public static class LedgerSyncDashboardEndpointRouteBuilderExtensions
         if (options.AllowAnonymous)
         {
             group.AllowAnonymous();
-            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("LedgerSync.Dashboard");
+            var logger = (services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("LedgerSync.Dashboard");
             DashboardLog.AnonymousAccess(logger, prefix.Length == 0 ? "/" : prefix);
         }
         else if (options.AuthorizationPolicy is { } policy)

@@ -13,6 +13,11 @@ internal sealed class LedgerSyncDashboardOptionsValidator : IValidateOptions<Led
             failures.Add($"LedgerSyncDashboardOptions.TransactionIdsPageSize must be between 1 and 10000; got {options.TransactionIdsPageSize}.");
         }
 
+        if (options.RunHistoryPageSize < 1 || options.RunHistoryPageSize > LedgerSyncDashboardOptions.MaxRunHistoryPageSize)
+        {
+            failures.Add($"LedgerSyncDashboardOptions.RunHistoryPageSize must be between 1 and {LedgerSyncDashboardOptions.MaxRunHistoryPageSize}; got {options.RunHistoryPageSize}.");
+        }
+
         if (options.LiveRefreshInterval < LedgerSyncDashboardOptions.MinLiveRefreshInterval)
         {
             failures.Add($"LedgerSyncDashboardOptions.LiveRefreshInterval must be at least {LedgerSyncDashboardOptions.MinLiveRefreshInterval}; got {options.LiveRefreshInterval}.");

@@ -79,8 +79,9 @@ internal static class DashboardEndpoints
         }
 
         var pageNumber = int.TryParse(http.Request.Query["page"], out var n) ? n : 1;
+        var historyPage = int.TryParse(http.Request.Query["history"], out var h) ? h : 1;
         var reader = http.RequestServices.GetRequiredService<LedgerSyncNodeReader>();
-        var detail = await reader.GetPartyAsync(party, pageNumber, context.IdsPageSize, http.RequestAborted).ConfigureAwait(false);
+        var detail = await reader.GetPartyAsync(party, pageNumber, context.IdsPageSize, historyPage, context.RunHistoryPageSize, http.RequestAborted).ConfigureAwait(false);
         await WriteHtmlAsync(http, PartyPage.Render(context, detail), statusCode).ConfigureAwait(false);
     }
 
@@ -207,7 +208,8 @@ internal static class DashboardEndpoints
             tokens.FormFieldName,
             tokens.RequestToken ?? string.Empty,
             (int)options.LiveRefreshInterval.TotalMilliseconds,
-            options.TransactionIdsPageSize);
+            options.TransactionIdsPageSize,
+            options.RunHistoryPageSize);
     }
 
     private static async Task WriteHtmlAsync(HttpContext http, string page, int statusCode = StatusCodes.Status200OK)

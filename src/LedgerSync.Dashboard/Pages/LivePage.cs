@@ -48,7 +48,7 @@ internal static class LivePage
         }
 
         html.Raw("<div class=\"table-wrap\" role=\"region\" aria-label=\"In-flight runs\" tabindex=\"0\"><table class=\"cards live\"><caption>In-flight runs, oldest first</caption><thead><tr>")
-            .Raw("<th scope=\"col\">Party</th><th scope=\"col\">Role</th><th scope=\"col\">Stage</th><th scope=\"col\">Exchanges</th>")
+            .Raw("<th scope=\"col\">Party</th><th scope=\"col\">Role</th><th scope=\"col\">Stage</th><th scope=\"col\">Progress</th><th scope=\"col\">Exchanges</th>")
             .Raw("<th scope=\"col\">Sent</th><th scope=\"col\">Received</th><th scope=\"col\">Waiting on</th><th scope=\"col\">Started</th>")
             .Raw("<th scope=\"col\">Run</th><th scope=\"col\"><span class=\"visually-hidden\">Actions</span></th></tr></thead><tbody>");
         foreach (var run in runs)
@@ -62,6 +62,20 @@ internal static class LivePage
 
             html.Raw("</th><td data-label=\"Role\">").Raw(run.IsRequester ? "requester" : "responder").Raw("</td>")
                 .Raw("<td data-label=\"Stage\" class=\"stage\">").Text(run.Stage).Raw("</td>")
+                .Raw("<td data-label=\"Progress\" class=\"progress\">");
+            if (run.ProgressPercent is { } percent)
+            {
+                html.Raw("<progress max=\"100\"").Attr("value", percent.ToString(CultureInfo.InvariantCulture))
+                    .Attr("aria-label", "Estimated progress of the run with " + run.Party).Raw(">").Number(percent).Raw(" %</progress> ")
+                    .Raw("<span class=\"percent\">≈ ").Number(percent).Raw(" %</span><span class=\"times\">").Number(run.Symbols).Raw(" of ")
+                    .Number(run.SymbolsExpected).Raw(" symbols</span>");
+            }
+            else
+            {
+                html.Raw("<span class=\"none\">—</span>");
+            }
+
+            html.Raw("</td>")
                 .Raw("<td data-label=\"Exchanges\" class=\"num\">").Number(run.Exchanges).Raw("</td>")
                 .Raw("<td data-label=\"Sent\" class=\"num\">").Bytes(run.BytesSent).Raw("</td>")
                 .Raw("<td data-label=\"Received\" class=\"num\">").Bytes(run.BytesReceived).Raw("</td>")

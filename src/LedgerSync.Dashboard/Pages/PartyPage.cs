@@ -4,8 +4,8 @@ using LedgerSync.Dashboard.Rendering;
 namespace LedgerSync.Dashboard.Pages;
 
 /// <summary>
-/// One party: its status in both roles (the store keeps the latest and the latest successful run of each, not a
-/// longer history), its in-flight runs, and the IDs found, paged, copyable and downloadable as CSV.
+/// One party: its status in both roles, its in-flight runs, its run history (paged), and the IDs found, paged,
+/// copyable and downloadable as CSV.
 /// </summary>
 internal static class PartyPage
 {
@@ -33,6 +33,7 @@ internal static class PartyPage
             html.Raw("</section><section aria-labelledby=\"runs-heading\"><h2 id=\"runs-heading\">In flight</h2>");
             LivePage.RenderRuns(html, context, detail.Runs, Layout.Party, detail.Party);
             html.Raw("</section>");
+            History(html, context, detail);
 
             html.Raw("<section aria-labelledby=\"ids-heading\"><h2 id=\"ids-heading\">Transactions found</h2>")
                 .Raw("<p class=\"help\">Relevant transactions the party has and this node lacks, as of the latest successful reconciliation this node requested (and refreshes since).</p>")
@@ -85,6 +86,58 @@ internal static class PartyPage
         html.Raw("</dl></div>");
     }
 
+    private static void History(Html html, PageContext context, PartyDetail detail)
+    {
+        html.Raw("<section aria-labelledby=\"history-heading\"><h2 id=\"history-heading\">Run history</h2>")
+            .Raw("<p class=\"help\">Every run with this party in both roles, newest first, as the status store recorded its start and end.</p>");
+        if (detail.History.Count == 0)
+        {
+            html.Raw("<p class=\"summary\" data-testid=\"history-empty\">")
+                .Raw(detail.HistoryPage > 1 ? "No older runs." : "No runs recorded.")
+                .Raw("</p>");
+        }
+        else
+        {
+            html.Raw("<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"history-caption\" tabindex=\"0\"><table class=\"cards\" id=\"history-table\">")
+                .Raw("<caption id=\"history-caption\">Past runs, newest first</caption><thead><tr>")
+                .Raw("<th scope=\"col\">Started</th><th scope=\"col\">Role</th><th scope=\"col\">State</th><th scope=\"col\">Finished</th>")
+                .Raw("<th scope=\"col\">Differences</th><th scope=\"col\">Error</th><th scope=\"col\">Run</th></tr></thead><tbody>");
+            foreach (var run in detail.History)
+            {
+                html.Raw(run.State == "FAILED" ? "<tr class=\"failed\"" : "<tr").Attr("data-run-id", run.RunId.ToString()).Raw(">")
+                    .Raw("<th scope=\"row\" data-label=\"Started\">").Time(run.Started).Raw("</th>")
+                    .Raw("<td data-label=\"Role\">").Raw(run.IsRequester ? "requester" : "responder").Raw("</td>")
+                    .Raw("<td data-label=\"State\">").State(run.State).Raw("</td>")
+                    .Raw("<td data-label=\"Finished\">").Time(run.Finished).Raw("</td>")
+                    .Raw("<td data-label=\"Differences\" class=\"num\">").Number(run.Differences).Raw("</td>")
+                    .Raw("<td data-label=\"Error\" class=\"error-text\">").Text(run.Error).Raw("</td>")
+                    .Raw("<td data-label=\"Run\"><code class=\"run-id\">").Text(run.RunId.ToString()).Raw("</code></td></tr>");
+            }
+
+            html.Raw("</tbody></table></div>");
+        }
+
+        if (detail.HistoryPage > 1 || detail.HistoryHasMore)
+        {
+            var baseUrl = context.PartyUrl(detail.Party) + "&page=" + detail.Page + "&history=";
+            html.Raw("<nav class=\"pager\" aria-label=\"Pages of the run history\"><ul>");
+            if (detail.HistoryPage > 1)
+            {
+                html.Raw("<li><a rel=\"prev\"").Attr("href", baseUrl + (detail.HistoryPage - 1)).Raw(">Newer runs</a></li>");
+            }
+
+            html.Raw("<li><span aria-current=\"page\">Runs page ").Number(detail.HistoryPage).Raw("</span></li>");
+            if (detail.HistoryHasMore)
+            {
+                html.Raw("<li><a rel=\"next\"").Attr("href", baseUrl + (detail.HistoryPage + 1)).Raw(">Older runs</a></li>");
+            }
+
+            html.Raw("</ul></nav>");
+        }
+
+        html.Raw("</section>");
+    }
+
     private static void Pager(Html html, PageContext context, PartyDetail detail)
     {
         if (detail.PageCount <= 1)
@@ -92,7 +145,7 @@ internal static class PartyPage
             return;
         }
 
-        var baseUrl = context.PartyUrl(detail.Party) + "&page=";
+        var baseUrl = context.PartyUrl(detail.Party) + "&history=" + detail.HistoryPage + "&page=";
         html.Raw("<nav class=\"pager\" aria-label=\"Pages of transactions\"><ul>");
         if (detail.Page > 1)
         {

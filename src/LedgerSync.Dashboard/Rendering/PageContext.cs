@@ -8,6 +8,7 @@ namespace LedgerSync.Dashboard.Rendering;
 /// <param name="AntiforgeryToken">The request token for this user.</param>
 /// <param name="LiveRefreshMilliseconds">How often the live page polls.</param>
 /// <param name="IdsPageSize">How many transaction IDs the party page shows per page.</param>
+/// <param name="RunHistoryPageSize">How many past runs the party page shows per page.</param>
 internal sealed record PageContext(
     string BasePath,
     string Title,
@@ -15,7 +16,8 @@ internal sealed record PageContext(
     string AntiforgeryFieldName,
     string AntiforgeryToken,
     int LiveRefreshMilliseconds,
-    int IdsPageSize)
+    int IdsPageSize,
+    int RunHistoryPageSize)
 {
     /// <summary>A message shown at the top of the page, from the action just performed.</summary>
     public Data.ActionOutcome? Message { get; init; }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using LedgerSync.Dashboard.Tests.Support;
 using LedgerSync.Diagnostics;
+using LedgerSync.Status;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Playwright;
@@ -141,6 +142,43 @@ public sealed class DashboardBrowserTests
     }
 
     [Test]
+    public async Task PartyPage_SeveralRuns_ShowsTheRunHistoryNewestFirstPaged()
+    {
+        var runs = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            await _host.Flows.ScheduleReconciliationAsync([DashboardHost.PartyB]);
+            var done = await _host.WaitForStatusAsync(
+                DashboardHost.PartyB, s => s.LastReconciliationStatus == ReconciliationState.DifferencesFound && !runs.Contains(s.StateMachineRunId!.Value));
+            runs.Insert(0, done.StateMachineRunId!.Value);
+        }
+
+        var stored = await _host.App.Services.GetRequiredService<IReconciliationRunHistory>().ReadRunsAsync(new ReconciliationRunQuery { Party = DashboardHost.PartyB });
+        Assert.That(stored.Select(r => r.RunId), Is.EqualTo(runs), "the store's history, newest first");
+
+        await _page.GotoAsync(_host.Dashboard + "/party?name=" + Uri.EscapeDataString(DashboardHost.PartyB.ToString()));
+        var rows = _page.Locator("#history-table tbody tr");
+        Assert.That(await RunIdsAsync(rows), Is.EqualTo(runs.Take(2)), "page 1 holds the two newest runs (RunHistoryPageSize = 2)");
+        var newest = await rows.First.InnerTextAsync();
+        Assert.That(newest, Does.Contain("DIFFERENCES_FOUND").And.Contain("requester").And.Contain(DashboardHost.OnlyB.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(await rows.First.Locator("time").First.GetAttributeAsync("datetime"), Is.EqualTo(stored[0].Started!.Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)));
+        await Screenshots.SaveAsync(_page, "party-history");
+
+        await _page.GetByRole(AriaRole.Link, new() { Name = "Older runs" }).ClickAsync();
+        await _page.GetByText("Runs page 2").WaitForAsync();
+        Assert.That(await RunIdsAsync(rows), Is.EqualTo(runs.Skip(2)));
+        Assert.That(await _page.GetByRole(AriaRole.Link, new() { Name = "Older runs" }).CountAsync(), Is.Zero, "the last page");
+        Assert.That(await _page.Locator("#ids-list code").CountAsync(), Is.EqualTo(10), "the IDs stay on their own page");
+
+        await _host.Flows.ScheduleReconciliationAsync([DashboardHost.PartyC]);
+        var failed = await _host.WaitForStatusAsync(DashboardHost.PartyC, s => s.LastReconciliationStatus == ReconciliationState.Failed);
+        await _page.GotoAsync(_host.Dashboard + "/party?name=" + Uri.EscapeDataString(DashboardHost.PartyC.ToString()));
+        var failedRow = _page.Locator("#history-table tbody tr");
+        Assert.That(await failedRow.CountAsync(), Is.EqualTo(1));
+        Assert.That(await failedRow.InnerTextAsync(), Does.Contain("FAILED").And.Contain(failed.LastReconciliationError!));
+    }
+
+    [Test]
     public async Task Schedule_FromThePage_TheRunAppearsLiveWithoutReloadAndIsMarkedStuck()
     {
         _host.StallPartyB();
@@ -160,6 +198,29 @@ public sealed class DashboardBrowserTests
         Assert.That(await run.GetAttributeAsync("data-run-id"), Is.EqualTo(snapshot.RunId.ToString()));
         Assert.That(snapshot.WaitingOn, Is.EqualTo(RunWaitReason.PeerMessage));
         await Screenshots.SaveAsync(_page, "live");
+    }
+
+    [Test]
+    public async Task LivePage_RunPartWayThroughTheSymbolStream_ShowsItsEstimatedProgress()
+    {
+        _host.StallPartyDAfterFirstSymbols();
+        await _host.Flows.ScheduleReconciliationAsync([DashboardHost.PartyD]);
+        await DashboardHost.WaitUntilAsync(
+            () => _host.Monitor.GetInFlightReconciliations().Any(r => r.CodedSymbols > 0 && r.WaitingOn == RunWaitReason.PeerMessage),
+            "the run never received D's first symbols and waited for more");
+        var snapshot = _host.Monitor.GetInFlightReconciliations().Single();
+        Assert.That(snapshot.CodedSymbols, Is.LessThan(snapshot.CodedSymbolsExpected), "D went silent part-way");
+        var percent = (int)(snapshot.CodedSymbols * 100 / snapshot.CodedSymbolsExpected);
+        Assert.That(percent, Is.InRange(1, 98));
+
+        await _page.GotoAsync(_host.Dashboard + "/live");
+
+        var cell = _page.Locator($"#live-runs tr[data-run-id=\"{snapshot.RunId}\"] td.progress");
+        var text = await cell.InnerTextAsync();
+        Assert.That(text, Does.Contain($"≈ {percent} %").And.Contain(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{snapshot.CodedSymbols:N0} of {snapshot.CodedSymbolsExpected:N0} symbols")));
+        var bar = _page.GetByRole(AriaRole.Progressbar, new() { Name = $"Estimated progress of the run with {DashboardHost.PartyD}" });
+        Assert.That(await bar.GetAttributeAsync("value"), Is.EqualTo(percent.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        await Screenshots.SaveAsync(_page, "live-progress");
     }
 
     [Test]
@@ -329,6 +390,17 @@ public sealed class DashboardBrowserTests
         await _page.Keyboard.PressAsync("Enter");
         await _page.Keyboard.PressAsync("Tab");
         Assert.That(await _page.EvaluateAsync<string>("() => document.activeElement.id"), Is.EqualTo("filter-status"), "after the skip link, focus moves into the page's content");
+    }
+
+    private static async Task<IReadOnlyList<Guid>> RunIdsAsync(ILocator rows)
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < await rows.CountAsync(); i++)
+        {
+            ids.Add(Guid.Parse((await rows.Nth(i).GetAttributeAsync("data-run-id"))!));
+        }
+
+        return ids;
     }
 
     private async Task<int> MetricAsync(string name) =>

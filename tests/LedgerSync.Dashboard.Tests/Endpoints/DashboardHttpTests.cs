@@ -86,6 +86,27 @@ public sealed partial class DashboardHttpTests
         Assert.That(CodeElement().Matches(body.Split("id=\"ids-list\"")[1]), Has.Count.EqualTo(DashboardHost.OnlyB - 20));
     }
 
+    [TestCase("-5", "Runs page 1")]
+    [TestCase("abc", "Runs page 1")]
+    [TestCase("2147483647", "No older runs.")]
+    public async Task PartyPage_HistoryPageOutOfRange_ShowsAPageWithoutFailing(string history, string expected)
+    {
+        _host = await DashboardHost.StartAsync();
+        var party = PartyName.Parse("O=History, L=Oslo, C=NO");
+        for (var i = 0; i < 3; i++)
+        {
+            var runId = Guid.NewGuid();
+            await _host.StatusStore.RecordStartedAsync(party, true, runId, DateTimeOffset.UnixEpoch.AddMinutes(i));
+            await _host.StatusStore.RecordFinishedAsync(party, true, runId, ReconciliationState.DifferencesNotFound, DateTimeOffset.UnixEpoch.AddMinutes(i).AddSeconds(1), null, null);
+        }
+
+        using var client = _host.CreateClient();
+        using var response = await client.GetAsync("ledgersync/party?history=" + history + "&name=" + Uri.EscapeDataString(party.ToString()));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain(expected));
+    }
+
     [Test]
     public async Task Pages_Always_CarryAContentSecurityPolicyWithoutInlineScriptOrOtherOrigins()
     {

@@ -20,27 +20,32 @@ namespace LedgerSync.Dashboard.Tests.Support;
 /// <c>/ledgersync</c> (header authentication, default policy); node B is a plain host. B holds every transaction A
 /// holds plus <see cref="OnlyB"/> more, so A's reconciliation with B finds differences. PartyC is a node whose ledger
 /// is not self-consistent (a transaction whose dependency it lacks), so it refuses every request and a reconciliation
-/// with it fails.
+/// with it fails. PartyD holds <see cref="OnlyD"/> transactions it shares with A that A lacks, so a run with it streams
+/// several messages of coded symbols.
 /// </summary>
 internal sealed class DashboardHost : IAsyncDisposable
 {
     public const string Operator = "alice";
     public const int OnlyB = 25;
+    public const int OnlyD = 1500;
 
     public static readonly PartyName PartyA = PartyName.Parse("O=PartyA, L=London, C=GB");
     public static readonly PartyName PartyB = PartyName.Parse("O=PartyB, L=Ottawa, C=CA");
     public static readonly PartyName PartyC = PartyName.Parse("O=PartyC, L=Paris, C=FR");
+    public static readonly PartyName PartyD = PartyName.Parse("O=PartyD, L=Madrid, C=ES");
 
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
 
     private readonly IHost _nodeC;
+    private readonly IHost _nodeD;
 
-    private DashboardHost(InMemoryNetwork network, WebApplication app, IHost nodeB, IHost nodeC, CollectingLoggerProvider logs, Uri root)
+    private DashboardHost(InMemoryNetwork network, WebApplication app, IHost nodeB, IHost nodeC, IHost nodeD, CollectingLoggerProvider logs, Uri root)
     {
         Network = network;
         App = app;
         NodeB = nodeB;
         _nodeC = nodeC;
+        _nodeD = nodeD;
         Logs = logs;
         Root = root;
     }
@@ -89,6 +94,7 @@ internal sealed class DashboardHost : IAsyncDisposable
             o.Title = "LedgerSync · PartyA";
             o.LiveRefreshInterval = TimeSpan.FromMilliseconds(300);
             o.TransactionIdsPageSize = 10;
+            o.RunHistoryPageSize = 2;
             configureDashboard?.Invoke(o);
         });
         builder.Services.AddAuthentication(HeaderAuthenticationHandler.SchemeName)
@@ -118,14 +124,27 @@ internal sealed class DashboardHost : IAsyncDisposable
             .UseTransactionSource(new InMemoryTransactionSource([orphan]));
         var nodeC = nodeCBuilder.Build();
 
+        var nodeDBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Production });
+        nodeDBuilder.Logging.ClearProviders();
+        nodeDBuilder.Services.AddLedgerSync(o =>
+            {
+                o.LocalParty = PartyD;
+                o.SessionTimeout = TimeSpan.FromMinutes(10);
+            })
+            .UseInMemoryTransport(network)
+            .UseTransactionSource(new InMemoryTransactionSource(
+                Enumerable.Range(0, OnlyD).Select(_ => new TransactionMetadata(TransactionId.Random(random), [], ImmutableArray.Create(PartyA, PartyD))).ToList()));
+        var nodeD = nodeDBuilder.Build();
+
         await app.StartAsync();
         await nodeB.StartAsync();
         await nodeC.StartAsync();
+        await nodeD.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var host = new DashboardHost(network, app, nodeB, nodeC, logs, new Uri(address.TrimEnd('/') + "/"));
+        var host = new DashboardHost(network, app, nodeB, nodeC, nodeD, logs, new Uri(address.TrimEnd('/') + "/"));
         await WaitUntilAsync(() =>
             app.Services.GetRequiredService<ILedgerGraph>().IsInitialized && nodeB.Services.GetRequiredService<ILedgerGraph>().IsInitialized
-                && nodeC.Services.GetRequiredService<ILedgerGraph>().IsInitialized,
+                && nodeC.Services.GetRequiredService<ILedgerGraph>().IsInitialized && nodeD.Services.GetRequiredService<ILedgerGraph>().IsInitialized,
             "the ledger graphs never finished loading");
         return host;
     }
@@ -145,6 +164,10 @@ internal sealed class DashboardHost : IAsyncDisposable
     /// <summary>Makes B answer the hello and then go silent with the session open, so A's run stays in flight.</summary>
     public void StallPartyB() =>
         Network.Interceptor = m => m.From == PartyB && m.Sequence >= 1 ? InMemoryMessageFate.Stall : InMemoryMessageFate.Deliver;
+
+    /// <summary>Makes D send its acceptance and its first message of coded symbols, then go silent with the session open.</summary>
+    public void StallPartyDAfterFirstSymbols() =>
+        Network.Interceptor = m => m.From == PartyD && m.Sequence >= 2 ? InMemoryMessageFate.Stall : InMemoryMessageFate.Deliver;
 
     /// <summary>Waits until A's stored outgoing status with <paramref name="party"/> satisfies <paramref name="done"/>.</summary>
     public async Task<ReconciliationStatus> WaitForStatusAsync(PartyName party, Func<ReconciliationStatus, bool> done)
@@ -175,12 +198,15 @@ internal sealed class DashboardHost : IAsyncDisposable
         Network.Interceptor = null;
         // Stop anything still in flight so both hosts stop promptly.
         await Flows.StopReconciliationForPartyAsync(PartyB);
+        await Flows.StopReconciliationForPartyAsync(PartyD);
         await App.StopAsync();
         await NodeB.StopAsync();
         await _nodeC.StopAsync();
+        await _nodeD.StopAsync();
         await App.DisposeAsync();
         NodeB.Dispose();
         _nodeC.Dispose();
+        _nodeD.Dispose();
         await Network.DisposeAsync();
         Logs.Dispose();
     }

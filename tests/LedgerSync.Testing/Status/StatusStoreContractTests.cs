@@ -536,6 +536,163 @@ public abstract class StatusStoreContractTests
         Assert.That(await Store.GetAsync(B, true), Is.EqualTo(before));
     }
 
+    // --- the run history (IReconciliationRunHistory) --------------------------------------------------------------------
+
+    /// <summary>The store's run history (every LedgerSync store keeps one).</summary>
+    protected IReconciliationRunHistory History =>
+        Store as IReconciliationRunHistory ?? throw new AssertionException($"{Store.GetType().Name} does not implement {nameof(IReconciliationRunHistory)}.");
+
+    [Test]
+    public async Task ReadRunsAsync_NothingRecorded_ReturnsNoRuns()
+    {
+        await FinishAsync(C, true, ReconciliationState.DifferencesNotFound, []);
+
+        Assert.That(await History.ReadRunsAsync(new ReconciliationRunQuery { Party = B }), Is.Empty);
+    }
+
+    [Test]
+    public async Task ReadRunsAsync_RunsStartedAndEnded_ReturnsEachRunNewestFirstWithItsFields()
+    {
+        var ids = RandomIds(4, seed: 21);
+        var found = await FinishAsync(B, true, ReconciliationState.DifferencesFound, ids);
+        Time.Advance(TimeSpan.FromMinutes(1));
+        var failed = await FinishAsync(B, true, ReconciliationState.Failed, []);
+        Time.Advance(TimeSpan.FromMinutes(1));
+        var running = Guid.NewGuid();
+        await Recorder.RecordStartedAsync(B, true, running, Time.GetUtcNow());
+
+        var runs = await History.ReadRunsAsync(new ReconciliationRunQuery { Party = B });
+
+        Assert.That(runs, Is.EqualTo(new[]
+        {
+            new ReconciliationRunRecord { RunId = running, PartyName = B, IsRequester = true, Started = Time.GetUtcNow(), State = ReconciliationState.InProgress },
+            new ReconciliationRunRecord
+            {
+                RunId = failed.StateMachineRunId!.Value, PartyName = B, IsRequester = true, Started = failed.LastReconciliationTimeStarted,
+                Finished = failed.LastReconciliationTimeFinished, State = ReconciliationState.Failed, Error = "failed",
+            },
+            new ReconciliationRunRecord
+            {
+                RunId = found.StateMachineRunId!.Value, PartyName = B, IsRequester = true, Started = T0, Finished = T0.AddSeconds(1),
+                State = ReconciliationState.DifferencesFound, Differences = 4,
+            },
+        }));
+    }
+
+    [Test]
+    public async Task ReadRunsAsync_RefreshAfterRun_KeepsTheDifferencesTheRunFound()
+    {
+        var ids = RandomIds(5, seed: 22);
+        await FinishAsync(B, true, ReconciliationState.DifferencesFound, ids);
+
+        await Recorder.RefreshAsync(ids.Take(3).ToHashSet().Contains);
+
+        var runs = await History.ReadRunsAsync(new ReconciliationRunQuery { Party = B });
+        Assert.That(runs.Select(r => (r.State, r.Differences)), Is.EqualTo(new[] { (ReconciliationState.DifferencesFound, 5) }), "a refresh is not a run");
+    }
+
+    [Test]
+    public async Task ReadRunsAsync_BothRoles_FiltersByRoleAndMergesInStartOrder()
+    {
+        var asRequester = await FinishAsync(B, true, ReconciliationState.DifferencesNotFound, []);
+        var asResponder = await FinishAsync(B, false, ReconciliationState.DifferencesNotFound, []);
+        var stopped = Guid.NewGuid();
+        await Recorder.RecordStartedAsync(B, true, stopped, Time.GetUtcNow());
+        await Recorder.RecordFinishedAsync(new ReconciliationRunEnd(B, true, stopped, ReconciliationState.Stopped, Time.GetUtcNow().AddSeconds(2)));
+        await FinishAsync(C, false, ReconciliationState.DifferencesNotFound, []);
+
+        var both = await History.ReadRunsAsync(new ReconciliationRunQuery { Party = B });
+        var requester = await History.ReadRunsAsync(new ReconciliationRunQuery { Party = B, IsRequester = true });
+        var responder = await History.ReadRunsAsync(new ReconciliationRunQuery { Party = B, IsRequester = false });
+
+        Assert.That(both.Select(r => (r.RunId, r.IsRequester)), Is.EqualTo(new[]
+        {
+            (stopped, true), (asResponder.StateMachineRunId!.Value, false), (asRequester.StateMachineRunId!.Value, true),
+        }));
+        Assert.That(requester.Select(r => r.RunId), Is.EqualTo(new[] { stopped, asRequester.StateMachineRunId!.Value }));
+        Assert.That(responder.Select(r => r.RunId), Is.EqualTo(new[] { asResponder.StateMachineRunId!.Value }));
+        Assert.That(requester[0].State, Is.EqualTo(ReconciliationState.Stopped));
+        Assert.That(requester[0].Error, Is.Null);
+    }
+
+    [Test]
+    public async Task ReadRunsAsync_InterruptedByRestartThenRunAgain_ShowsBothRuns()
+    {
+        var cut = Guid.NewGuid();
+        await Recorder.RecordStartedAsync(B, true, cut, T0);
+        Time.Advance(TimeSpan.FromSeconds(30));
+        await Recorder.RecordInterruptedAsync(B, true, cut, Time.GetUtcNow());
+        var again = await FinishAsync(B, true, ReconciliationState.DifferencesNotFound, []);
+
+        var runs = await History.ReadRunsAsync(new ReconciliationRunQuery { Party = B });
+
+        Assert.That(runs.Select(r => r.RunId), Is.EqualTo(new[] { again.StateMachineRunId!.Value, cut }));
+        Assert.That(runs[1].State, Is.EqualTo(ReconciliationState.Failed));
+        Assert.That(runs[1].Error, Does.StartWith("interrupted by restart"));
+        Assert.That((runs[1].Started, runs[1].Finished), Is.EqualTo(((DateTimeOffset?)T0, (DateTimeOffset?)T0.AddSeconds(30))));
+    }
+
+    [Test]
+    public async Task ReadRunsAsync_EndOfARunWhoseStartWasReplaced_HasNoStartTime()
+    {
+        var replaced = Guid.NewGuid();
+        await Recorder.RecordStartedAsync(B, true, replaced, T0);
+        var other = Guid.NewGuid();
+        await Recorder.RecordFinishedAsync(new ReconciliationRunEnd(B, true, other, ReconciliationState.DifferencesNotFound, T0.AddSeconds(1)));
+
+        var runs = await History.ReadRunsAsync(new ReconciliationRunQuery { Party = B });
+
+        Assert.That(runs.Select(r => (r.RunId, r.State, r.Started)), Is.EqualTo(new[]
+        {
+            (other, ReconciliationState.DifferencesNotFound, (DateTimeOffset?)null),
+            (replaced, ReconciliationState.InProgress, (DateTimeOffset?)T0),
+        }), "the replaced run never recorded an end; the other run never recorded a start");
+    }
+
+    [TestCase(1)]
+    [TestCase(3)]
+    [TestCase(7)]
+    public async Task ReadRunsAsync_Pages_CoverEveryRunOnceNewestFirst(int take)
+    {
+        var random = new Random(23);
+        var expected = new List<Guid>();
+        for (var i = 0; i < 12; i++)
+        {
+            var state = random.Next(3) switch
+            {
+                0 => ReconciliationState.Failed,
+                1 => ReconciliationState.DifferencesFound,
+                _ => ReconciliationState.DifferencesNotFound,
+            };
+            var row = await FinishAsync(B, random.Next(2) == 0, state, state == ReconciliationState.DifferencesFound ? RandomIds(random.Next(1, 4), random.Next()) : []);
+            expected.Insert(0, row.StateMachineRunId!.Value);
+        }
+
+        var seen = new List<Guid>();
+        for (var skip = 0; ; skip += take)
+        {
+            var page = await History.ReadRunsAsync(new ReconciliationRunQuery { Party = B, Skip = skip, Take = take });
+            Assert.That(page, Has.Count.LessThanOrEqualTo(take));
+            seen.AddRange(page.Select(r => r.RunId));
+            if (page.Count < take)
+            {
+                break;
+            }
+        }
+
+        Assert.That(seen, Is.EqualTo(expected));
+    }
+
+    [TestCase(-1, 20)]
+    [TestCase(0, 0)]
+    [TestCase(0, ReconciliationRunQuery.MaxTake + 1)]
+    public void ReadRunsAsync_OutOfRangePaging_Throws(int skip, int take)
+    {
+        Assert.That(
+            async () => await History.ReadRunsAsync(new ReconciliationRunQuery { Party = B, Skip = skip, Take = take }),
+            Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+
     /// <summary>Records one run with <paramref name="party"/> from start to end (one second of the test clock) and returns the row.</summary>
     protected async Task<ReconciliationStatus> FinishAsync(PartyName party, bool isRequester, ReconciliationState state, IReadOnlyCollection<TransactionId> ids)
     {
