@@ -283,7 +283,7 @@ internal sealed class ManualRecoveryImporter(
             throw new ManualRecoveryFileException(path, $"its {ManualRecoveryFormat.ManifestEntry} is not a valid manifest.");
         }
 
-        if (manifest is null || manifest.Format != ManualRecoveryFormat.FormatName || manifest.Batches is null)
+        if (manifest is null || manifest.Format != ManualRecoveryFormat.FormatName || manifest.Batches is null || manifest.Batches.Any(b => b is null))
         {
             throw new ManualRecoveryFileException(path, $"its {ManualRecoveryFormat.ManifestEntry} is not a LedgerSync manual recovery manifest.");
         }
