@@ -31,6 +31,16 @@ public interface IRecoveryStore
     Task<bool> TryAddAsync(RecoveryStatus recovery, IReadOnlyList<TransactionId> transactionIds, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Adds <paramref name="recovery"/> already claimed, in one step (a manual import, which runs it at once instead of
+    /// queuing it for the worker): as <see cref="TryAddAsync"/>, but <see cref="RecoveryState.InProgress"/> under a new
+    /// owner until <paramref name="leaseUntil"/>, <see cref="RecoveryStatus.ClaimCount"/> 1 and
+    /// <see cref="RecoveryStatus.StartedAt"/> <paramref name="now"/>. Returns <see langword="null"/> (and adds nothing)
+    /// when the party already has a recovery queued or in progress.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="transactionIds"/> has duplicates or does not match <see cref="RecoveryStatus.RequestedCount"/>.</exception>
+    Task<IRecoveryClaim?> TryAddClaimedAsync(RecoveryStatus recovery, IReadOnlyList<TransactionId> transactionIds, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Claims the recovery to run next: the oldest (by <see cref="RecoveryStatus.CreatedAt"/>) that is queued, or in
     /// progress with a lease that expired before <paramref name="now"/> (its worker crashed or its node restarted). It
     /// becomes <see cref="RecoveryState.InProgress"/> under a new owner until <paramref name="leaseUntil"/>, its

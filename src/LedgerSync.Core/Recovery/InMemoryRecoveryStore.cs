@@ -12,7 +12,14 @@ public sealed class InMemoryRecoveryStore : IRecoveryStore
     private readonly Dictionary<Guid, Entry> _recoveries = [];
 
     /// <inheritdoc />
-    public Task<bool> TryAddAsync(RecoveryStatus recovery, IReadOnlyList<TransactionId> transactionIds, CancellationToken cancellationToken = default)
+    public Task<bool> TryAddAsync(RecoveryStatus recovery, IReadOnlyList<TransactionId> transactionIds, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Add(recovery, transactionIds, claim: null).Added);
+
+    /// <inheritdoc />
+    public Task<IRecoveryClaim?> TryAddClaimedAsync(RecoveryStatus recovery, IReadOnlyList<TransactionId> transactionIds, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IRecoveryClaim?>(Add(recovery, transactionIds, (now, leaseUntil)).Claim);
+
+    private (bool Added, Claim? Claim) Add(RecoveryStatus recovery, IReadOnlyList<TransactionId> transactionIds, (DateTimeOffset Now, DateTimeOffset LeaseUntil)? claim)
     {
         ArgumentNullException.ThrowIfNull(recovery);
         ArgumentNullException.ThrowIfNull(transactionIds);
@@ -37,7 +44,7 @@ public sealed class InMemoryRecoveryStore : IRecoveryStore
         {
             if (_recoveries.ContainsKey(recovery.RecoveryId) || _recoveries.Values.Any(e => e.Status.PartyName == recovery.PartyName && !e.Status.State.IsEnded()))
             {
-                return Task.FromResult(false);
+                return (false, null);
             }
 
             var queued = recovery with
@@ -55,8 +62,14 @@ public sealed class InMemoryRecoveryStore : IRecoveryStore
                 LeaseUntil = null,
                 ClaimCount = 0,
             };
+            var owner = claim is null ? null : ClaimTokens.New();
+            if (claim is { } c)
+            {
+                queued = queued with { State = RecoveryState.InProgress, Owner = owner, LeaseUntil = c.LeaseUntil, ClaimCount = 1, StartedAt = c.Now, UpdatedAt = c.Now };
+            }
+
             _recoveries.Add(recovery.RecoveryId, new Entry(queued, items, positions));
-            return Task.FromResult(true);
+            return (true, owner is null ? null : new Claim(this, queued, owner));
         }
     }
 
