@@ -18,7 +18,10 @@ internal static class FlowsServiceCollectionExtensions
             sp.GetRequiredService<IStatusStore>(),
             sp.GetRequiredService<ILedgerGraph>(),
             sp.GetService<InFlightDumper>(),
-            sp.GetService<ILogger<ReconciliationFlows>>()));
+            sp.GetService<ILogger<ReconciliationFlows>>())
+        {
+            Recovery = sp.GetService<RecoveryFlows>(),
+        });
         return services;
     }
 }
