@@ -35,7 +35,12 @@ internal sealed class ManualRecoveryImporter(
             throw new ReconciliationWithSelfException(party);
         }
 
-        await graph.WhenInitializedAsync(cancellationToken).ConfigureAwait(false);
+        if (!graph.IsInitialized)
+        {
+            // As every flow that needs the graph: refuse at once rather than wait for a load that may never come.
+            throw new LedgerGraphNotReadyException(false, graph.IsSelfConsistent, []);
+        }
+
         var file = OpenFile(path);
         await using (file.ConfigureAwait(false))
         {
