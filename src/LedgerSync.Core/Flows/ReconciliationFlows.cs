@@ -78,7 +78,7 @@ public sealed partial class ReconciliationFlows
     /// <summary>The recovery flows, reached by name through <see cref="StartFlowAsync(FlowCommand, CancellationToken)"/> and stopped with <see cref="StopReconciliationForPartyAsync"/>.</summary>
     internal RecoveryFlows? Recovery { get; init; }
 
-    /// <summary>The manual-recovery flows (export to a file, import from one), reached by name through <see cref="StartFlowAsync(FlowCommand, CancellationToken)"/>.</summary>
+    /// <summary>The manual recovery flows (export to a file, import from one), reached by name through <see cref="StartFlowAsync(FlowCommand, CancellationToken)"/>.</summary>
     internal ManualRecoveryFlows? ManualRecovery { get; init; }
 
     /// <summary>
@@ -218,10 +218,10 @@ public sealed partial class ReconciliationFlows
                 return await RecoveryFlowsOrThrow(flow).GetRecoveryStatusForPartyAsync(args.Party("party"), cancellationToken).ConfigureAwait(false);
             case ManualRecoveryFlowNames.ExportTransactionsForParty:
                 args.Allow("party", "file", "transactionIds");
-                return await ManualRecoveryFlowsOrThrow(flow).ExportTransactionsForPartyAsync(args.Party("party"), RequiredFile(args, flow), args.OptionalTransactionIds("transactionIds"), cancellationToken).ConfigureAwait(false);
+                return await ManualRecoveryFlowsOrThrow(flow).ExportTransactionsForPartyAsync(args.Party("party"), args.RequiredText("file", FileDescription), args.OptionalTransactionIds("transactionIds"), cancellationToken).ConfigureAwait(false);
             case ManualRecoveryFlowNames.ImportTransactions:
                 args.Allow("party", "file");
-                return await ManualRecoveryFlowsOrThrow(flow).ImportTransactionsAsync(args.Party("party"), RequiredFile(args, flow), cancellationToken).ConfigureAwait(false);
+                return await ManualRecoveryFlowsOrThrow(flow).ImportTransactionsAsync(args.Party("party"), args.RequiredText("file", FileDescription), cancellationToken).ConfigureAwait(false);
             case FlowNames.DumpInFlightReconciliations:
                 args.Allow("directory");
                 return await DumpInFlightReconciliationsAsync(args.OptionalText("directory", "a directory path in double quotes"), cancellationToken).ConfigureAwait(false);
@@ -231,12 +231,10 @@ public sealed partial class ReconciliationFlows
         }
     }
 
-    private ManualRecoveryFlows ManualRecoveryFlowsOrThrow(string flow) =>
-        ManualRecovery ?? throw new InvalidOperationException($"{flow} needs the manual-recovery flows; register LedgerSync with AddLedgerSync().");
+    private const string FileDescription = "a file path in double quotes";
 
-    private static string RequiredFile(FlowArguments args, string flow) =>
-        args.OptionalText("file", "a file path in double quotes")
-            ?? throw new FlowArgumentException(flow, "file", ["a file path in double quotes"], $"{flow}: parameter 'file' is required (a file path in double quotes).");
+    private ManualRecoveryFlows ManualRecoveryFlowsOrThrow(string flow) =>
+        ManualRecovery ?? throw new InvalidOperationException($"{flow} needs the manual recovery flows; register LedgerSync with AddLedgerSync().");
 
     private RecoveryFlows RecoveryFlowsOrThrow(string flow) =>
         Recovery ?? throw new InvalidOperationException($"{flow} needs the recovery flows; register LedgerSync with AddLedgerSync().");
