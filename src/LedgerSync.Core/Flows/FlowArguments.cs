@@ -99,6 +99,8 @@ internal sealed class FlowArguments(string flowName, IReadOnlyDictionary<string,
         return ids;
     }
 
+    public string RequiredText(string name, string description) => Single(name, Required(name, [description]), [description]);
+
     public string? OptionalText(string name, string description) =>
         arguments.TryGetValue(name, out var values) ? Single(name, values, [description]) : null;
 

@@ -1,6 +1,7 @@
 using LedgerSync.Diagnostics;
 using LedgerSync.Flows;
 using LedgerSync.Ledger;
+using LedgerSync.Recovery.Manual;
 using LedgerSync.Scheduling;
 using LedgerSync.Status;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,6 +22,7 @@ internal static class FlowsServiceCollectionExtensions
             sp.GetService<ILogger<ReconciliationFlows>>())
         {
             Recovery = sp.GetService<RecoveryFlows>(),
+            ManualRecovery = sp.GetService<ManualRecoveryFlows>(),
         });
         return services;
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using LedgerSync.Diagnostics;
 using LedgerSync.Ledger;
 using LedgerSync.Recovery;
+using LedgerSync.Recovery.Manual;
 using LedgerSync.Scheduling;
 using LedgerSync.Status;
 using Microsoft.Extensions.Logging;
@@ -70,10 +71,15 @@ public sealed partial class ReconciliationFlows
         FlowNames.DumpInFlightReconciliations,
         RecoveryFlowNames.RecoverTransactions,
         RecoveryFlowNames.GetRecoveryStatusForParty,
+        ManualRecoveryFlowNames.ExportTransactionsForParty,
+        ManualRecoveryFlowNames.ImportTransactions,
     ];
 
     /// <summary>The recovery flows, reached by name through <see cref="StartFlowAsync(FlowCommand, CancellationToken)"/> and stopped with <see cref="StopReconciliationForPartyAsync"/>.</summary>
     internal RecoveryFlows? Recovery { get; init; }
+
+    /// <summary>The manual recovery flows (export to a file, import from one), reached by name through <see cref="StartFlowAsync(FlowCommand, CancellationToken)"/>.</summary>
+    internal ManualRecoveryFlows? ManualRecovery { get; init; }
 
     /// <summary>
     /// <c>ScheduleReconciliationFlow</c>: queues an outgoing reconciliation with each party and returns once they are
@@ -210,6 +216,12 @@ public sealed partial class ReconciliationFlows
             case RecoveryFlowNames.GetRecoveryStatusForParty:
                 args.Allow("party");
                 return await RecoveryFlowsOrThrow(flow).GetRecoveryStatusForPartyAsync(args.Party("party"), cancellationToken).ConfigureAwait(false);
+            case ManualRecoveryFlowNames.ExportTransactionsForParty:
+                args.Allow("party", "file", "transactionIds");
+                return await ManualRecoveryFlowsOrThrow(flow).ExportTransactionsForPartyAsync(args.Party("party"), args.RequiredText("file", FileDescription), args.OptionalTransactionIds("transactionIds"), cancellationToken).ConfigureAwait(false);
+            case ManualRecoveryFlowNames.ImportTransactions:
+                args.Allow("party", "file");
+                return await ManualRecoveryFlowsOrThrow(flow).ImportTransactionsAsync(args.Party("party"), args.RequiredText("file", FileDescription), cancellationToken).ConfigureAwait(false);
             case FlowNames.DumpInFlightReconciliations:
                 args.Allow("directory");
                 return await DumpInFlightReconciliationsAsync(args.OptionalText("directory", "a directory path in double quotes"), cancellationToken).ConfigureAwait(false);
@@ -218,6 +230,11 @@ public sealed partial class ReconciliationFlows
                 return await IsRespondingToReconciliationForPartyAsync(args.Party("party"), cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private const string FileDescription = "a file path in double quotes";
+
+    private ManualRecoveryFlows ManualRecoveryFlowsOrThrow(string flow) =>
+        ManualRecovery ?? throw new InvalidOperationException($"{flow} needs the manual recovery flows; register LedgerSync with AddLedgerSync().");
 
     private RecoveryFlows RecoveryFlowsOrThrow(string flow) =>
         Recovery ?? throw new InvalidOperationException($"{flow} needs the recovery flows; register LedgerSync with AddLedgerSync().");

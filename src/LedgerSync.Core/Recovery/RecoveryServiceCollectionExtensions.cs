@@ -68,6 +68,7 @@ internal static class RecoveryServiceCollectionExtensions
             sp.GetService<IPeerTransport>(),
             sp.GetService<ILogger<RecoveryCoordinator>>()));
         services.TryAddSingleton(sp => new RecoveryFlows(sp.GetRequiredService<RecoveryCoordinator>()));
+        services.AddLedgerSyncManualRecovery();
         return services;
     }
 }
