@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using LedgerSync.Ledger;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace LedgerSync.Diagnostics;
 
@@ -29,6 +30,7 @@ public sealed partial class LedgerSyncMetrics : IDisposable
     private readonly ReconciliationMonitor _monitor;
     private readonly ILogger _logger;
     private readonly bool _ownsMeter;
+    private readonly KeyValuePair<string, object?>[] _node;
     private readonly Counter<long> _runs;
     private readonly Histogram<double> _duration;
     private readonly Histogram<int> _differences;
@@ -50,12 +52,17 @@ public sealed partial class LedgerSyncMetrics : IDisposable
     /// Creates the meter (the host's, registered by <c>services.AddMetrics()</c>, which the generic host calls). Without
     /// one the meter is created directly; listeners by name (OpenTelemetry, <c>dotnet-counters</c>) see it either way.
     /// </param>
+    /// <param name="options">
+    /// The node's options: <c>LocalParty</c> becomes the <see cref="LedgerSyncTelemetry.LocalPartyTag"/> of the meter and
+    /// of every measurement. Without it (or without a local party) the tag is left out.
+    /// </param>
     public LedgerSyncMetrics(
         ReconciliationRunRegistry registry,
         ReconciliationMonitor monitor,
         ILedgerGraph ledgerGraph,
         ILogger<LedgerSyncMetrics>? logger = null,
-        IMeterFactory? meterFactory = null)
+        IMeterFactory? meterFactory = null,
+        IOptions<LedgerSyncOptions>? options = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(monitor);
@@ -64,15 +71,22 @@ public sealed partial class LedgerSyncMetrics : IDisposable
         _monitor = monitor;
         _logger = logger ?? (ILogger)NullLogger.Instance;
 
-        var version = typeof(LedgerSyncMetrics).Assembly.GetName().Version?.ToString();
+        _node = options?.Value.LocalParty is { } localParty
+            ? [new(LedgerSyncTelemetry.LocalPartyTag, localParty.ToString())]
+            : [];
+        var meterOptions = new MeterOptions(LedgerSyncTelemetry.MeterName)
+        {
+            Version = typeof(LedgerSyncMetrics).Assembly.GetName().Version?.ToString(),
+            Tags = _node,
+        };
         if (meterFactory is null)
         {
-            Meter = new Meter(LedgerSyncTelemetry.MeterName, version);
+            Meter = new Meter(meterOptions);
             _ownsMeter = true;
         }
         else
         {
-            Meter = meterFactory.Create(new MeterOptions(LedgerSyncTelemetry.MeterName) { Version = version });
+            Meter = meterFactory.Create(meterOptions);
         }
 
         const string Reconciliations = "{reconciliation}";
@@ -103,12 +117,12 @@ public sealed partial class LedgerSyncMetrics : IDisposable
             "Parties whose latest outgoing reconciliation is DIFFERENCES_NOT_FOUND.");
         Meter.CreateObservableGauge(
             LedgerSyncTelemetry.LedgerGraphTransactionsInstrument,
-            () => ledgerGraph.Count,
+            () => Tagged(ledgerGraph.Count),
             "{transaction}",
             "Transactions in the ledger graph.");
         Meter.CreateObservableGauge(
             LedgerSyncTelemetry.LedgerGraphErrorsInstrument,
-            () => ledgerGraph.Errors.Count,
+            () => Tagged(ledgerGraph.Errors.Count),
             "{error}",
             "Consistency errors of the ledger graph.");
 
@@ -203,12 +217,26 @@ public sealed partial class LedgerSyncMetrics : IDisposable
 
         return
         [
-            new(requester, new KeyValuePair<string, object?>(LedgerSyncTelemetry.RoleTag, LedgerSyncTelemetry.RequesterRole)),
-            new(responder, new KeyValuePair<string, object?>(LedgerSyncTelemetry.RoleTag, LedgerSyncTelemetry.ResponderRole)),
+            new(requester, [.. _node, new(LedgerSyncTelemetry.RoleTag, LedgerSyncTelemetry.RequesterRole)]),
+            new(responder, [.. _node, new(LedgerSyncTelemetry.RoleTag, LedgerSyncTelemetry.ResponderRole)]),
         ];
     }
 
-    private int ObserveScheduled()
+    private Measurement<T> Tagged<T>(T value)
+        where T : struct => new(value, _node);
+
+    private TagList Tags(KeyValuePair<string, object?> first, KeyValuePair<string, object?>? second = null)
+    {
+        var tags = new TagList(_node) { first };
+        if (second is { } value)
+        {
+            tags.Add(value);
+        }
+
+        return tags;
+    }
+
+    private Measurement<int> ObserveScheduled()
     {
         var current = Volatile.Read(ref _storeCounts);
         if (current is null || _registry.TimeProvider.GetUtcNow() - current.At >= StoreCountsMaxAge)
@@ -216,7 +244,7 @@ public sealed partial class LedgerSyncMetrics : IDisposable
             RequestStoreCountsRefresh(afterWrite: false);
         }
 
-        return _monitor.NumberOfScheduledReconciliations;
+        return Tagged(_monitor.NumberOfScheduledReconciliations);
     }
 
     private IEnumerable<Measurement<int>> ObserveStoreCount(Func<ReconciliationCounts, int> select)
@@ -227,7 +255,7 @@ public sealed partial class LedgerSyncMetrics : IDisposable
             RequestStoreCountsRefresh(afterWrite: false);
         }
 
-        return current is null ? [] : [new Measurement<int>(select(current.Counts))];
+        return current is null ? [] : [Tagged(select(current.Counts))];
     }
 
     private void OnRunEnded(RunTracker tracker, ReconciliationState outcome, int differences, string? error)
@@ -239,7 +267,7 @@ public sealed partial class LedgerSyncMetrics : IDisposable
 
         if (_runs.Enabled || _duration.Enabled)
         {
-            var tags = new TagList { { LedgerSyncTelemetry.OutcomeTag, outcome.ToName() }, Role(tracker) };
+            var tags = Tags(new(LedgerSyncTelemetry.OutcomeTag, outcome.ToName()), Role(tracker));
             _runs.Add(1, tags);
             _duration.Record((_registry.TimeProvider.GetUtcNow() - tracker.Started).TotalSeconds, tags);
         }
@@ -248,7 +276,7 @@ public sealed partial class LedgerSyncMetrics : IDisposable
         {
             if (outcome.IsSuccess() && _differences.Enabled)
             {
-                _differences.Record(differences, new KeyValuePair<string, object?>(LedgerSyncTelemetry.OutcomeTag, outcome.ToName()));
+                _differences.Record(differences, Tags(new(LedgerSyncTelemetry.OutcomeTag, outcome.ToName())));
             }
 
             RequestStoreCountsRefresh(afterWrite: true);
@@ -264,7 +292,7 @@ public sealed partial class LedgerSyncMetrics : IDisposable
 
         if (_io.Enabled)
         {
-            _io.Add(bytes, new KeyValuePair<string, object?>(LedgerSyncTelemetry.NetworkIoDirectionTag, sent ? "transmit" : "receive"), Role(tracker));
+            _io.Add(bytes, Tags(new(LedgerSyncTelemetry.NetworkIoDirectionTag, sent ? "transmit" : "receive"), Role(tracker)));
         }
     }
 
@@ -277,7 +305,7 @@ public sealed partial class LedgerSyncMetrics : IDisposable
 
         if (_exchanges.Enabled)
         {
-            _exchanges.Add(1, Role(tracker));
+            _exchanges.Add(1, Tags(Role(tracker)));
         }
     }
 

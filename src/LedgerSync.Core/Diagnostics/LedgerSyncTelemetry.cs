@@ -61,6 +61,12 @@ public static class LedgerSyncTelemetry
     /// <summary>Span tag: the counterparty's X.500 name (spans only; never a metric tag, to keep metric cardinality low).</summary>
     public const string PartyTag = "ledgersync.party";
 
+    /// <summary>
+    /// Tag on every measurement and on the meter itself: the X.500 name of this node's own party
+    /// (<c>LedgerSyncOptions.LocalParty</c>), so the metrics of several nodes in one process can be told apart.
+    /// </summary>
+    public const string LocalPartyTag = "ledgersync.local_party";
+
     /// <summary>Span tag: the run ID.</summary>
     public const string RunIdTag = "ledgersync.run_id";
 
