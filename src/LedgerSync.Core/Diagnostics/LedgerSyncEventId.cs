@@ -192,4 +192,96 @@ public static class LedgerSyncEventId
 
     /// <summary>Information: <c>Wrote the in-flight dump {Path} with {RunCount} reconciliations</c></summary>
     public const int InFlightDumpWritten = 6030;
+
+    // Recovery (7000–7999): the worker and flows 7000–7099, the responder 7100–7199, a run 7200–7299, manual export and import 7500–7599
+
+    /// <summary>Information: <c>Queued recovery {RecoveryId} of {Count} transaction(s) from {Party}</c></summary>
+    public const int RecoveryQueued = 7000;
+
+    /// <summary>Information: <c>Stopped recovery {RecoveryId} from {Party}</c></summary>
+    public const int RecoveryStopped = 7001;
+
+    /// <summary>Information: <c>Recovery {RecoveryId} from {Party} started ({Pending} pending, claim {Claim})</c></summary>
+    public const int RecoveryStarted = 7010;
+
+    /// <summary>Information: <c>Recovery {RecoveryId} from {Party} finished: {Recovered} recovered, {Rejected} rejected, {Refused} refused, {Bytes} bytes</c></summary>
+    public const int RecoveryFinished = 7011;
+
+    /// <summary>Error: <c>Recovery {RecoveryId} from {Party} failed: {Error}</c></summary>
+    public const int RecoveryFailed = 7012;
+
+    /// <summary>Information: <c>Recovery {RecoveryId} from {Party} was given back at shutdown; it resumes at the next start</c></summary>
+    public const int RecoveryReleasedAtShutdown = 7013;
+
+    /// <summary>Warning: <c>Recovery {RecoveryId} from {Party} ended without a result from this worker: {Reason}</c></summary>
+    public const int RecoveryClaimLost = 7014;
+
+    /// <summary>Error: <c>Recovery {RecoveryId} from {Party} failed unexpectedly</c></summary>
+    public const int RecoveryFailedUnexpectedly = 7015;
+
+    /// <summary>Information: <c>After recovery {RecoveryId}, the reconciliation statuses were refreshed ({Dropped} ID(s) now present dropped)</c></summary>
+    public const int RecoveryStatusesRefreshed = 7016;
+
+    /// <summary>Warning: <c>After recovery {RecoveryId}, the reconciliation statuses could not be refreshed</c></summary>
+    public const int RecoveryStatusRefreshFailed = 7017;
+
+    /// <summary>Error: <c>The recovery worker could not claim work from the recovery store</c></summary>
+    public const int RecoveryClaimFailed = 7018;
+
+    /// <summary>Information: <c>Queued recovery {RecoveryId} of {Count} transaction(s) from {Party} after a reconciliation found differences (autoRecoverTransactions)</c></summary>
+    public const int RecoveryQueuedAutomatically = 7019;
+
+    /// <summary>Information: <c>Did not queue an automatic recovery from {Party}: {Reason}</c></summary>
+    public const int AutomaticRecoverySkipped = 7020;
+
+    /// <summary>Information: <c>Serving a recovery session to {Party}</c></summary>
+    public const int RecoverySessionAdmitted = 7100;
+
+    /// <summary>Warning: <c>Refused a recovery session from {Party} ({Reason}): {Detail}</c></summary>
+    public const int RecoverySessionRefused = 7101;
+
+    /// <summary>Warning: <c>The recovery hello from {Party} claims to be '{Claimed}'; the transport authenticated it as {Party}</c></summary>
+    public const int RecoveryHelloIdentityMismatch = 7102;
+
+    /// <summary>Warning: <c>Refused transaction {TransactionId} to {Party}: it is not in that party's relevant set</c></summary>
+    public const int RecoveryRefusedOutsideRelevantSet = 7103;
+
+    /// <summary>Warning: <c>Refused transaction {TransactionId} to {Party}: the payload source does not hold it</c></summary>
+    public const int RecoveryRefusedNotHeld = 7104;
+
+    /// <summary>Warning: <c>Refused transaction {TransactionId} to {Party}: its {Size} bytes exceed maxAllowedSizeInBytes ({Limit})</c></summary>
+    public const int RecoveryRefusedTooLarge = 7105;
+
+    /// <summary>Information: <c>Cut a recovery answer to {Party} short at {Limit}; it may ask again in {RetryAfter}</c></summary>
+    public const int RecoveryAnswerThrottled = 7106;
+
+    /// <summary>Warning: <c>A recovery session from {Party} failed: {Reason}</c></summary>
+    public const int RecoverySessionFailed = 7107;
+
+    /// <summary>Information: <c>{Party} abandoned its recovery session: {Reason}</c></summary>
+    public const int RecoverySessionAbandoned = 7108;
+
+    /// <summary>Information: <c>Recovery {RecoveryId} from {Party} waits {Wait} for the counterparty's recovery limits</c></summary>
+    public const int RecoveryPaused = 7200;
+
+    /// <summary>Warning: <c>Recovery {RecoveryId} from {Party} retries in {Wait}: {Reason}</c></summary>
+    public const int RecoveryRetrying = 7201;
+
+    /// <summary>Information: <c>Recovery {RecoveryId}: {Party} did not serve transaction {TransactionId}</c></summary>
+    public const int RecoveryTransactionNotServed = 7202;
+
+    /// <summary>Warning: <c>Recovery {RecoveryId}: rejected transaction {TransactionId} from {Party}: {Reason}</c></summary>
+    public const int RecoveryTransactionRejected = 7203;
+
+    /// <summary>Error: <c>Recovery {RecoveryId}: the sink failed storing transaction {TransactionId} from {Party}</c></summary>
+    public const int RecoverySinkFailed = 7204;
+
+    /// <summary>Information: <c>Exported {Count} transactions ({Bytes} bytes, {Batches} batches) for {Party}; {NotInRelevantSet} requested IDs outside its relevant set and {NotHeld} not held were left out</c></summary>
+    public const int ManualExportWritten = 7500;
+
+    /// <summary>Information: <c>Imported recovery {RecoveryId} from {Party}: {State}, {Recovered} recovered, {Rejected} rejected, {Bytes} bytes</c></summary>
+    public const int ManualImportFinished = 7501;
+
+    /// <summary>Warning: <c>Refused to import a manual recovery file from {Party}: {Problem}</c></summary>
+    public const int ManualImportRefused = 7502;
 }

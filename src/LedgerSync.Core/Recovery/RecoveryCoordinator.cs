@@ -117,9 +117,9 @@ internal sealed partial class RecoveryCoordinator(
         return stopped.Count > 0;
     }
 
-    [LoggerMessage(EventId = 7000, Level = LogLevel.Information, Message = "Queued recovery {RecoveryId} of {Count} transaction(s) from {Party}")]
+    [LoggerMessage(EventId = LedgerSyncEventId.RecoveryQueued, Level = LogLevel.Information, Message = "Queued recovery {RecoveryId} of {Count} transaction(s) from {Party}")]
     private static partial void LogQueued(ILogger logger, Guid recoveryId, PartyName party, int count);
 
-    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Stopped recovery {RecoveryId} from {Party}")]
+    [LoggerMessage(EventId = LedgerSyncEventId.RecoveryStopped, Level = LogLevel.Information, Message = "Stopped recovery {RecoveryId} from {Party}")]
     private static partial void LogStopped(ILogger logger, Guid recoveryId, PartyName party);
 }

@@ -300,30 +300,30 @@ internal sealed partial class RecoveryResponder(
         }
     }
 
-    [LoggerMessage(EventId = 7100, Level = LogLevel.Information, Message = "Serving a recovery session to {Party}")]
+    [LoggerMessage(EventId = LedgerSyncEventId.RecoverySessionAdmitted, Level = LogLevel.Information, Message = "Serving a recovery session to {Party}")]
     private static partial void LogAdmitted(ILogger logger, PartyName party);
 
-    [LoggerMessage(EventId = 7101, Level = LogLevel.Warning, Message = "Refused a recovery session from {Party} ({Reason}): {Detail}")]
+    [LoggerMessage(EventId = LedgerSyncEventId.RecoverySessionRefused, Level = LogLevel.Warning, Message = "Refused a recovery session from {Party} ({Reason}): {Detail}")]
     private static partial void LogRefused(ILogger logger, PartyName party, RecoveryRefusalReason reason, string detail);
 
-    [LoggerMessage(EventId = 7102, Level = LogLevel.Warning, Message = "The recovery hello from {Party} claims to be '{Claimed}'; the transport authenticated it as {Party}")]
+    [LoggerMessage(EventId = LedgerSyncEventId.RecoveryHelloIdentityMismatch, Level = LogLevel.Warning, Message = "The recovery hello from {Party} claims to be '{Claimed}'; the transport authenticated it as {Party}")]
     private static partial void LogIdentityMismatch(ILogger logger, PartyName party, string claimed);
 
-    [LoggerMessage(EventId = 7103, Level = LogLevel.Warning, Message = "Refused transaction {TransactionId} to {Party}: it is not in that party's relevant set")]
+    [LoggerMessage(EventId = LedgerSyncEventId.RecoveryRefusedOutsideRelevantSet, Level = LogLevel.Warning, Message = "Refused transaction {TransactionId} to {Party}: it is not in that party's relevant set")]
     private static partial void LogRefusedOutsideRelevantSet(ILogger logger, PartyName party, TransactionId transactionId);
 
-    [LoggerMessage(EventId = 7104, Level = LogLevel.Warning, Message = "Refused transaction {TransactionId} to {Party}: the payload source does not hold it")]
+    [LoggerMessage(EventId = LedgerSyncEventId.RecoveryRefusedNotHeld, Level = LogLevel.Warning, Message = "Refused transaction {TransactionId} to {Party}: the payload source does not hold it")]
     private static partial void LogRefusedNotHeld(ILogger logger, PartyName party, TransactionId transactionId);
 
-    [LoggerMessage(EventId = 7105, Level = LogLevel.Warning, Message = "Refused transaction {TransactionId} to {Party}: its {Size} bytes exceed maxAllowedSizeInBytes ({Limit})")]
+    [LoggerMessage(EventId = LedgerSyncEventId.RecoveryRefusedTooLarge, Level = LogLevel.Warning, Message = "Refused transaction {TransactionId} to {Party}: its {Size} bytes exceed maxAllowedSizeInBytes ({Limit})")]
     private static partial void LogRefusedTooLarge(ILogger logger, PartyName party, TransactionId transactionId, long size, int limit);
 
-    [LoggerMessage(EventId = 7106, Level = LogLevel.Information, Message = "Cut a recovery answer to {Party} short at {Limit}; it may ask again in {RetryAfter}")]
+    [LoggerMessage(EventId = LedgerSyncEventId.RecoveryAnswerThrottled, Level = LogLevel.Information, Message = "Cut a recovery answer to {Party} short at {Limit}; it may ask again in {RetryAfter}")]
     private static partial void LogThrottled(ILogger logger, PartyName party, string limit, TimeSpan retryAfter);
 
-    [LoggerMessage(EventId = 7107, Level = LogLevel.Warning, Message = "A recovery session from {Party} failed: {Reason}")]
+    [LoggerMessage(EventId = LedgerSyncEventId.RecoverySessionFailed, Level = LogLevel.Warning, Message = "A recovery session from {Party} failed: {Reason}")]
     private static partial void LogSessionFailed(ILogger logger, PartyName party, string reason);
 
-    [LoggerMessage(EventId = 7108, Level = LogLevel.Information, Message = "{Party} abandoned its recovery session: {Reason}")]
+    [LoggerMessage(EventId = LedgerSyncEventId.RecoverySessionAbandoned, Level = LogLevel.Information, Message = "{Party} abandoned its recovery session: {Reason}")]
     private static partial void LogRequesterAborted(ILogger logger, PartyName party, string reason);
 }

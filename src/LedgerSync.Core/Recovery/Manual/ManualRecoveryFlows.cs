@@ -124,13 +124,13 @@ public sealed partial class ManualRecoveryFlows
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7500, Level = LogLevel.Information, Message = "Exported {Count} transactions ({Bytes} bytes, {Batches} batches) for {Party}; {NotInRelevantSet} requested IDs outside its relevant set and {NotHeld} not held were left out")]
+        [LoggerMessage(EventId = LedgerSyncEventId.ManualExportWritten, Level = LogLevel.Information, Message = "Exported {Count} transactions ({Bytes} bytes, {Batches} batches) for {Party}; {NotInRelevantSet} requested IDs outside its relevant set and {NotHeld} not held were left out")]
         public static partial void Exported(ILogger logger, int count, long bytes, int batches, PartyName party, int notInRelevantSet, int notHeld);
 
-        [LoggerMessage(EventId = 7501, Level = LogLevel.Information, Message = "Imported recovery {RecoveryId} from {Party}: {State}, {Recovered} recovered, {Rejected} rejected, {Bytes} bytes")]
+        [LoggerMessage(EventId = LedgerSyncEventId.ManualImportFinished, Level = LogLevel.Information, Message = "Imported recovery {RecoveryId} from {Party}: {State}, {Recovered} recovered, {Rejected} rejected, {Bytes} bytes")]
         public static partial void Imported(ILogger logger, Guid recoveryId, PartyName party, string state, int recovered, int rejected, long bytes);
 
-        [LoggerMessage(EventId = 7502, Level = LogLevel.Warning, Message = "Refused to import a manual recovery file from {Party}: {Problem}")]
+        [LoggerMessage(EventId = LedgerSyncEventId.ManualImportRefused, Level = LogLevel.Warning, Message = "Refused to import a manual recovery file from {Party}: {Problem}")]
         public static partial void ImportRefused(ILogger logger, PartyName party, string problem);
     }
 }
