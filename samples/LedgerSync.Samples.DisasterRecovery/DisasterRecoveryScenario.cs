@@ -4,13 +4,14 @@ using System.Text.Json;
 using LedgerSync.Diagnostics;
 using LedgerSync.Flows;
 using LedgerSync.Ledger;
+using LedgerSync.Recovery;
 
 namespace LedgerSync.Samples.DisasterRecovery;
 
 /// <summary>
 /// The walkthrough of the reference documentation, played with real parts: record business on two nodes, back up A,
-/// record more, lose A's database and restore it, reconcile A with B, recover what B has, refresh, and check that A
-/// found exactly what it lost — and nothing of B's business with C.
+/// record more, lose A's database and restore it, reconcile A with B, recover what B has over the library, refresh, and
+/// check that A found and recovered exactly what it lost — and nothing of B's business with C.
 /// </summary>
 internal sealed class DisasterRecoveryScenario(SampleOptions options, string dataDirectory)
 {
@@ -20,6 +21,11 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
     private static readonly string ScheduleCommand = $"flow start ScheduleReconciliationFlow parties: [\"{Parties.PartyB}\"]";
     private static readonly string StatusCommand = $"flow start GetReconciliationStatusForPartyFlow party: \"{Parties.PartyB}\", isRequester: true";
     private const string RefreshCommand = "flow start RefreshReconciliationStatusesFlow";
+    private static readonly string RecoverCommand = $"flow start RecoverTransactionsFlow party: \"{Parties.PartyB}\"";
+    private static readonly string RecoveryStatusCommand = $"flow start GetRecoveryStatusForPartyFlow party: \"{Parties.PartyB}\"";
+
+    /// <summary>What the default responder limits serve in one hour: 30 requests of 30 transactions.</summary>
+    private const int DefaultLimitsPerHour = 30 * 30;
 
     private readonly Workload _workload = new(options.Seed);
     private int _step;
@@ -35,7 +41,7 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
         var backupDirectory = Path.Combine(dataDirectory, "partya-backup");
 
         Step("Start the nodes");
-        await using var nodeB = await SampleNode.StartAsync(Parties.PartyB, databaseB, storageB, transport, listen: true, options.Verbose, options.JsonLogs);
+        await using var nodeB = await SampleNode.StartAsync(Parties.PartyB, databaseB, storageB, transport, listen: true, options.Verbose, options.JsonLogs, configure: ResponderLimits);
         var nodeA = await SampleNode.StartAsync(Parties.PartyA, databaseA, storageA, transport, listen: false, options.Verbose, options.JsonLogs);
         try
         {
@@ -44,6 +50,9 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
             Console.WriteLine($"  {nodeB.Party}: ledger {Path.GetFileName(databaseB.Path)}, LedgerSync store {Path.GetFileName(storageB.Path)}{Listening(nodeB)}");
             Console.WriteLine($"  {nodeA.Party}: ledger {Path.GetFileName(databaseA.Path)}, LedgerSync store {Path.GetFileName(storageA.Path)}");
             Console.WriteLine($"  {Parties.PartyC}: no node here; B's business with C is in B's ledger only");
+            Console.WriteLine(RaisesLimits
+                ? $"  B's recovery limits are raised for {options.Missing:N0} lost transactions (the defaults serve {DefaultLimitsPerHour} an hour): maxAllowedTransactions 1000, maxAllowedRequests 100000 per hour, maxAllowedSizeInBytes 10,000,000 per minute"
+                : "  B serves recoveries within the default limits: maxAllowedTransactions 30, maxAllowedRequests 30 per hour, maxAllowedSizeInBytes 3,000,000 per hour");
 
             Step($"Record {options.Transactions:N0} shared A–B transactions with their back-chains (and B's business with C)");
             await RecordAsync(nodeA, nodeB, options.Transactions, "recording transactions");
@@ -82,10 +91,14 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
             return 1;
         }
 
-        Step("Recover the missing transactions from B (walkthrough step 3): copy B's rows into A's ledger and tell A's ledger graph");
-        var recovered = await nodeB.Database.ReadAsync(run.Found);
-        await restoredA.RecordAsync(recovered);
-        Console.WriteLine($"  copied {recovered.Count:N0} transactions from B");
+        Step("Recover the missing transactions from B (walkthrough step 3): over the library, verified by A's decoder, stored by A's sink");
+        Console.WriteLine($"> {RecoverCommand}");
+        Console.WriteLine(ReconciliationFlows.FormatResult(await restoredA.Flows.StartFlowAsync(RecoverCommand)));
+        var recovery = await WaitForRecoveryAsync(restoredA);
+        Console.WriteLine($"> {RecoveryStatusCommand}");
+        Console.WriteLine(ReconciliationFlows.FormatResult(recovery));
+        var idsAfterRecovery = await databaseA.ReadAllIdsAsync();
+        Console.WriteLine($"  A's ledger after the recovery: {idsAfterRecovery.Count:N0} transactions; {recovery?.BytesRecovered ?? 0:N0} payload bytes recovered");
 
         Step("Refresh the reconciliation status");
         Console.WriteLine($"> {RefreshCommand}");
@@ -99,7 +112,7 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
         await PrintMetricsAsync(restoredA, run);
 
         Step("Check");
-        var ok = Check(run.Found, trulyMissing, refreshed);
+        var ok = Check(run.Found, trulyMissing, refreshed) & CheckRecovery(recovery, trulyMissing, idsBeforeDisaster, idsAfterRecovery);
         Console.WriteLine();
         Console.WriteLine($"{(ok ? "OK" : "FAILED")}: transport {options.Transport.ToString().ToLowerInvariant()}, {total.Elapsed.TotalSeconds:0.0} s in all");
         return ok ? 0 : 1;
@@ -302,6 +315,66 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
         {
             Console.WriteLine($"  after recovery and refresh the status is {refreshed?.LastReconciliationStatus?.ToName() ?? "null"} with {refreshed?.LastSuccessfulReconciliationResult.Count ?? 0} IDs; expected DIFFERENCES_NOT_FOUND with none");
             ok = false;
+        }
+
+        return ok;
+    }
+
+    /// <summary>
+    /// B's recovery limits. The defaults (30 transactions per request, 30 requests and 3,000,000 bytes per hour per
+    /// party) serve 900 transactions an hour; beyond that the requester waits for the next window, by design. For a
+    /// larger <c>--missing</c> the sample raises them (1000 per request, 100000 requests an hour, 10,000,000 bytes a
+    /// minute) so that the walkthrough ends in minutes, and says so.
+    /// </summary>
+    private bool RaisesLimits => options.Missing * 11 / 10 > DefaultLimitsPerHour;
+
+    private void ResponderLimits(LedgerSyncOptions o)
+    {
+        if (RaisesLimits)
+        {
+            o.MaxAllowedTransactions = 1000;
+            o.MaxAllowedRequests = 100_000;
+            o.MaxAllowedSizeInBytes = 10_000_000;
+            o.TimeWindowForMaxAllowedSize = TimeSpan.FromMinutes(1);
+        }
+    }
+
+    private static async Task<RecoveryStatus?> WaitForRecoveryAsync(SampleNode nodeA)
+    {
+        var deadline = Stopwatch.StartNew();
+        var reported = 0;
+        while (true)
+        {
+            var status = await nodeA.Recovery.GetRecoveryStatusForPartyAsync(Parties.PartyB);
+            if (status is null || status.State.IsEnded() || deadline.Elapsed > RunTimeout)
+            {
+                return status;
+            }
+
+            var done = status.RecoveredCount + status.RejectedCount + status.RefusedCount;
+            if (done >= reported + 100)
+            {
+                reported = done;
+                Console.WriteLine($"  {status.State.ToName()}: {done:N0} of {status.RequestedCount:N0} ({status.BytesRecovered:N0} bytes)");
+            }
+
+            await Task.Delay(25);
+        }
+    }
+
+    private static bool CheckRecovery(RecoveryStatus? recovery, HashSet<TransactionId> trulyMissing, HashSet<TransactionId> idsBeforeDisaster, HashSet<TransactionId> idsAfterRecovery)
+    {
+        var stillMissing = idsBeforeDisaster.Count(id => !idsAfterRecovery.Contains(id));
+        var extra = idsAfterRecovery.Count(id => !idsBeforeDisaster.Contains(id));
+        Console.WriteLine($"  the recovery: {recovery?.State.ToName() ?? "none"}, {recovery?.RecoveredCount ?? 0:N0} recovered, {recovery?.RejectedCount ?? 0:N0} rejected, {recovery?.RefusedCount ?? 0:N0} refused");
+        Console.WriteLine($"  A's ledger against its state before the disaster: {stillMissing:N0} still missing, {extra:N0} it never had");
+        var ok = recovery is { State: RecoveryState.Finished, RejectedCount: 0, RefusedCount: 0 }
+            && recovery.RecoveredCount == trulyMissing.Count
+            && stillMissing == 0
+            && extra == 0;
+        if (!ok && recovery?.Error is { } error)
+        {
+            Console.WriteLine($"  recovery error: {error}");
         }
 
         return ok;

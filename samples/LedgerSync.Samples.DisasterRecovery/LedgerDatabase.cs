@@ -22,6 +22,21 @@ internal sealed class LedgerDatabase
         FROM ledger_transactions tx
         """;
 
+    /// <summary>
+    /// What the generic SQL sink runs for each recovered transaction, in one database transaction: the row and its
+    /// links, each insert idempotent (a resumed recovery may store a transaction twice). <c>@dependencies</c> and
+    /// <c>@participants</c> are JSON arrays from the decoded metadata; the sequence continues A's own.
+    /// </summary>
+    public const string RecoveredTransactionInsertSql =
+        """
+        INSERT INTO ledger_transactions (id, sequence, payload)
+            VALUES (@id, (SELECT COALESCE(MAX(sequence), 0) + 1 FROM ledger_transactions), @payload) ON CONFLICT DO NOTHING;
+        INSERT INTO ledger_transaction_dependencies (transaction_id, depends_on)
+            SELECT @id, value FROM json_each(@dependencies) WHERE true ON CONFLICT DO NOTHING;
+        INSERT INTO ledger_transaction_participants (transaction_id, party_name)
+            SELECT @id, value FROM json_each(@participants) WHERE true ON CONFLICT DO NOTHING;
+        """;
+
     private const string Schema =
         """
         PRAGMA journal_mode = WAL;
@@ -78,29 +93,6 @@ internal sealed class LedgerDatabase
             transactions.SelectMany(t => t.Participants.Select(p => new { Id = t.Id.ToString(), Party = p.ToString() })),
             transaction);
         await transaction.CommitAsync();
-    }
-
-    /// <summary>Reads whole transactions by ID (the rows a recovery copies), in recording order.</summary>
-    public async Task<List<LedgerTransaction>> ReadAsync(IEnumerable<TransactionId> ids)
-    {
-        await using var connection = CreateConnection();
-        var result = new List<LedgerTransaction>();
-        foreach (var chunk in ids.Select(id => id.ToString()).Chunk(500))
-        {
-            var rows = await connection.QueryAsync<(string Id, long Sequence, byte[] Payload)>(
-                "SELECT id, sequence, payload FROM ledger_transactions WHERE id IN @chunk", new { chunk });
-            var dependencies = (await connection.QueryAsync<(string Id, string DependsOn)>(
-                "SELECT transaction_id, depends_on FROM ledger_transaction_dependencies WHERE transaction_id IN @chunk", new { chunk }))
-                .ToLookup(r => r.Id, r => TransactionId.Parse(r.DependsOn));
-            var participants = (await connection.QueryAsync<(string Id, string Party)>(
-                "SELECT transaction_id, party_name FROM ledger_transaction_participants WHERE transaction_id IN @chunk", new { chunk }))
-                .ToLookup(r => r.Id, r => PartyName.Parse(r.Party));
-            result.AddRange(rows.Select(r => new LedgerTransaction(
-                TransactionId.Parse(r.Id), r.Sequence, [.. dependencies[r.Id]], [.. participants[r.Id]], r.Payload)));
-        }
-
-        result.Sort((x, y) => x.Sequence.CompareTo(y.Sequence));
-        return result;
     }
 
     public async Task<long> CountAsync()

@@ -5,7 +5,8 @@ namespace LedgerSync.Samples.DisasterRecovery;
 
 /// <summary>
 /// One transaction as the sample's host ledger stores it: the ID (the SHA-256 hash of its content), the order it was
-/// recorded in, what it depends on, who participates, and an opaque payload LedgerSync never reads.
+/// recorded in, what it depends on, who participates, and its serialized form (<see cref="LedgerTransactionCodec"/>),
+/// which LedgerSync reads only to recover the transaction for a counterparty, through the host's decoder.
 /// </summary>
 internal sealed record LedgerTransaction(
     TransactionId Id,

@@ -32,6 +32,7 @@ internal sealed class SampleNode : IAsyncDisposable
         Dumper = host.Services.GetRequiredService<InFlightDumper>();
         Runs = host.Services.GetRequiredService<ReconciliationRunRegistry>();
         Probe = host.Services.GetRequiredService<RunStartProbe>();
+        Recovery = host.Services.GetRequiredService<RecoveryFlows>();
     }
 
     public PartyName Party { get; }
@@ -55,6 +56,9 @@ internal sealed class SampleNode : IAsyncDisposable
 
     public RunStartProbe Probe { get; }
 
+    /// <summary>The recovery flows (also reachable by name through <see cref="Flows"/>).</summary>
+    public RecoveryFlows Recovery { get; }
+
     /// <summary>Starts the node's host; its ledger graph begins loading from the database in the background.</summary>
     public static async Task<SampleNode> StartAsync(
         PartyName party,
@@ -64,7 +68,8 @@ internal sealed class SampleNode : IAsyncDisposable
         bool listen,
         bool verbose,
         bool jsonLogs,
-        IProgress<LedgerGraphLoadProgress>? graphProgress = null)
+        IProgress<LedgerGraphLoadProgress>? graphProgress = null,
+        Action<LedgerSyncOptions>? configure = null)
     {
         await database.EnsureCreatedAsync();
 
@@ -101,6 +106,7 @@ internal sealed class SampleNode : IAsyncDisposable
         {
             o.LocalParty = party;
             o.TransactionReaderPageSize = 1000;
+            configure?.Invoke(o);
         });
 
         // The host's ledger, read in keyset-paged batches when the node starts. LedgerSync's statuses and job queue
@@ -113,7 +119,23 @@ internal sealed class SampleNode : IAsyncDisposable
                 o.ConnectionFactory = database.CreateConnection;
                 o.Query = LedgerDatabase.TransactionSourceQuery;
             })
-            .UseSqlStorage(SqlDialect.Sqlite, storage.CreateConnection);
+            .UseSqlStorage(SqlDialect.Sqlite, storage.CreateConnection)
+            // Recovery: as responder, the node serves the payload column of its ledger table (LedgerSync asks only for
+            // IDs in the requester's relevant set); as requester, it verifies each recovered payload with the host's
+            // decoder and stores it with the generic SQL sink's statements, into the same three tables.
+            .UseTransactionDecoder(new LedgerTransactionCodec())
+            .UseSqlTransactionPayloadSource(o =>
+            {
+                o.Dialect = SqlDialect.Sqlite;
+                o.ConnectionFactory = database.CreateConnection;
+                o.Table = "ledger_transactions";
+            })
+            .UseSqlRecoveredTransactionSink(o =>
+            {
+                o.Dialect = SqlDialect.Sqlite;
+                o.ConnectionFactory = database.CreateConnection;
+                o.InsertSql = LedgerDatabase.RecoveredTransactionInsertSql;
+            });
 
         if (transport.Mode == TransportMode.Memory)
         {

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Immutable;
 
 namespace LedgerSync.Samples.DisasterRecovery;
@@ -110,10 +109,10 @@ internal sealed class Workload
 
     private LedgerTransaction Create(List<TransactionId> dependencies, ImmutableArray<PartyName> participants)
     {
-        var payload = new byte[64];
-        _random.NextBytes(payload);
+        var content = new byte[32];
+        _random.NextBytes(content);
         var sequence = ++_sequence;
-        BinaryPrimitives.WriteInt64LittleEndian(payload, sequence);
+        var payload = LedgerTransactionCodec.Encode(sequence, content, dependencies, participants);
         var transaction = new LedgerTransaction(TransactionId.HashOf(payload), sequence, [.. dependencies], participants, payload);
         _all.Add(transaction.Id, transaction);
         return transaction;

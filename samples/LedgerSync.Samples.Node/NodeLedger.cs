@@ -17,6 +17,13 @@ internal sealed class NodeLedger(string path)
     /// <summary>What LedgerSync's SQL transaction source reads (it adds the keyset paging).</summary>
     public const string TransactionSourceQuery = "SELECT id, dependencies, participants FROM ledger_transactions";
 
+    /// <summary>
+    /// What the generic SQL payload source serves for recovery: the row as <see cref="NodeTransactionCodec"/>'s three
+    /// lines (key, dependencies, participants), built by SQLite from the columns.
+    /// </summary>
+    public const string PayloadQuery =
+        "SELECT id, CAST('" + NodeTransactionCodec.Prefix + "' || series || '|' || series_index || char(10) || dependencies || char(10) || participants AS BLOB) AS payload FROM ledger_transactions";
+
     public string Path { get; } = path;
 
     public SqliteConnection CreateConnection() =>

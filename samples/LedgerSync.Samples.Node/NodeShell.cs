@@ -35,6 +35,14 @@ internal sealed partial class NodeShell(
                   pool slot; the reference shell's "run killFlow id: ..." is not needed and not a command here)
               flow start IsReconciliationScheduledForPartyFlow party: "O=PartyB, L=London, C=GB"
               flow start IsRespondingToReconciliationForPartyFlow party: "O=PartyB, L=London, C=GB"
+              flow start RecoverTransactionsFlow party: "O=PartyB, L=London, C=GB"
+                  (fetches what the last reconciliation found missing, within B's limits; returns once queued;
+                  add transactionIds: ["<64 hex>", ...] to choose the IDs)
+              flow start GetRecoveryStatusForPartyFlow party: "O=PartyB, L=London, C=GB"
+              flow start ExportTransactionsForPartyFlow party: "O=PartyA, L=London, C=GB", file: "for-partya.zip"
+                  (manual fallback, on the node that has the transactions: only the party's relevant set is written)
+              flow start ImportTransactionsFlow party: "O=PartyB, L=London, C=GB", file: "for-partya.zip"
+                  (on the node that lacks them: verified like a recovery over the network, then stored)
           checkpoints dump                   write the in-flight dump (checkpoints_dump-*.zip) and print its path
           metrics                            the monitoring counts and the ledger graph's state
           record <n> with "<party>"          (demo) record n new transactions with a party, each spending the previous

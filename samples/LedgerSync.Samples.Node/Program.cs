@@ -90,6 +90,16 @@ static async Task<int> RunNodeAsync(NodeCommandLine options, CancellationToken c
             o.Query = NodeLedger.TransactionSourceQuery;
         })
         .UseSqlStorage(SqlDialect.Sqlite, () => new SqliteConnection(storage))
+        // Recovery: serve the ledger's rows as NodeTransactionCodec payloads (only IDs in the requester's relevant set
+        // are ever asked for), verify recovered ones with the same codec, and store them with the node's own sink.
+        .UseTransactionDecoder(new NodeTransactionCodec())
+        .UseSqlTransactionPayloadSource(o =>
+        {
+            o.Dialect = SqlDialect.Sqlite;
+            o.ConnectionFactory = ledger.CreateConnection;
+            o.Query = NodeLedger.PayloadQuery;
+        })
+        .UseRecoveredTransactionSink(new NodeRecoveredTransactionSink(ledger))
         .UseHttpTransport(o =>
         {
             // Without a configured certificate, the node uses the shared development CA.

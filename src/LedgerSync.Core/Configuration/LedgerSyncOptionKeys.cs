@@ -21,8 +21,18 @@ internal static class LedgerSyncOptionKeys
     public const string RetryInitialDelay = "retryInitialDelay";
     public const string RetryMaxDelay = "retryMaxDelay";
     public const string MaxReconciliationDuration = "maxReconciliationDuration";
+    public const string MaxAllowedTransactions = "maxAllowedTransactions";
+    public const string MaxAllowedSizeInBytes = "maxAllowedSizeInBytes";
+    public const string TimeWindowForMaxAllowedSize = "timeWindowForMaxAllowedSize";
+    public const string MaxAllowedRequests = "maxAllowedRequests";
+    public const string TimeWindowForMaxAllowedRequests = "timeWindowForMaxAllowedRequests";
+    public const string ManualExportTransactionsBatchSize = "manualExportTransactionsBatchSize";
+    public const string ManualImportNumberOfTransactionsToCommitAfter = "manualImportNumberOfTransactionsToCommitAfter";
+    public const string AutoRecoverTransactions = "autoRecoverTransactions";
+    public const string MaxRecoveryDuration = "maxRecoveryDuration";
 
     private static readonly TimeSpan OneDay = TimeSpan.FromDays(1);
+    private static readonly TimeSpan OneMinute = TimeSpan.FromMinutes(1);
 
     /// <summary>Every key, in the order of the documentation table.</summary>
     public static IReadOnlyList<LedgerSyncOptionKey> All { get; } =
@@ -42,6 +52,15 @@ internal static class LedgerSyncOptionKeys
         Duration(RetryInitialDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1), static o => o.RetryInitialDelay, static (o, v) => o.RetryInitialDelay = v),
         Duration(RetryMaxDelay, TimeSpan.FromMilliseconds(10), OneDay, static o => o.RetryMaxDelay, static (o, v) => o.RetryMaxDelay = v),
         Duration(MaxReconciliationDuration, TimeSpan.FromSeconds(1), OneDay, static o => o.MaxReconciliationDuration, static (o, v) => o.MaxReconciliationDuration = v),
+        Int(MaxAllowedTransactions, 1, 1000, static (o, v) => o.MaxAllowedTransactions = v),
+        Int(MaxAllowedSizeInBytes, 1, 10_000_000, static (o, v) => o.MaxAllowedSizeInBytes = v),
+        Duration(TimeWindowForMaxAllowedSize, OneMinute, OneDay, static o => o.TimeWindowForMaxAllowedSize, static (o, v) => o.TimeWindowForMaxAllowedSize = v),
+        Int(MaxAllowedRequests, 1, 100_000, static (o, v) => o.MaxAllowedRequests = v),
+        Duration(TimeWindowForMaxAllowedRequests, OneMinute, OneDay, static o => o.TimeWindowForMaxAllowedRequests, static (o, v) => o.TimeWindowForMaxAllowedRequests = v),
+        Int(ManualExportTransactionsBatchSize, 100, 100_000, static (o, v) => o.ManualExportTransactionsBatchSize = v),
+        Int(ManualImportNumberOfTransactionsToCommitAfter, 1000, 10_000, static (o, v) => o.ManualImportNumberOfTransactionsToCommitAfter = v),
+        Bool(AutoRecoverTransactions, static (o, v) => o.AutoRecoverTransactions = v),
+        Duration(MaxRecoveryDuration, OneMinute, TimeSpan.FromDays(30), static o => o.MaxRecoveryDuration, static (o, v) => o.MaxRecoveryDuration = v),
     ];
 
     /// <summary>Finds a key, ignoring case.</summary>
@@ -84,6 +103,18 @@ internal static class LedgerSyncOptionKeys
             return null;
         });
     }
+
+    private static LedgerSyncOptionKey Bool(string name, Action<LedgerSyncOptions, bool> set) =>
+        new(name, "true or false", (options, text) =>
+        {
+            if (!bool.TryParse(text.Trim(), out var value))
+            {
+                return "is not true or false";
+            }
+
+            set(options, value);
+            return null;
+        });
 
     private static LedgerSyncOptionKey Duration(string name, TimeSpan min, TimeSpan max, Func<LedgerSyncOptions, TimeSpan> get, Action<LedgerSyncOptions, TimeSpan> set) =>
         new(name, DescribeRange(min, max), (options, text) =>

@@ -69,6 +69,38 @@ public sealed class LedgerSyncOptions
     /// <summary>The longest a reconciliation may run, on either side, before it ends as <c>FAILED</c>. Default 1 hour; 1 second to 24 hours.</summary>
     public TimeSpan MaxReconciliationDuration { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Recovery, responder side: the most transaction IDs one recovery request may ask for. Default 30; 1 to 1000.</summary>
+    [AcceptedRange(1, 1000)]
+    public int MaxAllowedTransactions { get; set; } = 30;
+
+    /// <summary>Recovery, responder side: the most payload bytes served to one party per <see cref="TimeWindowForMaxAllowedSize"/>. Default 3000000; 1 to 10000000.</summary>
+    [AcceptedRange(1, 10_000_000)]
+    public int MaxAllowedSizeInBytes { get; set; } = 3_000_000;
+
+    /// <summary>Recovery, responder side: the sliding window of <see cref="MaxAllowedSizeInBytes"/>. Default 1 hour; 1 minute to 24 hours.</summary>
+    public TimeSpan TimeWindowForMaxAllowedSize { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Recovery, responder side: the most recovery requests answered per party per <see cref="TimeWindowForMaxAllowedRequests"/>. Default 30; 1 to 100000.</summary>
+    [AcceptedRange(1, 100_000)]
+    public int MaxAllowedRequests { get; set; } = 30;
+
+    /// <summary>Recovery, responder side: the sliding window of <see cref="MaxAllowedRequests"/>. Default 1 hour; 1 minute to 24 hours.</summary>
+    public TimeSpan TimeWindowForMaxAllowedRequests { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Manual recovery: how many transactions an export writes per batch. Default 100; 100 to 100000.</summary>
+    [AcceptedRange(100, 100_000)]
+    public int ManualExportTransactionsBatchSize { get; set; } = 100;
+
+    /// <summary>Manual recovery: how many imported transactions are committed at a time. Default 1000; 1000 to 10000.</summary>
+    [AcceptedRange(1000, 10_000)]
+    public int ManualImportNumberOfTransactionsToCommitAfter { get; set; } = 1000;
+
+    /// <summary>Recovery, requester side: whether a reconciliation that found differences queues a recovery of them at once. Default <see langword="false"/>.</summary>
+    public bool AutoRecoverTransactions { get; set; }
+
+    /// <summary>Recovery, requester side: the longest one recovery may run (pacing waits included) before it ends as <c>FAILED</c>. Default 24 hours; 1 minute to 30 days.</summary>
+    public TimeSpan MaxRecoveryDuration { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>
     /// Configuration values that could not be parsed while binding, by key (as the reference product spells it).
     /// A later source that binds the same key with a valid value removes its entry. Reported by the validator.

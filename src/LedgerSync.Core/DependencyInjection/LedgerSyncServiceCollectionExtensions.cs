@@ -46,6 +46,7 @@ public static class LedgerSyncServiceCollectionExtensions
         services.AddLedgerSyncLedger();
         services.AddLedgerSyncProtocol();
         services.AddLedgerSyncScheduling();
+        services.AddLedgerSyncRecovery();
         services.AddLedgerSyncFlows();
 
         return new LedgerSyncBuilder(services);

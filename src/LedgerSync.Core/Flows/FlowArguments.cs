@@ -8,6 +8,7 @@ internal sealed class FlowArguments(string flowName, IReadOnlyDictionary<string,
     private static readonly string[] Booleans = ["true", "false"];
     private static readonly string[] PartyFormat = ["an X.500 name in double quotes, for example \"O=PartyA, L=London, C=GB\""];
     private static readonly string[] TimeFormat = ["an ISO-8601 date and time with offset, for example 2026-03-01T02:00:00Z"];
+    private static readonly string[] TransactionIdFormat = ["a list of transaction IDs of 64 hex digits, for example [\"3A9F...\"]"];
     private static readonly string[] DurationFormat = ["a duration such as 1H, 30M, 5H3M2S or 1H 30M"];
 
     public void Allow(params string[] parameters)
@@ -62,6 +63,43 @@ internal sealed class FlowArguments(string flowName, IReadOnlyDictionary<string,
 
         return parties;
     }
+
+    public IReadOnlyList<TransactionId>? OptionalTransactionIds(string name)
+    {
+        if (!arguments.TryGetValue(name, out var values))
+        {
+            return null;
+        }
+
+        var ids = new List<TransactionId>(values.Count);
+        var problems = new List<string>();
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (TransactionId.TryParse(values[i].Trim(), out var id))
+            {
+                ids.Add(id);
+            }
+            else
+            {
+                problems.Add($"entry {i + 1} '{(values[i].Length > 80 ? values[i][..80] + "..." : values[i])}' is not 64 hex digits");
+            }
+        }
+
+        if (values.Count == 0 || problems.Count > 0)
+        {
+            throw new FlowArgumentException(
+                flowName,
+                name,
+                TransactionIdFormat,
+                values.Count == 0
+                    ? $"{flowName}: parameter '{name}' needs at least one transaction ID ({TransactionIdFormat[0]}), or leave it out."
+                    : $"{flowName}: parameter '{name}' has {problems.Count} bad entr{(problems.Count == 1 ? "y" : "ies")} of {values.Count} (the list is rejected as a whole): {string.Join("; ", problems.Take(10))}{(problems.Count > 10 ? "; ..." : "")}.");
+        }
+
+        return ids;
+    }
+
+    public string RequiredText(string name, string description) => Single(name, Required(name, [description]), [description]);
 
     public string? OptionalText(string name, string description) =>
         arguments.TryGetValue(name, out var values) ? Single(name, values, [description]) : null;

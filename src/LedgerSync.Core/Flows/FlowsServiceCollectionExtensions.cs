@@ -1,6 +1,7 @@
 using LedgerSync.Diagnostics;
 using LedgerSync.Flows;
 using LedgerSync.Ledger;
+using LedgerSync.Recovery.Manual;
 using LedgerSync.Scheduling;
 using LedgerSync.Status;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,7 +19,11 @@ internal static class FlowsServiceCollectionExtensions
             sp.GetRequiredService<IStatusStore>(),
             sp.GetRequiredService<ILedgerGraph>(),
             sp.GetService<InFlightDumper>(),
-            sp.GetService<ILogger<ReconciliationFlows>>()));
+            sp.GetService<ILogger<ReconciliationFlows>>())
+        {
+            Recovery = sp.GetService<RecoveryFlows>(),
+            ManualRecovery = sp.GetService<ManualRecoveryFlows>(),
+        });
         return services;
     }
 }

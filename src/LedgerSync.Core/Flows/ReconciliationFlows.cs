@@ -1,6 +1,8 @@
 using System.Globalization;
 using LedgerSync.Diagnostics;
 using LedgerSync.Ledger;
+using LedgerSync.Recovery;
+using LedgerSync.Recovery.Manual;
 using LedgerSync.Scheduling;
 using LedgerSync.Status;
 using Microsoft.Extensions.Logging;
@@ -67,7 +69,17 @@ public sealed partial class ReconciliationFlows
         FlowNames.IsReconciliationScheduledForParty,
         FlowNames.IsRespondingToReconciliationForParty,
         FlowNames.DumpInFlightReconciliations,
+        RecoveryFlowNames.RecoverTransactions,
+        RecoveryFlowNames.GetRecoveryStatusForParty,
+        ManualRecoveryFlowNames.ExportTransactionsForParty,
+        ManualRecoveryFlowNames.ImportTransactions,
     ];
+
+    /// <summary>The recovery flows, reached by name through <see cref="StartFlowAsync(FlowCommand, CancellationToken)"/> and stopped with <see cref="StopReconciliationForPartyAsync"/>.</summary>
+    internal RecoveryFlows? Recovery { get; init; }
+
+    /// <summary>The manual recovery flows (export to a file, import from one), reached by name through <see cref="StartFlowAsync(FlowCommand, CancellationToken)"/>.</summary>
+    internal ManualRecoveryFlows? ManualRecovery { get; init; }
 
     /// <summary>
     /// <c>ScheduleReconciliationFlow</c>: queues an outgoing reconciliation with each party and returns once they are
@@ -119,10 +131,19 @@ public sealed partial class ReconciliationFlows
 
     /// <summary>
     /// <c>StopReconciliationForPartyFlow</c>, in one step: cancels queued and running work with the party (both roles),
-    /// records <c>STOPPED</c> and frees the pool slots at once. Returns whether anything was stopped.
+    /// records <c>STOPPED</c> and frees the pool slots at once; a queued or running recovery from the party is stopped
+    /// too. Returns whether anything was stopped.
     /// </summary>
-    public Task<bool> StopReconciliationForPartyAsync(PartyName party, CancellationToken cancellationToken = default) =>
-        _scheduler.StopReconciliationAsync(party, cancellationToken);
+    public async Task<bool> StopReconciliationForPartyAsync(PartyName party, CancellationToken cancellationToken = default)
+    {
+        var stopped = await _scheduler.StopReconciliationAsync(party, cancellationToken).ConfigureAwait(false);
+        if (Recovery is { } recovery)
+        {
+            stopped |= await recovery.StopRecoveryForPartyAsync(party, cancellationToken).ConfigureAwait(false);
+        }
+
+        return stopped;
+    }
 
     /// <summary><c>IsReconciliationScheduledForPartyFlow</c>: whether the scheduler knows an outgoing reconciliation with the party (queued, timed, backing off or running).</summary>
     public Task<bool> IsReconciliationScheduledForPartyAsync(PartyName party, CancellationToken cancellationToken = default) =>
@@ -189,6 +210,18 @@ public sealed partial class ReconciliationFlows
             case FlowNames.IsReconciliationScheduledForParty:
                 args.Allow("party");
                 return await IsReconciliationScheduledForPartyAsync(args.Party("party"), cancellationToken).ConfigureAwait(false);
+            case RecoveryFlowNames.RecoverTransactions:
+                args.Allow("party", "transactionIds");
+                return await RecoveryFlowsOrThrow(flow).RecoverTransactionsAsync(args.Party("party"), args.OptionalTransactionIds("transactionIds"), cancellationToken).ConfigureAwait(false);
+            case RecoveryFlowNames.GetRecoveryStatusForParty:
+                args.Allow("party");
+                return await RecoveryFlowsOrThrow(flow).GetRecoveryStatusForPartyAsync(args.Party("party"), cancellationToken).ConfigureAwait(false);
+            case ManualRecoveryFlowNames.ExportTransactionsForParty:
+                args.Allow("party", "file", "transactionIds");
+                return await ManualRecoveryFlowsOrThrow(flow).ExportTransactionsForPartyAsync(args.Party("party"), args.RequiredText("file", FileDescription), args.OptionalTransactionIds("transactionIds"), cancellationToken).ConfigureAwait(false);
+            case ManualRecoveryFlowNames.ImportTransactions:
+                args.Allow("party", "file");
+                return await ManualRecoveryFlowsOrThrow(flow).ImportTransactionsAsync(args.Party("party"), args.RequiredText("file", FileDescription), cancellationToken).ConfigureAwait(false);
             case FlowNames.DumpInFlightReconciliations:
                 args.Allow("directory");
                 return await DumpInFlightReconciliationsAsync(args.OptionalText("directory", "a directory path in double quotes"), cancellationToken).ConfigureAwait(false);
@@ -197,6 +230,14 @@ public sealed partial class ReconciliationFlows
                 return await IsRespondingToReconciliationForPartyAsync(args.Party("party"), cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private const string FileDescription = "a file path in double quotes";
+
+    private ManualRecoveryFlows ManualRecoveryFlowsOrThrow(string flow) =>
+        ManualRecovery ?? throw new InvalidOperationException($"{flow} needs the manual recovery flows; register LedgerSync with AddLedgerSync().");
+
+    private RecoveryFlows RecoveryFlowsOrThrow(string flow) =>
+        Recovery ?? throw new InvalidOperationException($"{flow} needs the recovery flows; register LedgerSync with AddLedgerSync().");
 
     /// <summary>Formats a flow result as the reference shell prints it (<c>Flow completed with result: ...</c>).</summary>
     public static string FormatResult(object? result) => "Flow completed with result: " + result switch

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Keeps LedgerSync's statuses and scheduler jobs in a SQL database (SQLite or PostgreSQL) through Dapper.</summary>
+/// <summary>Keeps LedgerSync's statuses, scheduler jobs and recoveries in a SQL database (SQLite or PostgreSQL) through Dapper.</summary>
 /// <remarks>
 /// The host supplies the ADO.NET driver: a connection factory such as <c>() =&gt; new SqliteConnection("Data Source=ledgersync.db")</c>,
 /// or a <see cref="DbDataSource"/> where the driver has one (Npgsql's <c>NpgsqlDataSource</c>). Tables are created and
@@ -43,19 +43,20 @@ public static class SqlStorageLedgerSyncBuilderExtensions
     }
 
     /// <summary>
-    /// Stores both the statuses (see <see cref="UseSqlStatusStore(ILedgerSyncBuilder, SqlDialect, Func{DbConnection})"/>)
-    /// and the scheduler's job queue (<c>CR_RECONCILIATION_JOB</c>) in the database that <paramref name="connectionFactory"/>
-    /// connects to, so queued and timed jobs survive restarts and several node instances can share the work.
+    /// Stores the statuses (see <see cref="UseSqlStatusStore(ILedgerSyncBuilder, SqlDialect, Func{DbConnection})"/>),
+    /// the scheduler's job queue (<c>CR_RECONCILIATION_JOB</c>) and the recoveries (<c>CR_RECOVERY</c>,
+    /// <c>CR_RECOVERY_ITEM</c>) in the database that <paramref name="connectionFactory"/> connects to, so queued and
+    /// timed jobs and recoveries survive restarts and several node instances can share the work.
     /// </summary>
     public static ILedgerSyncBuilder UseSqlStorage(this ILedgerSyncBuilder builder, SqlDialect dialect, Func<DbConnection> connectionFactory)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(connectionFactory);
-        return builder.UseSqlStatusStore(dialect, connectionFactory).UseSqlJobStore(dialect, connectionFactory);
+        return builder.UseSqlStatusStore(dialect, connectionFactory).UseSqlJobStore(dialect, connectionFactory).UseSqlRecoveryStore(dialect, connectionFactory);
     }
 
     /// <summary>
-    /// Stores both the statuses and the scheduler's job queue in the database of <paramref name="dataSource"/>, for
+    /// Stores the statuses, the scheduler's job queue and the recoveries in the database of <paramref name="dataSource"/>, for
     /// example <c>.UseSqlStorage(SqlDialect.PostgreSql, dataSource)</c> with an <c>NpgsqlDataSource</c>.
     /// </summary>
     public static ILedgerSyncBuilder UseSqlStorage(this ILedgerSyncBuilder builder, SqlDialect dialect, DbDataSource dataSource)

@@ -8,14 +8,14 @@ namespace LedgerSync.Dapper.Schema;
 
 /// <summary>
 /// Creates and upgrades the reconciliation tables (<c>CR_RECONCILIATION_STATUS</c>, <c>CR_RECONCILIATION_RUN_HISTORY</c>,
-/// <c>CR_RECONCILIATION_JOB</c>) and records their version in <c>LEDGERSYNC_SCHEMA_VERSION</c> (component
+/// <c>CR_RECONCILIATION_JOB</c>; from version 2 the recovery tables <c>CR_RECOVERY</c> and <c>CR_RECOVERY_ITEM</c>) and records their version in <c>LEDGERSYNC_SCHEMA_VERSION</c> (component
 /// <c>reconciliation</c>). Each migration runs in one transaction under a database-wide lock (an advisory lock on
 /// PostgreSQL, a write transaction on SQLite), so several nodes starting at once upgrade the schema exactly once.
 /// </summary>
 internal sealed partial class ReconciliationSchema(SqlDialect dialect, Func<DbConnection> connectionFactory, TimeProvider time, ILogger logger)
 {
     /// <summary>The schema version this library writes.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     private const string Component = "reconciliation";
     private const long AdvisoryLockKey = 0x4C53_5343_4845_4D41; // "LSSCHEMA"
@@ -173,6 +173,44 @@ internal sealed partial class ReconciliationSchema(SqlDialect dialect, Func<DbCo
             """,
             "CREATE UNIQUE INDEX UX_CR_RECONCILIATION_JOB_OUTGOING ON CR_RECONCILIATION_JOB (party_name) WHERE is_requester = TRUE",
             "CREATE INDEX IX_CR_RECONCILIATION_JOB_DUE ON CR_RECONCILIATION_JOB (is_requester, state, due_at)",
+        ],
+        2 =>
+        [
+            // Recovery: one row per recovery (the durable queue and the history) and one per requested transaction.
+            """
+            CREATE TABLE CR_RECOVERY (
+                recovery_id VARCHAR(36) NOT NULL PRIMARY KEY,
+                party_name VARCHAR(1024) NOT NULL,
+                state VARCHAR(16) NOT NULL,
+                requested_count INTEGER NOT NULL,
+                recovered_count INTEGER NOT NULL,
+                rejected_count INTEGER NOT NULL,
+                refused_count INTEGER NOT NULL,
+                bytes_recovered BIGINT NOT NULL,
+                created_at BIGINT NOT NULL,
+                started_at BIGINT NULL,
+                finished_at BIGINT NULL,
+                updated_at BIGINT NULL,
+                error TEXT NULL,
+                owner VARCHAR(256) NULL,
+                lease_until BIGINT NULL,
+                claim_count INTEGER NOT NULL)
+            """,
+            "CREATE UNIQUE INDEX UX_CR_RECOVERY_ACTIVE ON CR_RECOVERY (party_name) WHERE state IN ('QUEUED', 'IN_PROGRESS')",
+            "CREATE INDEX IX_CR_RECOVERY_STATE ON CR_RECOVERY (state, created_at)",
+            "CREATE INDEX IX_CR_RECOVERY_PARTY ON CR_RECOVERY (party_name, created_at)",
+            """
+            CREATE TABLE CR_RECOVERY_ITEM (
+                recovery_id VARCHAR(36) NOT NULL,
+                item_position INTEGER NOT NULL,
+                transaction_id VARCHAR(64) NOT NULL,
+                outcome VARCHAR(16) NOT NULL,
+                reason TEXT NULL,
+                bytes BIGINT NOT NULL,
+                completed_at BIGINT NULL,
+                PRIMARY KEY (recovery_id, item_position))
+            """,
+            "CREATE UNIQUE INDEX UX_CR_RECOVERY_ITEM_TRANSACTION ON CR_RECOVERY_ITEM (recovery_id, transaction_id)",
         ],
         _ => throw new ArgumentOutOfRangeException(nameof(version), version, "Unknown schema version."),
     };

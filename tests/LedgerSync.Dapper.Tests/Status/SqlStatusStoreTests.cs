@@ -46,7 +46,7 @@ public abstract class SqlStatusStoreTests(SqlDialect dialect) : StatusStoreContr
             "last_successful_reconciliation_result", "last_reconciliation_time_started", "last_reconciliation_time_finished",
             "last_reconciliation_status", "last_reconciliation_error",
         }));
-        Assert.That(await connection.ExecuteScalarAsync<int>("SELECT version FROM LEDGERSYNC_SCHEMA_VERSION WHERE component = 'reconciliation'"), Is.EqualTo(1));
+        Assert.That(await connection.ExecuteScalarAsync<int>("SELECT version FROM LEDGERSYNC_SCHEMA_VERSION WHERE component = 'reconciliation'"), Is.EqualTo(LedgerSync.Dapper.Schema.ReconciliationSchema.CurrentVersion));
     }
 
     [Test]
@@ -159,7 +159,7 @@ public abstract class SqlStatusStoreTests(SqlDialect dialect) : StatusStoreContr
         {
             await using var connection = _database.CreateConnection();
             await connection.OpenAsync();
-            await connection.ExecuteAsync("UPDATE LEDGERSYNC_SCHEMA_VERSION SET version = 1 WHERE component = 'reconciliation'");
+            await connection.ExecuteAsync("UPDATE LEDGERSYNC_SCHEMA_VERSION SET version = " + LedgerSync.Dapper.Schema.ReconciliationSchema.CurrentVersion + " WHERE component = 'reconciliation'");
         }
     }
 
