@@ -123,7 +123,7 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
         var run = new ReconciliationRun();
         nodeA.Runs.RunEnded += (tracker, _, _, _) =>
         {
-            if (tracker.Party == Parties.PartyB && tracker.Role == ReconciliationRole.Requester)
+            if (tracker.Party == Parties.PartyB && tracker.Role == ReconciliationRole.Requester && tracker.FlowName == FlowNames.ReconcileWithParty && !run.Ended.Task.IsCompleted)
             {
                 run.Exchanges = tracker.Exchanges;
                 run.BytesSent = tracker.BytesSent;

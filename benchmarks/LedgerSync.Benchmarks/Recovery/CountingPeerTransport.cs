@@ -1,3 +1,4 @@
+using LedgerSync.Protocol;
 using LedgerSync.Transport;
 
 namespace LedgerSync.Benchmarks.Recovery;
@@ -5,10 +6,10 @@ namespace LedgerSync.Benchmarks.Recovery;
 /// <summary>Wraps the requester's transport and counts the recovery messages by type: requests sent, payloads and refusals received.</summary>
 internal sealed class CountingPeerTransport(IPeerTransport inner) : IPeerTransport
 {
-    // The recovery message types (ProtocolMessageType, values from 32 up): a message's first byte is its type.
-    private const byte RecoveryRequest = 35;
-    private const byte RecoveryPayload = 36;
-    private const byte RecoveryItemRefused = 38;
+    // A message's first byte is its type.
+    private const byte RecoveryRequest = (byte)ProtocolMessageType.RecoveryRequest;
+    private const byte RecoveryPayload = (byte)ProtocolMessageType.RecoveryPayload;
+    private const byte RecoveryItemRefused = (byte)ProtocolMessageType.RecoveryItemRefused;
 
     private long _requests;
     private long _payloads;

@@ -232,6 +232,11 @@ public sealed partial class LedgerSyncMetrics : IDisposable
 
     private void OnRunEnded(RunTracker tracker, ReconciliationState outcome, int differences, string? error)
     {
+        if (tracker.FlowName != FlowNames.ReconcileWithParty)
+        {
+            return; // a recovery: counted by its own instruments
+        }
+
         if (_runs.Enabled || _duration.Enabled)
         {
             var tags = new TagList { { LedgerSyncTelemetry.OutcomeTag, outcome.ToName() }, Role(tracker) };
@@ -252,6 +257,11 @@ public sealed partial class LedgerSyncMetrics : IDisposable
 
     private void OnBytesTransferred(RunTracker tracker, long bytes, bool sent)
     {
+        if (tracker.FlowName != FlowNames.ReconcileWithParty)
+        {
+            return; // a recovery: counted by its own instruments
+        }
+
         if (_io.Enabled)
         {
             _io.Add(bytes, new KeyValuePair<string, object?>(LedgerSyncTelemetry.NetworkIoDirectionTag, sent ? "transmit" : "receive"), Role(tracker));
@@ -260,6 +270,11 @@ public sealed partial class LedgerSyncMetrics : IDisposable
 
     private void OnExchangeCompleted(RunTracker tracker)
     {
+        if (tracker.FlowName != FlowNames.ReconcileWithParty)
+        {
+            return; // a recovery: counted by its own instruments
+        }
+
         if (_exchanges.Enabled)
         {
             _exchanges.Add(1, Role(tracker));

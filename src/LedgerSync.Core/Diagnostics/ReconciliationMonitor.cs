@@ -157,7 +157,8 @@ public sealed class ReconciliationMonitor
         var count = 0;
         foreach (var run in _registry.Runs)
         {
-            if (run.Role == role && !run.HasEnded && IsQueued(run.CurrentWait) == queued)
+            // Recoveries share the registry (for the in-flight dump and the stuck-session monitor) but are not reconciliations.
+            if (run.FlowName == FlowNames.ReconcileWithParty && run.Role == role && !run.HasEnded && IsQueued(run.CurrentWait) == queued)
             {
                 count++;
             }

@@ -34,7 +34,12 @@ internal sealed class ManualRecoveryExporter(
             throw new RecoveryNotConfiguredException(nameof(ITransactionPayloadSource), "This node has no transaction payloads to export: register a payload source with .UseTransactionPayloadSource(...).");
         }
 
-        await graph.WhenInitializedAsync(cancellationToken).ConfigureAwait(false);
+        if (!graph.IsInitialized)
+        {
+            // As every flow that needs the graph: refuse at once rather than wait for a load that may never come.
+            throw new LedgerGraphNotReadyException(false, graph.IsSelfConsistent, []);
+        }
+
         var relevant = graph.GetRelevantSet(party);
         List<TransactionId> wanted;
         var notInRelevantSet = 0;

@@ -2,6 +2,7 @@ using LedgerSync.Diagnostics;
 using LedgerSync.Ledger;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace LedgerSync.Recovery.Manual;
 
@@ -95,7 +96,8 @@ public sealed partial class ManualRecoveryFlows
         using var scope = _logger.BeginFlowScope(ManualRecoveryFlowNames.ImportTransactions, party: party);
         var decoder = _decoder ?? throw new RecoveryNotConfiguredException(nameof(ITransactionDecoder), "This node cannot verify imported transactions: register the host's transaction decoder with .UseTransactionDecoder(...).");
         var sink = _sink ?? throw new RecoveryNotConfiguredException(nameof(IRecoveredTransactionSink), "This node has nowhere to store imported transactions: register a sink with .UseRecoveredTransactionSink(...).");
-        var importer = new ManualRecoveryImporter(_graph, decoder, sink, _store, LocalParty(), _options.ManualImportNumberOfTransactionsToCommitAfter, ImportLease, _time);
+        var verifier = new RecoveryVerifier(decoder, sink, _graph, Options.Create(_options));
+        var importer = new ManualRecoveryImporter(_graph, decoder, verifier, _store, LocalParty(), _options.ManualImportNumberOfTransactionsToCommitAfter, ImportLease, _time);
         RecoveryStatus status;
         try
         {

@@ -12,13 +12,14 @@ namespace LedgerSync.Recovery.Manual;
 /// the network: the file's structure first (a readable zip, only the format's entry names, a manifest for this node
 /// from the named party, every listed entry present and nothing else, every read bounded), then each transaction's
 /// SHA-256 digest and the host's decoder (the decoded ID must be the listed ID; the transaction must name both parties
-/// or be in the back-chain of one that does). Verified transactions go to the sink and the ledger graph; outcomes are
-/// recorded as a recovery from the party, committed every <c>manualImportNumberOfTransactionsToCommitAfter</c>.
+/// or be in the back-chain of one that does), and then <see cref="RecoveryVerifier"/>, the verifying path of every
+/// recovery, which decodes it again, stores it with the sink and records it in the ledger graph. Outcomes are recorded
+/// as a recovery from the party, committed every <c>manualImportNumberOfTransactionsToCommitAfter</c>.
 /// </summary>
 internal sealed class ManualRecoveryImporter(
     ILedgerGraph graph,
     ITransactionDecoder decoder,
-    IRecoveredTransactionSink sink,
+    RecoveryVerifier verifier,
     IRecoveryStore store,
     PartyName localParty,
     int commitEvery,
@@ -34,7 +35,12 @@ internal sealed class ManualRecoveryImporter(
             throw new ReconciliationWithSelfException(party);
         }
 
-        await graph.WhenInitializedAsync(cancellationToken).ConfigureAwait(false);
+        if (!graph.IsInitialized)
+        {
+            // As every flow that needs the graph: refuse at once rather than wait for a load that may never come.
+            throw new LedgerGraphNotReadyException(false, graph.IsSelfConsistent, []);
+        }
+
         var file = OpenFile(path);
         await using (file.ConfigureAwait(false))
         {
@@ -90,18 +96,52 @@ internal sealed class ManualRecoveryImporter(
                 var held = true;
                 try
                 {
-                    for (var b = 0; b < listings.Count && held; b++)
+                    // Each transaction through the verifying path of every recovery. A back-chain transaction listed
+                    // before the transaction that depends on it is deferred by the verifier; it is offered again in
+                    // the next round, once its dependents are stored, and rejected in a last round if nothing moved.
+                    HashSet<TransactionId>? offer = null;
+                    var finalAttempt = false;
+                    while (held)
                     {
-                        await ReadPayloadsAsync(zip, path, manifest.Batches[b], listings[b], async (id, entry, payload) =>
+                        var deferred = new HashSet<TransactionId>();
+                        for (var b = 0; b < listings.Count && held; b++)
                         {
-                            outcomes.Add(await StoreAsync(id, entry, payload, party, verdicts[id], cancellationToken).ConfigureAwait(false));
-                            if (outcomes.Count >= commitEvery)
+                            if (offer is not null && !listings[b].Any(l => offer.Contains(l.Id)))
                             {
-                                held = await CommitAsync(claim, outcomes, cancellationToken).ConfigureAwait(false);
+                                continue;
                             }
 
-                            return held;
-                        }, cancellationToken).ConfigureAwait(false);
+                            await ReadPayloadsAsync(zip, path, manifest.Batches[b], listings[b], async (id, entry, payload) =>
+                            {
+                                if (offer is not null && !offer.Contains(id))
+                                {
+                                    return true;
+                                }
+
+                                var outcome = await StoreAsync(id, entry, payload, party, verdicts[id], finalAttempt, cancellationToken).ConfigureAwait(false);
+                                if (outcome is null)
+                                {
+                                    deferred.Add(id);
+                                    return true;
+                                }
+
+                                outcomes.Add(outcome);
+                                if (outcomes.Count >= commitEvery)
+                                {
+                                    held = await CommitAsync(claim, outcomes, cancellationToken).ConfigureAwait(false);
+                                }
+
+                                return held;
+                            }, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        if (deferred.Count == 0 || finalAttempt)
+                        {
+                            break;
+                        }
+
+                        finalAttempt = offer is not null && deferred.Count == offer.Count;
+                        offer = deferred;
                     }
 
                     if (held && await CommitAsync(claim, outcomes, cancellationToken).ConfigureAwait(false))
@@ -112,7 +152,7 @@ internal sealed class ManualRecoveryImporter(
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     await CommitAsync(claim, outcomes, CancellationToken.None).ConfigureAwait(false);
-                    var error = e is ManualRecoveryFileException file1 ? file1.Problem : $"the import stopped with {e.GetType().Name} after {outcomes.Count} transactions of the last commit.";
+                    var error = e is ManualRecoveryFileException problem ? problem.Problem : $"the import stopped with {e.GetType().Name}; what was committed before stays, import the file again to finish.";
                     await claim.FinishAsync(RecoveryState.Failed, error, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
                     throw;
                 }
@@ -179,7 +219,8 @@ internal sealed class ManualRecoveryImporter(
         }
     }
 
-    private async Task<RecoveryItem> StoreAsync(TransactionId id, ManualRecoveryEntry entry, ReadOnlyMemory<byte> payload, PartyName party, Verdict verdict, CancellationToken cancellationToken)
+    /// <summary>The outcome of one transaction, or <see langword="null"/> when the verifier defers it to a later round.</summary>
+    private async Task<RecoveryItem?> StoreAsync(TransactionId id, ManualRecoveryEntry entry, ReadOnlyMemory<byte> payload, PartyName party, Verdict verdict, bool finalAttempt, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         RecoveryItem Outcome(RecoveryItemOutcome outcome, string? reason = null, long bytes = 0) =>
@@ -192,7 +233,7 @@ internal sealed class ManualRecoveryImporter(
 
         if (!verdict.Relevant)
         {
-            return Outcome(RecoveryItemOutcome.Rejected, $"the transaction names neither both {localParty} and {party} nor is it in the back-chain of one that does.");
+            return Outcome(RecoveryItemOutcome.Rejected, $"the transaction names neither both {localParty} and {party} nor is it in the back-chain of one in the file that does.");
         }
 
         if (graph.Contains(id))
@@ -205,14 +246,13 @@ internal sealed class ManualRecoveryImporter(
             return Outcome(RecoveryItemOutcome.Rejected, "the payload changed in the file while it was imported.");
         }
 
-        var result = await sink.StoreAsync(new RecoveredTransaction(id, party, payload, verdict.Metadata!), cancellationToken).ConfigureAwait(false);
-        if (!result.IsAccepted)
+        var verification = await verifier.VerifyAndStoreAsync(party, id, payload, finalAttempt, cancellationToken).ConfigureAwait(false);
+        return verification.Kind switch
         {
-            return Outcome(RecoveryItemOutcome.Rejected, $"the sink rejected it: {result.Reason}");
-        }
-
-        graph.Record(verdict.Metadata!);
-        return Outcome(RecoveryItemOutcome.Recovered, bytes: payload.Length);
+            RecoveryVerificationKind.Recovered => Outcome(RecoveryItemOutcome.Recovered, bytes: payload.Length),
+            RecoveryVerificationKind.Deferred => null,
+            _ => Outcome(RecoveryItemOutcome.Rejected, verification.Reason),
+        };
     }
 
     private static bool DigestMatches(ManualRecoveryEntry entry, ReadOnlySpan<byte> payload)
