@@ -199,39 +199,70 @@ public sealed class SqlStatusStore : IStatusStore, IReconciliationRunHistory
     /// <remarks>
     /// Reads <c>CR_RECONCILIATION_RUN_HISTORY</c>: an end row is one run, its start taken from the row before it (same
     /// party, role and run ID, <c>IN_PROGRESS</c>); a start row with no end row after it is a run still in progress (or
-    /// one whose end was never recorded). One query over the party's rows, ordered in the database.
+    /// one whose end was never recorded). A role's runs follow one another, so its newest <c>skip + take</c> runs lie in
+    /// its newest <c>2·(skip + take) + 1</c> rows: one query per role reads only those, newest first.
     /// </remarks>
     public async Task<IReadOnlyList<ReconciliationRunRecord>> ReadRunsAsync(ReconciliationRunQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         query.Validate();
-        var parameters = new DynamicParameters();
-        parameters.Add("party", query.Party.ToString());
-        parameters.Add("skip", query.Skip);
-        parameters.Add("take", query.Take);
-        var role = string.Empty;
-        if (query.IsRequester is { } isRequester)
-        {
-            role = " AND is_requester = @isRequester";
-            parameters.Add("isRequester", isRequester);
-        }
-
-        const string Continues = "LAG(status) OVER w = 'IN_PROGRESS' AND LAG(run_id) OVER w = run_id";
-        var sql =
-            "SELECT run_id, is_requester, status, recorded_at, differences, error, started_at FROM (" +
-            "SELECT id, run_id, is_requester, status, recorded_at, differences, error, " +
-            $"CASE WHEN status = 'IN_PROGRESS' THEN recorded_at WHEN {Continues} THEN LAG(recorded_at) OVER w END AS started_at, " +
-            $"CASE WHEN {Continues} THEN LAG(id) OVER w ELSE id END AS start_id, " +
-            "LEAD(run_id) OVER w AS next_run_id " +
-            $"FROM CR_RECONCILIATION_RUN_HISTORY WHERE party_name = @party AND status <> ''{role} " +
-            "WINDOW w AS (PARTITION BY is_requester ORDER BY id)) runs " +
-            "WHERE status <> 'IN_PROGRESS' OR next_run_id IS NULL OR next_run_id <> run_id " +
-            "ORDER BY start_id DESC LIMIT @take OFFSET @skip";
+        var rowLimit = (int)Math.Min(int.MaxValue, (2L * ((long)query.Skip + query.Take)) + 1);
+        var runs = new List<(long StartId, ReconciliationRunRecord Run)>();
         var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var rows = await connection.QueryAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            return [.. rows.Select(r => ToRun(query.Party, (IDictionary<string, object?>)r))];
+            foreach (var isRequester in (bool[])[true, false])
+            {
+                if (query.IsRequester is { } role && role != isRequester)
+                {
+                    continue;
+                }
+
+                var rows = (await connection.QueryAsync<HistoryRow>(new CommandDefinition(
+                    "SELECT id AS Id, run_id AS RunId, status AS Status, recorded_at AS RecordedAt, differences AS Differences, error AS Error " +
+                    "FROM CR_RECONCILIATION_RUN_HISTORY WHERE party_name = @party AND is_requester = @isRequester AND status <> '' " +
+                    "ORDER BY id DESC LIMIT @rowLimit",
+                    new { party = query.Party.ToString(), isRequester, rowLimit },
+                    cancellationToken: cancellationToken)).ConfigureAwait(false)).Reverse().ToList();
+                AddRuns(runs, rows, query.Party, isRequester, windowIsFull: rows.Count == rowLimit);
+            }
+        }
+
+        return [.. runs.OrderByDescending(r => r.StartId).Skip(query.Skip).Take(query.Take).Select(r => r.Run)];
+    }
+
+    // Pairs one role's history rows (oldest first) into runs. When the rows are only the newest part of the history, the
+    // oldest may be an end whose start was not read: it is left out (it is older than every run the page can show).
+    private static void AddRuns(List<(long StartId, ReconciliationRunRecord Run)> runs, List<HistoryRow> rows, PartyName party, bool isRequester, bool windowIsFull)
+    {
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            var state = ReconciliationStateNames.Parse(row.Status);
+            var inProgress = state == ReconciliationState.InProgress;
+            if (inProgress && i + 1 < rows.Count && rows[i + 1].RunId == row.RunId)
+            {
+                continue; // its end (or a repeated start) follows and stands for the run
+            }
+
+            if (i == 0 && windowIsFull && !inProgress)
+            {
+                continue;
+            }
+
+            var previous = i > 0 ? rows[i - 1] : null;
+            var continues = previous is not null && previous.Status == ReconciliationStateNames.InProgress && previous.RunId == row.RunId;
+            runs.Add((continues ? previous!.Id : row.Id, new ReconciliationRunRecord
+            {
+                RunId = Guid.Parse(row.RunId),
+                PartyName = party,
+                IsRequester = isRequester,
+                Started = inProgress ? Time(row.RecordedAt) : continues ? Time(previous!.RecordedAt) : null,
+                Finished = inProgress ? null : Time(row.RecordedAt),
+                State = state,
+                Differences = (int)row.Differences,
+                Error = row.Error,
+            }));
         }
     }
 
@@ -335,22 +366,6 @@ public sealed class SqlStatusStore : IStatusStore, IReconciliationRunHistory
         LastReconciliationError = row["last_reconciliation_error"] as string,
     };
 
-    private static ReconciliationRunRecord ToRun(PartyName party, IDictionary<string, object?> row)
-    {
-        var state = ReconciliationStateNames.Parse((string)row["status"]!);
-        return new ReconciliationRunRecord
-        {
-            RunId = Guid.Parse((string)row["run_id"]!),
-            PartyName = party,
-            IsRequester = Convert.ToBoolean(row["is_requester"], CultureInfo.InvariantCulture),
-            Started = Time(row["started_at"]),
-            Finished = state == ReconciliationState.InProgress ? null : Time(row["recorded_at"]),
-            State = state,
-            Differences = Convert.ToInt32(row["differences"], CultureInfo.InvariantCulture),
-            Error = row["error"] as string,
-        };
-    }
-
     private static DateTimeOffset? Time(object? value) =>
         value is null or DBNull ? null : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, CultureInfo.InvariantCulture));
 
@@ -358,4 +373,20 @@ public sealed class SqlStatusStore : IStatusStore, IReconciliationRunHistory
 
     private static TransactionId[] Ids(string? text) =>
         string.IsNullOrEmpty(text) ? [] : [.. text.Split(',').Select(TransactionId.Parse)];
+
+    // One row of CR_RECONCILIATION_RUN_HISTORY as ReadRunsAsync reads it (settable, so Dapper converts each column type).
+    private sealed class HistoryRow
+    {
+        public long Id { get; set; }
+
+        public string RunId { get; set; } = string.Empty;
+
+        public string Status { get; set; } = string.Empty;
+
+        public long RecordedAt { get; set; }
+
+        public long Differences { get; set; }
+
+        public string? Error { get; set; }
+    }
 }

@@ -14,12 +14,14 @@ internal sealed class LedgerSyncNodeActions
     public const int MaxPartiesPerRequest = 1000;
 
     private readonly ReconciliationFlows _flows;
+    private readonly RecoveryFlows _recovery;
     private readonly ILogger _logger;
 
     /// <summary>Creates the actions; without a logger (a host that did not call <c>AddLogging</c>) the audit trail is not written.</summary>
-    public LedgerSyncNodeActions(ReconciliationFlows flows, ILogger<LedgerSyncNodeActions>? logger = null)
+    public LedgerSyncNodeActions(ReconciliationFlows flows, RecoveryFlows recovery, ILogger<LedgerSyncNodeActions>? logger = null)
     {
         _flows = flows;
+        _recovery = recovery;
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
@@ -71,6 +73,26 @@ internal sealed class LedgerSyncNodeActions
             await _flows.StopReconciliationForPartyAsync(party, cancellationToken).ConfigureAwait(false)
                 ? ActionOutcome.Ok($"Stopped the reconciliation with {party}; it is recorded as STOPPED.")
                 : ActionOutcome.Ok($"Nothing was queued or running with {party}; nothing was stopped.")).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Queues a recovery of the transactions the latest successful reconciliation with the party found
+    /// (<c>RecoverTransactionsFlow</c>); it then runs in the background and the party page shows its progress.
+    /// </summary>
+    public async Task<ActionOutcome> RecoverAsync(string? partyText, string user, CancellationToken cancellationToken)
+    {
+        if (!PartyName.TryParse(partyText, out var party, out var error))
+        {
+            return ActionOutcome.Rejected(error, 400);
+        }
+
+        return await RunAsync("recover", user, party.ToString(), async () =>
+        {
+            var queued = await _recovery.RecoverTransactionsAsync(party, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return ActionOutcome.Ok(queued.RequestedCount == 1
+                ? $"Queued a recovery of 1 transaction from {party}."
+                : $"Queued a recovery of {queued.RequestedCount} transactions from {party}.");
+        }).ConfigureAwait(false);
     }
 
     /// <summary>Drops from the stored results the transactions the ledger now holds.</summary>

@@ -1,5 +1,6 @@
 using LedgerSync.Diagnostics;
 using LedgerSync.Flows;
+using LedgerSync.Recovery;
 using LedgerSync.Status;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,7 @@ internal sealed class LedgerSyncNodeReader
     private readonly ReconciliationFlows _flows;
     private readonly LedgerSyncHealthCheck _health;
     private readonly IReconciliationRunHistory _history;
+    private readonly RecoveryFlows _recovery;
     private readonly IOptionsMonitor<LedgerSyncOptions> _options;
     private readonly TimeProvider _time;
 
@@ -27,9 +29,11 @@ internal sealed class LedgerSyncNodeReader
         ReconciliationFlows flows,
         LedgerSyncHealthCheck health,
         IReconciliationRunHistory history,
+        RecoveryFlows recovery,
         IOptionsMonitor<LedgerSyncOptions> options,
         TimeProvider time)
     {
+        _recovery = recovery;
         _monitor = monitor;
         _flows = flows;
         _health = health;
@@ -103,6 +107,7 @@ internal sealed class LedgerSyncNodeReader
             cancellationToken).ConfigureAwait(false);
         var requester = await _flows.GetReconciliationStatusForPartyAsync(party, true, cancellationToken).ConfigureAwait(false);
         var responder = await _flows.GetReconciliationStatusForPartyAsync(party, false, cancellationToken).ConfigureAwait(false);
+        var recovery = await GetRecoveryAsync(party, cancellationToken).ConfigureAwait(false);
         var ids = requester?.LastSuccessfulReconciliationResult ?? [];
         var pageCount = Math.Max(1, (ids.Count + pageSize - 1) / pageSize);
         var current = Math.Clamp(page, 1, pageCount);
@@ -121,7 +126,30 @@ internal sealed class LedgerSyncNodeReader
             History = [.. history.Take(historyPageSize).Select(r => new HistoryRun(r.RunId, r.IsRequester, r.Started, r.Finished, r.State.ToName(), r.Differences, r.Error))],
             HistoryPage = historyPage,
             HistoryHasMore = history.Count > historyPageSize,
+            Recovery = recovery,
         };
+    }
+
+    /// <summary>The party's latest recovery (through <c>GetRecoveryStatusForPartyFlow</c>), or <see langword="null"/> when none was queued.</summary>
+    public async Task<RecoveryView?> GetRecoveryAsync(PartyName party, CancellationToken cancellationToken)
+    {
+        var status = await _recovery.GetRecoveryStatusForPartyAsync(party, cancellationToken).ConfigureAwait(false);
+        return status is null
+            ? null
+            : new RecoveryView(
+                status.RecoveryId,
+                status.State.ToName(),
+                status.State is RecoveryState.Queued or RecoveryState.InProgress,
+                status.RequestedCount,
+                status.RecoveredCount,
+                status.RejectedCount,
+                status.RefusedCount,
+                status.PendingCount,
+                status.BytesRecovered,
+                status.CreatedAt,
+                status.StartedAt,
+                status.FinishedAt,
+                status.Error);
     }
 
     /// <summary>All the IDs the latest successful outgoing reconciliation with <paramref name="party"/> found, for the CSV download.</summary>

@@ -18,6 +18,9 @@ internal sealed record PartyDetail(
     /// <summary>The run-history page shown (from 1).</summary>
     public int HistoryPage { get; init; } = 1;
 
+    /// <summary>The party's latest recovery, or <see langword="null"/> when none was queued.</summary>
+    public RecoveryView? Recovery { get; init; }
+
     /// <summary>Whether older runs follow this page.</summary>
     public bool HistoryHasMore { get; init; }
 }

@@ -33,6 +33,8 @@ internal static class DashboardEndpoints
         group.MapPost("/actions/schedule", (HttpContext http) => ActionAsync(http, prefix, Schedule));
         group.MapPost("/actions/stop", (HttpContext http) => ActionAsync(http, prefix, Stop));
         group.MapPost("/actions/refresh", (HttpContext http) => ActionAsync(http, prefix, Refresh));
+        group.MapPost("/actions/recover", (HttpContext http) => ActionAsync(http, prefix, Recover));
+        group.MapGet("/party/recovery", (HttpContext http) => RecoveryFragmentAsync(http, prefix));
         group.MapPost("/actions/dump", (HttpContext http) => DumpAsync(http, prefix));
     }
 
@@ -41,6 +43,22 @@ internal static class DashboardEndpoints
 
     private static Task<ActionOutcome> Stop(LedgerSyncNodeActions actions, IFormCollection form, string user, CancellationToken cancellationToken) =>
         actions.StopAsync(form["party"].FirstOrDefault(), user, cancellationToken);
+
+    private static Task<ActionOutcome> Recover(LedgerSyncNodeActions actions, IFormCollection form, string user, CancellationToken cancellationToken) =>
+        actions.RecoverAsync(form["party"].FirstOrDefault(), user, cancellationToken);
+
+    private static async Task RecoveryFragmentAsync(HttpContext http, string prefix)
+    {
+        if (!PartyName.TryParse(http.Request.Query["name"], out var party, out var error))
+        {
+            await WriteHtmlAsync(http, new Html().Raw("<p class=\"message error\" role=\"alert\">").Text(error).Raw("</p>").ToString(), StatusCodes.Status400BadRequest).ConfigureAwait(false);
+            return;
+        }
+
+        var reader = http.RequestServices.GetRequiredService<LedgerSyncNodeReader>();
+        var recovery = await reader.GetRecoveryAsync(party, http.RequestAborted).ConfigureAwait(false);
+        await WriteHtmlAsync(http, PartyPage.RenderRecoveryFragment(CreateContext(http, prefix), recovery)).ConfigureAwait(false);
+    }
 
     private static Task<ActionOutcome> Refresh(LedgerSyncNodeActions actions, IFormCollection form, string user, CancellationToken cancellationToken) =>
         actions.RefreshAsync(user, cancellationToken);

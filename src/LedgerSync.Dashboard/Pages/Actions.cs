@@ -29,7 +29,7 @@ internal static class Actions
     /// <summary>A small form with one button acting on one party (schedule or stop).</summary>
     public static void PartyButton(Html html, PageContext context, string action, string label, string party, string page, string? returnParty = null)
     {
-        html.Raw("<form method=\"post\" class=\"row-action\"").Attr("action", context.Url("/actions/" + action)).Raw(">");
+        html.Raw("<form method=\"post\" class=\"row-action ").Raw(action).Raw("\"").Attr("action", context.Url("/actions/" + action)).Raw(">");
         context.AntiforgeryField(html);
         PageContext.ReturnField(html, page, returnParty);
         html.Raw(action == "schedule" ? "<input type=\"hidden\" name=\"parties\"" : "<input type=\"hidden\" name=\"party\"").Attr("value", party).Raw(">")

@@ -14,6 +14,7 @@ internal static class PartyPage
         {
             html.Raw("<div class=\"inline-actions\">");
             Actions.PartyButton(html, context, "schedule", "Schedule reconciliation", detail.Party, Layout.Party, detail.Party);
+            Actions.PartyButton(html, context, "recover", "Recover transactions", detail.Party, Layout.Party, detail.Party);
             Actions.PartyButton(html, context, "stop", "Stop", detail.Party, Layout.Party, detail.Party);
             html.Raw("</div>");
 
@@ -29,6 +30,14 @@ internal static class PartyPage
                 Status(html, "This node responded", detail.AsResponder);
                 html.Raw("</div>");
             }
+
+            html.Raw("</section><section aria-labelledby=\"recovery-heading\"><h2 id=\"recovery-heading\">Recovery</h2>")
+                .Raw("<p class=\"help\">Fetching the transactions found from the party, each verified before it is stored (RecoverTransactionsFlow). Updated every ")
+                .Text(Html.Format(TimeSpan.FromMilliseconds(Math.Max(1000, context.LiveRefreshMilliseconds)))).Raw(" while it runs.</p>")
+                .Raw("<div id=\"recovery-progress\" data-refresh").Attr("data-refresh-url", context.Url("/party/recovery?name=" + Uri.EscapeDataString(detail.Party)))
+                .Attr("data-refresh-ms", Math.Max(1000, context.LiveRefreshMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture)).Raw(">");
+            RenderRecovery(html, detail.Recovery);
+            html.Raw("</div>");
 
             html.Raw("</section><section aria-labelledby=\"runs-heading\"><h2 id=\"runs-heading\">In flight</h2>");
             LivePage.RenderRuns(html, context, detail.Runs, Layout.Party, detail.Party);
@@ -55,6 +64,40 @@ internal static class PartyPage
 
             html.Raw("</section>");
         });
+
+    /// <summary>The recovery section's content alone: the fragment the party page fetches while a recovery runs.</summary>
+    public static string RenderRecoveryFragment(PageContext context, RecoveryView? recovery)
+    {
+        var html = new Html(1024);
+        RenderRecovery(html, recovery);
+        return html.ToString();
+    }
+
+    private static void RenderRecovery(Html html, RecoveryView? recovery)
+    {
+        if (recovery is null)
+        {
+            html.Raw("<p data-testid=\"recovery-none\">No recovery from this party has been queued.</p>");
+            return;
+        }
+
+        html.Raw("<dl class=\"facts\" data-testid=\"recovery\">")
+            .Raw("<div><dt>State</dt><dd data-testid=\"recovery-state\">").State(recovery.State).Raw("</dd></div>")
+            .Raw("<div><dt>Progress</dt><dd data-testid=\"recovery-progress\"><progress max=\"100\"").Attr("value", recovery.DonePercent.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Raw(" aria-label=\"Recovery progress\">").Number(recovery.DonePercent).Raw(" %</progress> ").Number(recovery.DonePercent).Raw(" %: ")
+            .Number(recovery.Recovered).Raw(" recovered, ").Number(recovery.Rejected).Raw(" rejected, ").Number(recovery.Refused).Raw(" refused, ")
+            .Number(recovery.Pending).Raw(" pending of ").Number(recovery.Requested).Raw("</dd></div>")
+            .Raw("<div><dt>Bytes recovered</dt><dd>").Bytes(recovery.BytesRecovered).Raw("</dd></div>")
+            .Raw("<div><dt>Queued</dt><dd>").Time(recovery.Created).Raw("</dd></div>")
+            .Raw("<div><dt>Started</dt><dd>").Time(recovery.Started).Raw("</dd></div>")
+            .Raw("<div><dt>Finished</dt><dd>").Time(recovery.Finished).Raw("</dd></div>");
+        if (recovery.Error is not null)
+        {
+            html.Raw("<div><dt>Error</dt><dd class=\"error-text\">").Text(recovery.Error).Raw("</dd></div>");
+        }
+
+        html.Raw("<div><dt>Recovery</dt><dd><code>").Text(recovery.RecoveryId.ToString()).Raw("</code></dd></div></dl>");
+    }
 
     private static void Status(Html html, string heading, PartyRow? row)
     {

@@ -179,6 +179,47 @@ public sealed class DashboardBrowserTests
     }
 
     [Test]
+    public async Task Recover_FromThePartyPage_RecoversTheIdsFoundAndShowsItsProgressInPlace()
+    {
+        await _host.Flows.ScheduleReconciliationAsync([DashboardHost.PartyB]);
+        var found = await _host.WaitForStatusAsync(DashboardHost.PartyB, s => s.LastReconciliationStatus == ReconciliationState.DifferencesFound);
+        await _page.GotoAsync(_host.Dashboard + "/party?name=" + Uri.EscapeDataString(DashboardHost.PartyB.ToString()));
+        Assert.That(await _page.GetByTestId("recovery-none").IsVisibleAsync(), Is.True);
+
+        await _page.GetByRole(AriaRole.Button, new() { Name = $"Recover transactions {DashboardHost.PartyB}" }).ClickAsync();
+        await Assertions.Expect(_page.GetByRole(AriaRole.Status).First).ToContainTextAsync($"Queued a recovery of {DashboardHost.OnlyB} transactions from {DashboardHost.PartyB}");
+
+        // The section refreshes in place until the recovery has ended.
+        await Assertions.Expect(_page.GetByTestId("recovery-state")).ToHaveTextAsync("FINISHED", new() { Timeout = Timeout });
+        var recovery = (await _host.Recovery.GetRecoveryStatusForPartyAsync(DashboardHost.PartyB))!;
+        Assert.That(recovery.RecoveredCount, Is.EqualTo(DashboardHost.OnlyB));
+        Assert.That(await _page.GetByTestId("recovery-progress").InnerTextAsync(), Does.Contain($"100 %: {DashboardHost.OnlyB} recovered, 0 rejected, 0 refused, 0 pending of {DashboardHost.OnlyB}"));
+        Assert.That(await _page.Locator("#recovery-progress").GetAttributeAsync("data-refreshed"), Is.Not.Null, "the section was not refreshed in place");
+        Assert.That(_host.Sink.Stored.Keys, Is.EquivalentTo(found.LastSuccessfulReconciliationResult), "A stored exactly what the reconciliation found");
+        await Screenshots.SaveAsync(_page, "party-recovery");
+
+        // Recovery refreshes the statuses: the IDs are now in A's ledger, so none is left to find.
+        await _host.WaitForStatusAsync(DashboardHost.PartyB, s => s.LastSuccessfulReconciliationResult.Count == 0);
+        await _page.ReloadAsync();
+        Assert.That(await _page.GetByTestId("ids-count").InnerTextAsync(), Is.EqualTo("0 transactions"));
+    }
+
+    [Test]
+    public async Task Recover_FromThePageWithNothingFound_ShowsTheTypedErrorAsAMessage()
+    {
+        await _page.GotoAsync(_host.Dashboard + "/party?name=" + Uri.EscapeDataString(DashboardHost.PartyC.ToString()));
+
+        var response = await _page.RunAndWaitForResponseAsync(
+            () => _page.GetByRole(AriaRole.Button, new() { Name = $"Recover transactions {DashboardHost.PartyC}" }).ClickAsync(),
+            r => r.Url.EndsWith("/actions/recover", StringComparison.Ordinal));
+
+        var expected = await CaptureMessageAsync(() => _host.Recovery.RecoverTransactionsAsync(DashboardHost.PartyC));
+        Assert.That(response.Status, Is.EqualTo(409));
+        Assert.That(await _page.GetByRole(AriaRole.Alert).InnerTextAsync(), Does.Contain("Not done.").And.Contain(expected));
+        Assert.That(await _host.Recovery.GetRecoveryStatusForPartyAsync(DashboardHost.PartyC), Is.Null, "nothing was queued");
+    }
+
+    [Test]
     public async Task Schedule_FromThePage_TheRunAppearsLiveWithoutReloadAndIsMarkedStuck()
     {
         _host.StallPartyB();

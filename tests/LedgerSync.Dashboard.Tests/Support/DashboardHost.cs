@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using LedgerSync.Diagnostics;
 using LedgerSync.Flows;
 using LedgerSync.Ledger;
+using LedgerSync.Recovery;
 using LedgerSync.Status;
 using LedgerSync.Testing.Logging;
 using LedgerSync.Transport;
@@ -70,6 +71,11 @@ internal sealed class DashboardHost : IAsyncDisposable
 
     public IStatusStore StatusStore => App.Services.GetRequiredService<IStatusStore>();
 
+    public RecoveryFlows Recovery => App.Services.GetRequiredService<RecoveryFlows>();
+
+    /// <summary>Where A stores the transactions it recovers.</summary>
+    public InMemoryRecoveredTransactionSink Sink { get; private init; } = null!;
+
     public static async Task<DashboardHost> StartAsync(Action<LedgerSyncDashboardOptions>? configureDashboard = null)
     {
         var network = new InMemoryNetwork();
@@ -77,6 +83,7 @@ internal sealed class DashboardHost : IAsyncDisposable
         var shared = Enumerable.Range(0, 200).Select(_ => Transaction(random)).ToList();
         var onlyB = Enumerable.Range(0, OnlyB).Select(_ => Transaction(random)).ToList();
 
+        var sink = new InMemoryRecoveredTransactionSink();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
         var logs = new CollectingLoggerProvider();
@@ -88,7 +95,9 @@ internal sealed class DashboardHost : IAsyncDisposable
                 o.StuckSessionWarningInterval = TimeSpan.FromSeconds(2);
             })
             .UseInMemoryTransport(network)
-            .UseTransactionSource(new InMemoryTransactionSource(shared));
+            .UseTransactionSource(new InMemoryTransactionSource(shared))
+            .UseTransactionDecoder(new TextTransactionCodec())
+            .UseRecoveredTransactionSink(sink);
         builder.Services.AddLedgerSyncDashboard(o =>
         {
             o.Title = "LedgerSync · PartyA";
@@ -113,7 +122,8 @@ internal sealed class DashboardHost : IAsyncDisposable
                 o.SessionTimeout = TimeSpan.FromMinutes(10);
             })
             .UseInMemoryTransport(network)
-            .UseTransactionSource(new InMemoryTransactionSource(shared.Concat(onlyB)));
+            .UseTransactionSource(new InMemoryTransactionSource(shared.Concat(onlyB)))
+            .UseTransactionPayloadSource(Payloads(shared.Concat(onlyB)));
         var nodeB = nodeBBuilder.Build();
 
         var nodeCBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Production });
@@ -141,7 +151,7 @@ internal sealed class DashboardHost : IAsyncDisposable
         await nodeC.StartAsync();
         await nodeD.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        var host = new DashboardHost(network, app, nodeB, nodeC, nodeD, logs, new Uri(address.TrimEnd('/') + "/"));
+        var host = new DashboardHost(network, app, nodeB, nodeC, nodeD, logs, new Uri(address.TrimEnd('/') + "/")) { Sink = sink };
         await WaitUntilAsync(() =>
             app.Services.GetRequiredService<ILedgerGraph>().IsInitialized && nodeB.Services.GetRequiredService<ILedgerGraph>().IsInitialized
                 && nodeC.Services.GetRequiredService<ILedgerGraph>().IsInitialized && nodeD.Services.GetRequiredService<ILedgerGraph>().IsInitialized,
@@ -209,6 +219,17 @@ internal sealed class DashboardHost : IAsyncDisposable
         _nodeD.Dispose();
         await Network.DisposeAsync();
         Logs.Dispose();
+    }
+
+    private static InMemoryTransactionPayloadSource Payloads(IEnumerable<TransactionMetadata> transactions)
+    {
+        var source = new InMemoryTransactionPayloadSource();
+        foreach (var transaction in transactions)
+        {
+            source.Add(transaction.Id, TextTransactionCodec.Encode(transaction));
+        }
+
+        return source;
     }
 
     private static TransactionMetadata Transaction(Random random) =>
