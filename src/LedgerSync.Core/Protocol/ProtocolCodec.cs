@@ -265,22 +265,27 @@ internal static class ProtocolCodec
         return more;
     }
 
-    /// <summary>Encodes the responder's answer to a difference estimate: how many symbols in all it streams in this exchange.</summary>
-    public static byte[] EncodeGranted(long total)
+    /// <summary>
+    /// Encodes the responder's answer to a difference estimate: how many symbols in all it streams in this exchange, and
+    /// the difference its comparison of the estimators found most likely (rounded).
+    /// </summary>
+    public static byte[] EncodeGranted(long total, long estimate)
     {
-        var bytes = new byte[1 + WireWriter.GetVarUInt64Size((ulong)total)];
+        var bytes = new byte[1 + WireWriter.GetVarUInt64Size((ulong)total) + WireWriter.GetVarUInt64Size((ulong)estimate)];
         var writer = new WireWriter(bytes);
         writer.WriteByte((byte)ProtocolMessageType.Granted);
         writer.WriteVarUInt64((ulong)total);
+        writer.WriteVarUInt64((ulong)estimate);
         return bytes;
     }
 
-    public static long DecodeGranted(ReadOnlySpan<byte> message)
+    public static (long Total, long Estimate) DecodeGranted(ReadOnlySpan<byte> message)
     {
         var reader = Open(message, ProtocolMessageType.Granted);
         var total = reader.ReadVarUInt("granted symbols", RatelessEncoder.MaxPrefixLength);
+        var estimate = reader.ReadVarUInt("estimated difference", MaxCount);
         reader.EnsureEnd("grant");
-        return total;
+        return (total, estimate);
     }
 
     public static byte[] EncodeDone() => [(byte)ProtocolMessageType.Done];

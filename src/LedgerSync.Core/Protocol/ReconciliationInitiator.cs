@@ -172,11 +172,21 @@ internal sealed partial class ReconciliationInitiator(
         var tailStalls = 0;
         var estimateSent = false;
         var awaitingGrant = false;
+        double? fromEstimator = null;
+
+        // The estimate of d that sizes credit: from the received symbols, combined with the estimators' comparison once the responder sent it.
+        double? Estimate() => SymbolFlowPolicy.CombineEstimates(decoder.EstimateDifferences(), decoder.RawEmptyCount, fromEstimator);
 
         // The first time more symbols are needed, the requester's difference estimator goes with the credit when the
         // received symbols cannot estimate the difference themselves (nearly equal set sizes, two-sided differences).
         async ValueTask GrantAsync(long extended, bool nextExchange)
         {
+            extended = Math.Min(extended, cap);
+            if (extended <= granted)
+            {
+                return;
+            }
+
             if (!estimateSent && !nextExchange && SymbolFlowPolicy.ShouldSendEstimator(decoder.EstimateDifferences(), lowerBound))
             {
                 estimateSent = true;
@@ -204,7 +214,7 @@ internal sealed partial class ReconciliationInitiator(
             var received = decoder.NextExpectedIndex;
             if (received == granted && !awaitingGrant)
             {
-                var nextExchange = granted >= exchangeEnd;
+                var nextExchange = granted >= exchangeEnd || granted >= cap;
                 if (nextExchange)
                 {
                     if (exchange >= maxExchanges || granted >= cap)
@@ -215,11 +225,13 @@ internal sealed partial class ReconciliationInitiator(
 
                     tracker.ExchangeCompleted();
                     exchange++;
-                    exchangeEnd = SymbolFlowPolicy.ExchangeEnd(exchange, maxExchanges, requesterSize, responderSize);
+                    exchangeEnd = Math.Max(
+                        SymbolFlowPolicy.ExchangeEnd(exchange, maxExchanges, requesterSize, responderSize),
+                        Math.Min(cap, granted * SymbolFlowPolicy.ExchangeGrowth));
                     tracker.Stage($"exchange {exchange}: up to {exchangeEnd} symbols");
                 }
 
-                var estimate = decoder.EstimateDifferences();
+                var estimate = Estimate();
                 var extended = SymbolFlowPolicy.NextCredit(received, exchangeEnd, estimate, lowerBound, tailStalls);
                 if (SymbolFlowPolicy.IsPastEstimate(received, estimate, lowerBound))
                 {
@@ -252,9 +264,11 @@ internal sealed partial class ReconciliationInitiator(
                     decoder.AddRemoteSymbols(firstIndex, symbols);
                     tracker.ReportProgress();
                     var next = decoder.NextExpectedIndex;
-                    if (!decoder.IsDecoded && !decoder.IsAllPeeled && !awaitingGrant && next < granted && decoder.EstimateDifferences() is { } estimate)
+                    if (!decoder.IsDecoded && !decoder.IsAllPeeled && !awaitingGrant && next < granted
+                        && granted - next <= Math.Max(SymbolFlowPolicy.MinWindow, next / SymbolFlowPolicy.WindowDivisor) && Estimate() is { } estimate)
                     {
-                        // Keep the stream going while symbols are still on the way, once the estimate says how far to go.
+                        // Keep the stream going near the end of the grant, once the estimate says how far to go (not
+                        // earlier: symbols already on the way make the estimate better, and a grant cannot be taken back).
                         var want = SymbolFlowPolicy.NextCredit(next, exchangeEnd, estimate, lowerBound, tailStalls);
                         if (want > granted)
                         {
@@ -265,13 +279,14 @@ internal sealed partial class ReconciliationInitiator(
                     break;
                 case ProtocolMessageType.Granted when awaitingGrant:
                     // The responder sized the burst from the two estimators: at least what was asked, at most the cap.
-                    var total = ProtocolCodec.DecodeGranted(message.Span);
+                    var (total, estimated) = ProtocolCodec.DecodeGranted(message.Span);
                     if (total < granted || total > cap)
                     {
                         throw new LedgerSyncProtocolException($"{party} granted symbols up to {total}; this node asked for {granted} and a run sends at most {cap}.");
                     }
 
                     awaitingGrant = false;
+                    fromEstimator = estimated;
                     granted = total;
                     exchangeEnd = Math.Max(exchangeEnd, granted);
                     roundTrips.Granted(granted);

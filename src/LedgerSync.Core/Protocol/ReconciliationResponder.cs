@@ -302,7 +302,7 @@ internal sealed partial class ReconciliationResponder(
                         var differences = pin.EstimateDifferences(remoteEstimator, out var lowerEstimate);
                         granted = Math.Min(cap, Math.Max(granted + asked, SymbolFlowPolicy.EstimatedBurst(lowerEstimate, lowerBound)));
                         tracker.Stage($"difference estimate: about {differences:F0} ({lowerEstimate:F0} or more); streaming up to {granted} symbols");
-                        await session.SendAsync(ProtocolCodec.EncodeGranted(granted), cancellationToken).ConfigureAwait(false);
+                        await session.SendAsync(ProtocolCodec.EncodeGranted(granted, (long)Math.Min(ProtocolCodec.MaxCount, Math.Round(differences))), cancellationToken).ConfigureAwait(false);
                         tracker.ReportProgress();
                         break;
                     case ProtocolMessageType.Done:

@@ -75,6 +75,6 @@ public sealed class ProtocolCodecTests
         Assert.That((more, decoded.ToArray()), Is.EqualTo((300L, expected)));
         Assert.That(() => ProtocolCodec.DecodeDifferenceEstimate(ProtocolCodec.EncodeDifferenceEstimate(0, estimator), out _), Throws.TypeOf<LedgerSyncProtocolException>());
         Assert.That(() => ProtocolCodec.DecodeDifferenceEstimate(bytes.AsSpan(0, bytes.Length - 1), out _), Throws.TypeOf<LedgerSyncProtocolException>());
-        Assert.That(ProtocolCodec.DecodeGranted(ProtocolCodec.EncodeGranted(123_456)), Is.EqualTo(123_456));
+        Assert.That(ProtocolCodec.DecodeGranted(ProtocolCodec.EncodeGranted(123_456, 99_000)), Is.EqualTo((123_456L, 99_000L)));
     }
 }

@@ -314,6 +314,28 @@ public sealed class ReconciliationProtocolHostilePeerTests
         Assert.That(retried.Missing, Has.Count.EqualTo(300), "once the first run ended, the party is answered again");
     }
 
+    [TestCase(0L, 0L)]
+    [TestCase(long.MaxValue / 2, 10L)]
+    public void ReconcileAsync_ResponderGrantsBelowTheAskOrPastTheCap_FailsTyped(long total, long estimate)
+    {
+        var random = new Random(41);
+        var liar = new ScriptedPeer(async (peer, session, ct) =>
+        {
+            var hello = ProtocolCodec.DecodeHello((await session.ReceiveAsync(ct))!.Value.Span);
+            await session.SendAsync(ProtocolCodec.EncodeAccepted(new AcceptedMessage(ProtocolCodec.CurrentVersion, SketchKey.FromRandom(new Random(4)), hello.SetSize)), ct);
+            await session.SendAsync(ProtocolCodec.EncodeSymbols(0, [ScriptedPeer.RandomSymbol(random)]), ct);
+            var request = await session.ReceiveAsync(ct);
+            Assert.That(ProtocolCodec.PeekType(request!.Value.Span), Is.EqualTo(ProtocolMessageType.DifferenceEstimate));
+            await session.SendAsync(ProtocolCodec.EncodeGranted(Math.Min(total, RatelessEncoder.MaxPrefixLength), estimate), ct);
+            while (await session.ReceiveAsync(ct) is not null)
+            {
+            }
+        });
+        _network.Register(PartyB, liar);
+
+        Assert.That(async () => await _a.ReconcileAsync(PartyB), Throws.TypeOf<LedgerSyncProtocolException>().With.Message.Contains("granted"));
+    }
+
     [Test]
     public async Task RespondAsync_VersionOneHello_RefusesWithUnsupportedVersion()
     {

@@ -44,7 +44,7 @@ internal sealed class ScriptedPeer(Func<ScriptedPeer, IPeerSession, Cancellation
                     case ProtocolMessageType.DifferenceEstimate:
                         // Grants exactly what was asked (no sizing from the estimator).
                         granted += ProtocolCodec.DecodeDifferenceEstimate(message.Span, out _);
-                        await session.SendAsync(ProtocolCodec.EncodeGranted(granted), cancellationToken);
+                        await session.SendAsync(ProtocolCodec.EncodeGranted(granted, 0), cancellationToken);
                         break;
                     case ProtocolMessageType.Abort:
                         Abort = ProtocolCodec.DecodeAbort(message.Span);

@@ -60,18 +60,21 @@ public sealed class HttpReconciliationTests
     }
 
     [Test]
-    public async Task ReconcileAsync_HelloClaimsAnotherPartyThanTheCertificate_IsRefused()
+    public async Task ReconcileAsync_ConfiguredAsAnotherPartyThanTheCertificate_IsServedAsTheCertificatesParty()
     {
         var ledger = new TestLedger(seed: 8);
-        var b = await StartAsync(PartyB, ledger.Transactions(100, PartyA, PartyB));
-        // A holds a valid, trusted certificate for PartyA, but its payload claims to be PartyC. (A's own start-up
-        // check refuses that configuration; it is removed here to show that the responder refuses it as well.)
+        var withA = ledger.Transactions(100, PartyA, PartyB);
+        var b = await StartAsync(PartyB, withA);
+        // A holds a valid, trusted certificate for PartyA but is configured as PartyC. (A's own start-up check refuses
+        // that configuration; it is removed here.) Version 3 hellos carry no identity: B serves the party TLS
+        // authenticated, so A learns A's relevant set and nothing C may see.
         var a = await StartAsync(PartyA, [], localParty: PartyC, configureServices: services =>
             services.RemoveAll(d => d.ImplementationType?.Name == "LedgerSyncHttpOptionsSetupValidator"));
         a.Knows(b);
 
-        Assert.That(async () => await ReconcileAsync(a, PartyB),
-            Throws.TypeOf<ReconciliationRefusedException>().With.Message.Contains("identity"));
+        var result = await ReconcileAsync(a, PartyB);
+
+        Assert.That(result.Missing, Is.EquivalentTo(withA.Select(t => t.Id)));
     }
 
     [Test]
