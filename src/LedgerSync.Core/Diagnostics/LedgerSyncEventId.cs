@@ -240,9 +240,6 @@ public static class LedgerSyncEventId
     /// <summary>Warning: <c>Refused a recovery session from {Party} ({Reason}): {Detail}</c></summary>
     public const int RecoverySessionRefused = 7101;
 
-    /// <summary>Warning: <c>The recovery hello from {Party} claims to be '{Claimed}'; the transport authenticated it as {Party}</c></summary>
-    public const int RecoveryHelloIdentityMismatch = 7102;
-
     /// <summary>Warning: <c>Refused transaction {TransactionId} to {Party}: it is not in that party's relevant set</c></summary>
     public const int RecoveryRefusedOutsideRelevantSet = 7103;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Buffers;
 using LedgerSync.Protocol;
 using LedgerSync.Sketches;
@@ -11,10 +12,10 @@ namespace LedgerSync.Recovery;
 /// </summary>
 internal static class RecoveryCodec
 {
-    /// <summary>The recovery protocol version this node speaks.</summary>
-    public const int CurrentVersion = 1;
+    /// <summary>The recovery protocol version this node speaks (2: the hello claims no identity and may carry a trace context).</summary>
+    public const int CurrentVersion = 2;
 
-    /// <summary>The longest identity or reason text accepted, in UTF-8 bytes.</summary>
+    /// <summary>The longest reason text accepted, in UTF-8 bytes.</summary>
     public const int MaxTextBytes = 1024;
 
     /// <summary>The most IDs one request may carry, whatever the responder's limit (the range of <c>maxAllowedTransactions</c>).</summary>
@@ -41,23 +42,54 @@ internal static class RecoveryCodec
     public static byte[] EncodeHello(RecoveryHelloMessage hello) => Encode(ProtocolMessageType.RecoveryHello, hello, static (ref WireWriter w, RecoveryHelloMessage h) =>
     {
         w.WriteVarUInt64((ulong)h.Version);
-        w.WriteUtf8String(h.ClaimedIdentity);
         w.WriteVarUInt64((ulong)h.MaxMessageSize);
+        if (h.TraceContext is { } trace)
+        {
+            w.WriteByte(ProtocolCodec.TraceContextMarker);
+            trace.TraceId.CopyTo(w.Reserve(16));
+            trace.SpanId.CopyTo(w.Reserve(8));
+            w.WriteByte((byte)trace.TraceFlags);
+        }
     });
 
+    /// <summary>Reads the version first, so another version's layout (version 1 claimed an identity) is never misread.</summary>
     public static RecoveryHelloMessage DecodeHello(ReadOnlySpan<byte> message)
     {
         var reader = Open(message, ProtocolMessageType.RecoveryHello);
         var version = (int)reader.ReadVarUInt("the recovery version", int.MaxValue);
-        var identity = reader.ReadUtf8String("the claimed identity", MaxTextBytes);
+        if (version != CurrentVersion)
+        {
+            return new RecoveryHelloMessage(version, 0);
+        }
+
         var maxMessageSize = (int)reader.ReadVarUInt("the requester's maximum message size", int.MaxValue);
-        reader.EnsureEnd("recovery hello");
         if (maxMessageSize < LedgerSyncOptions.MinMaxMessageSize)
         {
             throw new LedgerSyncProtocolException($"Malformed recovery hello: a maximum message size of {maxMessageSize} bytes is below the minimum of {LedgerSyncOptions.MinMaxMessageSize}.");
         }
 
-        return new RecoveryHelloMessage(version, identity, maxMessageSize);
+        ActivityContext? trace = null;
+        if (reader.Remaining > 0)
+        {
+            var marker = reader.ReadByte("the trace context marker");
+            if (marker != ProtocolCodec.TraceContextMarker)
+            {
+                throw new LedgerSyncProtocolException($"Malformed recovery hello: unknown trailing field {marker}.");
+            }
+
+            var traceId = reader.ReadRaw(16, "the trace ID");
+            var spanId = reader.ReadRaw(8, "the span ID");
+            var flags = (ActivityTraceFlags)(reader.ReadByte("the trace flags") & (byte)ActivityTraceFlags.Recorded);
+            if (!traceId.ContainsAnyExcept((byte)0) || !spanId.ContainsAnyExcept((byte)0))
+            {
+                throw new LedgerSyncProtocolException("Malformed recovery hello: its trace context has an all-zero trace or span ID.");
+            }
+
+            trace = new ActivityContext(ActivityTraceId.CreateFromBytes(traceId), ActivitySpanId.CreateFromBytes(spanId), flags, isRemote: true);
+        }
+
+        reader.EnsureEnd("recovery hello");
+        return new RecoveryHelloMessage(version, maxMessageSize, trace);
     }
 
     public static byte[] EncodeAccepted(RecoveryAcceptedMessage accepted) => Encode(ProtocolMessageType.RecoveryAccepted, accepted, static (ref WireWriter w, RecoveryAcceptedMessage a) =>
@@ -101,7 +133,7 @@ internal static class RecoveryCodec
     {
         var reader = Open(message, ProtocolMessageType.RecoveryRefused);
         var reason = reader.ReadByte("the refusal reason");
-        if (reason is < (byte)RecoveryRefusalReason.UnsupportedVersion or > (byte)RecoveryRefusalReason.NotServing)
+        if (reason is < (byte)RecoveryRefusalReason.UnsupportedVersion or > (byte)RecoveryRefusalReason.NotServing or 2)
         {
             throw new LedgerSyncProtocolException($"Malformed recovery refusal: unknown reason {reason}.");
         }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace LedgerSync.Recovery;
 
 /// <summary>Why a responder refuses a recovery session.</summary>
@@ -6,8 +8,7 @@ internal enum RecoveryRefusalReason : byte
     /// <summary>The requester speaks another recovery protocol version.</summary>
     UnsupportedVersion = 1,
 
-    /// <summary>The hello claims an identity other than the one the transport authenticated.</summary>
-    IdentityMismatch = 2,
+    // 2 was the identity mismatch of version 1, whose hello claimed an identity; version 2 takes it from the transport only.
 
     /// <summary>The responder's ledger graph is initializing or not self-consistent.</summary>
     NotReady = 3,
@@ -45,8 +46,14 @@ internal enum RecoveryLimitKind : byte
     Size = 2,
 }
 
-/// <summary>The first message of a recovery session.</summary>
-internal sealed record RecoveryHelloMessage(int Version, string ClaimedIdentity, int MaxMessageSize);
+/// <summary>
+/// The first message of a recovery session. It claims no identity: the responder uses the one the transport
+/// authenticated, and nothing else.
+/// </summary>
+/// <param name="Version">The requester's recovery protocol version.</param>
+/// <param name="MaxMessageSize">The requester's maximum message size.</param>
+/// <param name="TraceContext">The requester's recovery span, so the responder's session span joins its trace; none when it is not traced.</param>
+internal sealed record RecoveryHelloMessage(int Version, int MaxMessageSize, ActivityContext? TraceContext = null);
 
 /// <summary>The responder's admission of a recovery session, with its limits and what is left of them for this party.</summary>
 internal sealed record RecoveryAcceptedMessage(

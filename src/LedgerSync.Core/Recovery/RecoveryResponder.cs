@@ -12,7 +12,7 @@ namespace LedgerSync.Recovery;
 
 /// <summary>
 /// The responder side of recovery. It admits a recovery session through the same gates as a reconciliation (protocol
-/// version, the identity the transport authenticated, a ready ledger graph, one session per party, the existing
+/// version, a ready ledger graph, one session per party, the existing
 /// per-party request rate limit), then answers each request: an ID in the requester's relevant set (computed for the
 /// authenticated party) that the payload source holds is streamed in chunks within the maximum message size; any
 /// other ID is refused one by one, logged, and nothing tells the requester whether it exists. The recovery limits
@@ -94,13 +94,6 @@ internal sealed partial class RecoveryResponder(
         if (hello.Version != RecoveryCodec.CurrentVersion)
         {
             await RefuseAsync(session, RecoveryRefusalReason.UnsupportedVersion, TimeSpan.Zero, $"this node speaks recovery protocol version {RecoveryCodec.CurrentVersion}, not {hello.Version}", cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        if (!PartyName.TryParse(hello.ClaimedIdentity, out var claimed) || claimed != party)
-        {
-            LogIdentityMismatch(_log, party, hello.ClaimedIdentity);
-            await RefuseAsync(session, RecoveryRefusalReason.IdentityMismatch, TimeSpan.Zero, "the hello claims another identity than the one the transport authenticated", cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -305,9 +298,6 @@ internal sealed partial class RecoveryResponder(
 
     [LoggerMessage(EventId = LedgerSyncEventId.RecoverySessionRefused, Level = LogLevel.Warning, Message = "Refused a recovery session from {Party} ({Reason}): {Detail}")]
     private static partial void LogRefused(ILogger logger, PartyName party, RecoveryRefusalReason reason, string detail);
-
-    [LoggerMessage(EventId = LedgerSyncEventId.RecoveryHelloIdentityMismatch, Level = LogLevel.Warning, Message = "The recovery hello from {Party} claims to be '{Claimed}'; the transport authenticated it as {Party}")]
-    private static partial void LogIdentityMismatch(ILogger logger, PartyName party, string claimed);
 
     [LoggerMessage(EventId = LedgerSyncEventId.RecoveryRefusedOutsideRelevantSet, Level = LogLevel.Warning, Message = "Refused transaction {TransactionId} to {Party}: it is not in that party's relevant set")]
     private static partial void LogRefusedOutsideRelevantSet(ILogger logger, PartyName party, TransactionId transactionId);

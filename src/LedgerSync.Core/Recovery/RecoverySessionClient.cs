@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LedgerSync.Protocol;
 
 namespace LedgerSync.Recovery;
@@ -27,8 +28,8 @@ internal sealed class RecoverySessionClient
     /// <exception cref="LedgerSyncProtocolException">The answer is malformed.</exception>
     public static async Task<RecoverySessionClient> OpenAsync(TrackedSession session, LedgerSyncOptions options, CancellationToken cancellationToken)
     {
-        var local = options.LocalParty ?? throw new InvalidOperationException("localParty is not set.");
-        await session.SendAsync(RecoveryCodec.EncodeHello(new RecoveryHelloMessage(RecoveryCodec.CurrentVersion, local.ToString(), options.MaxMessageSize)), cancellationToken).ConfigureAwait(false);
+        var trace = Activity.Current is { Recorded: true } activity ? activity.Context : (ActivityContext?)null;
+        await session.SendAsync(RecoveryCodec.EncodeHello(new RecoveryHelloMessage(RecoveryCodec.CurrentVersion, options.MaxMessageSize, trace)), cancellationToken).ConfigureAwait(false);
         var answer = await session.ReceiveAsync("the answer to its recovery hello", cancellationToken).ConfigureAwait(false)
             ?? throw new RecoverySessionException($"{session.Counterparty} ended the session without answering the recovery hello.", isTransient: true);
         switch (RecoveryCodec.PeekType(answer.Span))
@@ -146,7 +147,6 @@ internal sealed class RecoverySessionClient
     private static string Describe(RecoveryRefusalReason reason) => reason switch
     {
         RecoveryRefusalReason.UnsupportedVersion => "unsupported recovery protocol version",
-        RecoveryRefusalReason.IdentityMismatch => "identity mismatch",
         RecoveryRefusalReason.NotReady => "not ready",
         RecoveryRefusalReason.AlreadyServing => "already serving this node",
         RecoveryRefusalReason.RateLimited => "request rate limit",

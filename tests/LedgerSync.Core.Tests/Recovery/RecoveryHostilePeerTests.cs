@@ -166,7 +166,7 @@ public sealed class RecoveryHostilePeerTests
         var b = await StartAsync(B, ledger);
         await using var session = await _network.CreateTransport(A).OpenSessionAsync(B);
 
-        var admitted = await HelloAsync(session, A);
+        var admitted = await HelloAsync(session);
         await session.SendAsync(RecoveryCodec.EncodeRequest([.. ledger.Take(31).Select(t => t.Id)]));
         var answer = await session.ReceiveAsync();
 
@@ -177,15 +177,26 @@ public sealed class RecoveryHostilePeerTests
     }
 
     [Test]
-    public async Task Responder_HelloClaimingAnotherIdentity_RefusedAsIdentityMismatch()
+    public async Task Responder_VersionOneHelloClaimingAnIdentity_RefusedAsUnsupportedVersion()
     {
         var b = await StartAsync(B, Shared(1));
         await using var session = await _network.CreateTransport(A).OpenSessionAsync(B);
+        // Version 1's layout: version, a claimed identity, the maximum message size.
+        var hello = new System.Buffers.ArrayBufferWriter<byte>();
+        var writer = new LedgerSync.Sketches.WireWriter(hello);
+        writer.WriteByte((byte)ProtocolMessageType.RecoveryHello);
+        writer.WriteVarUInt64(1);
+        writer.WriteUtf8String(C.ToString());
+        writer.WriteVarUInt64(65536);
+        writer.Flush();
 
-        var answer = await HelloAsync(session, C);
+        await session.SendAsync(hello.WrittenMemory);
+        var answer = RecoveryCodec.DecodeRefused((await session.ReceiveAsync())!.Value.Span);
 
-        Assert.That(RecoveryCodec.DecodeRefused(answer).Reason, Is.EqualTo(RecoveryRefusalReason.IdentityMismatch));
-        Assert.That(b.Logs.WithEventId(7102), Has.Count.EqualTo(1));
+        Assert.That(answer.Reason, Is.EqualTo(RecoveryRefusalReason.UnsupportedVersion));
+        Assert.That(answer.Detail, Does.Contain("version 2, not 1"));
+        Assert.That(b.Logs.WithEventId(7101), Has.Count.EqualTo(1));
+        Assert.That(b.Payloads.TotalOpened, Is.Zero);
     }
 
     [Test]
@@ -201,7 +212,7 @@ public sealed class RecoveryHostilePeerTests
         }
 
         await using var late = await _network.CreateTransport(A).OpenSessionAsync(B);
-        await HelloAsync(late, A);
+        await HelloAsync(late);
         await late.SendAsync(new byte[] { (byte)ProtocolMessageType.RecoveryPayloadChunk, 0 });
         var abort = await late.ReceiveAsync();
 
@@ -214,18 +225,18 @@ public sealed class RecoveryHostilePeerTests
     {
         var b = await StartAsync(B, Shared(1));
         await using var first = await _network.CreateTransport(A).OpenSessionAsync(B);
-        await HelloAsync(first, A);
+        await HelloAsync(first);
         await using var second = await _network.CreateTransport(A).OpenSessionAsync(B);
 
-        var answer = RecoveryCodec.DecodeRefused(await HelloAsync(second, A));
+        var answer = RecoveryCodec.DecodeRefused(await HelloAsync(second));
 
         Assert.That(answer.Reason, Is.EqualTo(RecoveryRefusalReason.AlreadyServing));
         Assert.That(answer.RetryAfter, Is.GreaterThan(TimeSpan.Zero));
     }
 
-    private static async Task<byte[]> HelloAsync(IPeerSession session, PartyName claimed)
+    private static async Task<byte[]> HelloAsync(IPeerSession session)
     {
-        await session.SendAsync(RecoveryCodec.EncodeHello(new RecoveryHelloMessage(RecoveryCodec.CurrentVersion, claimed.ToString(), 65536)));
+        await session.SendAsync(RecoveryCodec.EncodeHello(new RecoveryHelloMessage(RecoveryCodec.CurrentVersion, 65536)));
         var answer = await session.ReceiveAsync();
         return answer!.Value.ToArray();
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LedgerSync.Protocol;
 using LedgerSync.Recovery;
 
@@ -13,7 +14,8 @@ public sealed class RecoveryWireTests
     {
         var random = new Random(16);
         var ids = Enumerable.Range(0, 30).Select(_ => TransactionId.Random(random)).ToArray();
-        yield return RecoveryCodec.EncodeHello(new RecoveryHelloMessage(1, "O=PartyA, L=London, C=GB", 65536));
+        yield return RecoveryCodec.EncodeHello(new RecoveryHelloMessage(RecoveryCodec.CurrentVersion, 65536));
+        yield return RecoveryCodec.EncodeHello(new RecoveryHelloMessage(RecoveryCodec.CurrentVersion, 65536, new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded)));
         yield return RecoveryCodec.EncodeAccepted(new RecoveryAcceptedMessage(30, 3_000_000, TimeSpan.FromHours(1), 30, TimeSpan.FromHours(1), 1234, 7));
         yield return RecoveryCodec.EncodeRefused(new RecoveryRefusedMessage(RecoveryRefusalReason.RateLimited, TimeSpan.FromMinutes(3), "at most 30"));
         yield return RecoveryCodec.EncodeRequest(ids);
@@ -46,7 +48,9 @@ public sealed class RecoveryWireTests
         var random = new Random(16);
         var ids = Enumerable.Range(0, 30).Select(_ => TransactionId.Random(random)).ToArray();
 
-        Assert.That(RecoveryCodec.DecodeHello(RecoveryCodec.EncodeHello(new RecoveryHelloMessage(1, "O=PartyA, L=London, C=GB", 65536))), Is.EqualTo(new RecoveryHelloMessage(1, "O=PartyA, L=London, C=GB", 65536)));
+        Assert.That(RecoveryCodec.DecodeHello(RecoveryCodec.EncodeHello(new RecoveryHelloMessage(RecoveryCodec.CurrentVersion, 65536))), Is.EqualTo(new RecoveryHelloMessage(RecoveryCodec.CurrentVersion, 65536)));
+        var trace = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, isRemote: true);
+        Assert.That(RecoveryCodec.DecodeHello(RecoveryCodec.EncodeHello(new RecoveryHelloMessage(RecoveryCodec.CurrentVersion, 65536, trace))).TraceContext, Is.EqualTo(trace));
         Assert.That(RecoveryCodec.DecodeRequest(RecoveryCodec.EncodeRequest(ids), 30), Is.EqualTo(ids));
         var accepted = new RecoveryAcceptedMessage(30, 3_000_000, TimeSpan.FromHours(1), 30, TimeSpan.FromMinutes(5), 1234, 7);
         Assert.That(RecoveryCodec.DecodeAccepted(RecoveryCodec.EncodeAccepted(accepted)), Is.EqualTo(accepted));
