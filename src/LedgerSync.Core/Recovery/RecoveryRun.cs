@@ -179,7 +179,7 @@ internal sealed partial class RecoveryRun
                 {
                     if (await EndPassAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        await TryCompleteAsync(session).ConfigureAwait(false);
+                        await CloseAsync(tracked).ConfigureAwait(false);
                         return null;
                     }
 
@@ -188,7 +188,7 @@ internal sealed partial class RecoveryRun
 
                 if (_time.GetUtcNow() >= deadline)
                 {
-                    await TryCompleteAsync(session).ConfigureAwait(false);
+                    await CloseAsync(tracked).ConfigureAwait(false);
                     return TimeSpan.Zero;
                 }
 
@@ -208,7 +208,7 @@ internal sealed partial class RecoveryRun
                 await RecordAsync(outcomes, cancellationToken).ConfigureAwait(false);
                 if (answer.Limit != RecoveryLimitKind.None)
                 {
-                    await TryCompleteAsync(session).ConfigureAwait(false);
+                    await CloseAsync(tracked).ConfigureAwait(false);
                     return answer.RetryAfter > TimeSpan.Zero ? answer.RetryAfter : TimeSpan.FromSeconds(1);
                 }
             }
@@ -405,11 +405,17 @@ internal sealed partial class RecoveryRun
             _ => false,
         };
 
-    private static async Task TryCompleteAsync(IPeerSession session)
+    /// <summary>
+    /// Ends the session cleanly: completes this side, then waits (within <c>sessionTimeout</c>) for the responder to
+    /// end its side, so the session is never torn down under a responder still reading. Best effort: a session that
+    /// is already gone, or a responder that sends anything else, ends it here.
+    /// </summary>
+    private static async Task CloseAsync(TrackedSession session)
     {
         try
         {
-            await session.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+            await session.Session.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+            _ = await session.ReceiveAsync("the end of the recovery session", CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is LedgerSyncException or ObjectDisposedException or InvalidOperationException or IOException)
         {

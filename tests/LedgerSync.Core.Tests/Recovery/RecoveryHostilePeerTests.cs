@@ -111,6 +111,35 @@ public sealed class RecoveryHostilePeerTests
     }
 
     [Test]
+    public async Task Recovery_AfterTheLastBatch_RequesterCompletesAndWaitsForTheResponderToEndItsSide()
+    {
+        var ledger = Shared(2);
+        var a = await StartAsync(A, []);
+        var requesterEnded = new TaskCompletionSource<ReadOnlyMemory<byte>?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var statusWhileResponderOpen = new TaskCompletionSource<RecoveryState?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        ScriptB(async (session, ids) =>
+        {
+            foreach (var id in ids)
+            {
+                await session.SendAsync(RecoveryCodec.EncodeItemRefused(id, RecoveryItemRefusal.NotServed));
+            }
+
+            await session.SendAsync(RecoveryCodec.EncodeBatchEnd(new RecoveryBatchEndMessage(ids.Length, RecoveryLimitKind.None, TimeSpan.Zero)));
+            requesterEnded.SetResult(await session.ReceiveAsync());
+            statusWhileResponderOpen.SetResult((await a.Recovery.GetRecoveryStatusForPartyAsync(B))?.State);
+            await session.CompleteAsync();
+        });
+
+        await a.Recovery.RecoverTransactionsAsync(B, [.. ledger.Select(t => t.Id)]);
+        var ended = await a.WhenEndedAsync(B);
+
+        Assert.That(ended.State, Is.EqualTo(RecoveryState.Finished), ended.Error);
+        Assert.That(await requesterEnded.Task, Is.Null, "the requester ends its side cleanly instead of dropping the session");
+        Assert.That(await statusWhileResponderOpen.Task, Is.EqualTo(RecoveryState.InProgress), "the requester waits for the responder's end before it finishes");
+        Assert.That(a.Logs.WithEventId(7201), Is.Empty);
+    }
+
+    [Test]
     public async Task Recovery_PeerAnswersForAnIdNotRequested_FailsAsAProtocolViolation()
     {
         var ledger = Shared(1);
