@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using LedgerSync.Diagnostics;
 using LedgerSync.Ledger;
 using LedgerSync.Protocol;
@@ -47,22 +48,27 @@ internal sealed partial class RecoveryResponder(
         using var deadline = new CancellationTokenSource(current.MaxReconciliationDuration, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var tracked = new TrackedSession(session, null, timeProvider, current.SessionTimeout);
+        using var activity = StartSessionSpan(party, hello);
         try
         {
             await AdmitAndServeAsync(tracked, hello, current, linked.Token).ConfigureAwait(false);
+            EndSessionSpan(activity, RecoveryState.Finished, null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            EndSessionSpan(activity, RecoveryState.Stopped, null);
             await TryAbortAsync(tracked, "the responder is shutting down").ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
             LogSessionFailed(_log, party, $"the session lasted longer than maxReconciliationDuration ({current.MaxReconciliationDuration})");
+            EndSessionSpan(activity, RecoveryState.Failed, "the session lasted longer than maxReconciliationDuration");
             await TryAbortAsync(tracked, $"the session lasted longer than the responder's maxReconciliationDuration ({LedgerSyncDuration.Format(current.MaxReconciliationDuration)})").ConfigureAwait(false);
         }
         catch (LedgerSyncException ex)
         {
             LogSessionFailed(_log, party, ex.Message);
+            EndSessionSpan(activity, RecoveryState.Failed, ex.Message);
             if (ex is LedgerSyncProtocolException)
             {
                 await TryAbortAsync(tracked, ex.Message).ConfigureAwait(false);
@@ -72,6 +78,7 @@ internal sealed partial class RecoveryResponder(
         {
             // The payload source's stream ended early: the session cannot continue (the requester already has a header).
             LogSessionFailed(_log, party, ex.Message);
+            EndSessionSpan(activity, RecoveryState.Failed, "the responder could not read a payload");
             await TryAbortAsync(tracked, "the responder could not read a payload").ConfigureAwait(false);
         }
         finally
@@ -85,6 +92,52 @@ internal sealed partial class RecoveryResponder(
                 // The session is gone already.
             }
         }
+    }
+
+    /// <summary>
+    /// Starts the session's server span, a child of the requester's recovery span when its hello carries a trace
+    /// context (a hello that does not decode gets a span of its own; the session refuses it).
+    /// </summary>
+    private Activity? StartSessionSpan(PartyName party, ReadOnlyMemory<byte> hello)
+    {
+        var source = LedgerSyncActivitySource.Instance;
+        if (!source.HasListeners())
+        {
+            return null;
+        }
+
+        var parent = default(ActivityContext);
+        try
+        {
+            parent = RecoveryCodec.DecodeHello(hello.Span).TraceContext ?? default;
+        }
+        catch (LedgerSyncProtocolException)
+        {
+            // Refused in AdmitAndServeAsync; the span is not joined to anything.
+        }
+
+        var span = source.StartActivity(RecoveryFlowNames.RecoverTransactions, ActivityKind.Server, parent, startTime: timeProvider.GetUtcNow());
+        if (span is { IsAllDataRequested: true })
+        {
+            span.SetTag(LedgerSyncTelemetry.PartyTag, party.ToString());
+            span.SetTag(LedgerSyncTelemetry.RoleTag, LedgerSyncTelemetry.ResponderRole);
+        }
+
+        return span;
+    }
+
+    /// <summary>Records the session's outcome (the recovery's own state names) and ends its span at the clock's time.</summary>
+    private void EndSessionSpan(Activity? span, RecoveryState state, string? error)
+    {
+        if (span is null)
+        {
+            return;
+        }
+
+        span.SetTag(LedgerSyncTelemetry.OutcomeTag, state.ToName());
+        span.SetStatus(state == RecoveryState.Failed ? ActivityStatusCode.Error : ActivityStatusCode.Ok, error);
+        span.SetEndTime(timeProvider.GetUtcNow().UtcDateTime);
+        span.Stop();
     }
 
     private async Task AdmitAndServeAsync(TrackedSession session, ReadOnlyMemory<byte> helloBytes, LedgerSyncOptions current, CancellationToken cancellationToken)
@@ -277,6 +330,11 @@ internal sealed partial class RecoveryResponder(
     private async Task RefuseAsync(TrackedSession session, RecoveryRefusalReason reason, TimeSpan retryAfter, string detail, CancellationToken cancellationToken)
     {
         LogRefused(_log, session.Counterparty, reason, detail);
+        if (Activity.Current is { IsAllDataRequested: true } span && span.Source == LedgerSyncActivitySource.Instance)
+        {
+            span.SetTag("ledgersync.recovery.refusal", reason.ToString());
+        }
+
         await session.SendAsync(RecoveryCodec.EncodeRefused(new RecoveryRefusedMessage(reason, retryAfter, detail)), cancellationToken).ConfigureAwait(false);
     }
 

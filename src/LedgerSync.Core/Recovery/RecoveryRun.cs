@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using LedgerSync.Diagnostics;
 using LedgerSync.Ledger;
@@ -20,6 +21,13 @@ internal sealed partial class RecoveryRun
     private const long MaxHeldDeferredBytes = 64L * 1024 * 1024;
 
     private const int PageSize = 1000;
+
+    /// <summary>Tags of a request span: IDs asked for, and the request's outcomes.</summary>
+    private const string RequestedTag = "ledgersync.recovery.requested";
+    private const string RecoveredTag = "ledgersync.recovery.recovered";
+    private const string RejectedTag = "ledgersync.recovery.rejected";
+    private const string RefusedTag = "ledgersync.recovery.refused";
+    private const string LimitTag = "ledgersync.recovery.limit";
 
     private readonly IRecoveryClaim _claim;
     private readonly IRecoveryStore _store;
@@ -194,6 +202,7 @@ internal sealed partial class RecoveryRun
 
                 _tracker?.Stage(string.Create(CultureInfo.InvariantCulture, $"requesting {batch.Count} transaction(s)"));
                 var outcomes = new List<RecoveryItem>(batch.Count);
+                using var request = StartRequestSpan(batch.Count);
                 var answer = await client.RequestAsync(batch, (id, payload) => VerifyAsync(id, payload, outcomes, cancellationToken), cancellationToken).ConfigureAwait(false);
                 foreach (var (id, refusal) in answer.Refused)
                 {
@@ -206,6 +215,7 @@ internal sealed partial class RecoveryRun
                 }
 
                 await RecordAsync(outcomes, cancellationToken).ConfigureAwait(false);
+                EndRequestSpan(request, outcomes, answer);
                 if (answer.Limit != RecoveryLimitKind.None)
                 {
                     await CloseAsync(tracked).ConfigureAwait(false);
@@ -213,6 +223,44 @@ internal sealed partial class RecoveryRun
                 }
             }
         }
+    }
+
+    /// <summary>Starts the span of one request, a child of the recovery's span (current while the run executes).</summary>
+    private Activity? StartRequestSpan(int requested)
+    {
+        var span = LedgerSyncActivitySource.Instance.StartActivity($"{RecoveryFlowNames.RecoverTransactions} request", ActivityKind.Client, default(ActivityContext), startTime: _time.GetUtcNow());
+        if (span is { IsAllDataRequested: true })
+        {
+            span.SetTag(LedgerSyncTelemetry.RunIdTag, _recovery.RecoveryId.ToString());
+            span.SetTag(LedgerSyncTelemetry.PartyTag, Party.ToString());
+            span.SetTag(RequestedTag, requested);
+        }
+
+        return span;
+    }
+
+    /// <summary>Records a request's outcome counts on its span and ends it at the clock's time (disposing it again is harmless).</summary>
+    private void EndRequestSpan(Activity? span, List<RecoveryItem> outcomes, RecoveryBatchAnswer answer)
+    {
+        if (span is null)
+        {
+            return;
+        }
+
+        if (span.IsAllDataRequested)
+        {
+            span.SetTag(RecoveredTag, outcomes.Count(o => o.Outcome == RecoveryItemOutcome.Recovered));
+            span.SetTag(RejectedTag, outcomes.Count(o => o.Outcome == RecoveryItemOutcome.Rejected));
+            span.SetTag(RefusedTag, answer.Refused.Count);
+            span.SetTag(LedgerSyncTelemetry.BytesReceivedTag, outcomes.Sum(o => o.Bytes));
+            if (answer.Limit != RecoveryLimitKind.None)
+            {
+                span.SetTag(LimitTag, answer.Limit == RecoveryLimitKind.Size ? "maxAllowedSizeInBytes" : "maxAllowedRequests");
+            }
+        }
+
+        span.SetEndTime(_time.GetUtcNow().UtcDateTime);
+        span.Stop();
     }
 
     private async Task VerifyAsync(TransactionId id, ReadOnlyMemory<byte> payload, List<RecoveryItem> outcomes, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using LedgerSync.Diagnostics;
 using LedgerSync.Ledger;
 using LedgerSync.Scheduling;
@@ -210,24 +211,29 @@ internal sealed partial class RecoveryWorker : IHostedService, IAsyncDisposable,
             // Already tracked (should not happen): run without a tracker.
         }
 
+        // The run's span is current while it runs (one child span per request); its outcome is the recovery's state.
+        using var activity = tracker?.StartActivity(ActivityKind.Internal);
         tracker?.Stage(recovery.ClaimCount > 1 ? $"resumed (claim {recovery.ClaimCount}, {recovery.PendingCount} pending)" : $"started ({recovery.RequestedCount} requested)");
         LogStarted(_log, recovery.RecoveryId, recovery.PartyName, recovery.PendingCount, recovery.ClaimCount);
         var renewal = RenewLeaseAsync(running, options.RunLeaseDuration);
         try
         {
             var (state, error) = await ExecuteAsync(claim, tracker, options, running.Token).ConfigureAwait(false);
-            await FinishAsync(running, tracker, state, error).ConfigureAwait(false);
+            var recorded = await FinishAsync(running, tracker, state, error).ConfigureAwait(false);
+            SetOutcome(activity, recorded, recorded == RecoveryState.Stopped ? null : error);
         }
         catch (OperationCanceledException) when (running.IsShutdown)
         {
             await claim.ReleaseAsync(_time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
             tracker?.End(ReconciliationState.Failed, 0, "interrupted by node shutdown; queued again");
+            SetOutcome(activity, RecoveryState.Queued, "interrupted by node shutdown; queued again");
             LogReleased(_log, recovery.RecoveryId, recovery.PartyName);
         }
         catch (Exception ex) when (ex is OperationCanceledException or RecoveryClaimLostException && (running.IsStopped || running.IsLost || ex is RecoveryClaimLostException))
         {
             var stopped = running.IsStopped || (await _store.GetAsync(recovery.RecoveryId, CancellationToken.None).ConfigureAwait(false))?.State == RecoveryState.Stopped;
             tracker?.End(stopped ? ReconciliationState.Stopped : ReconciliationState.Failed, 0, stopped ? null : "the claim was lost: another worker resumed the recovery after its lease expired");
+            SetOutcome(activity, stopped ? RecoveryState.Stopped : RecoveryState.Failed, stopped ? null : "the claim was lost: another worker resumed the recovery after its lease expired");
             if (stopped)
             {
                 _metrics.Ended(RecoveryState.Stopped);
@@ -238,7 +244,9 @@ internal sealed partial class RecoveryWorker : IHostedService, IAsyncDisposable,
         catch (Exception ex)
         {
             LogUnexpected(_log, ex, recovery.RecoveryId, recovery.PartyName);
-            await FinishAsync(running, tracker, RecoveryState.Failed, $"the recovery failed unexpectedly ({ex.GetType().Name}); see the node's log").ConfigureAwait(false);
+            var error = $"the recovery failed unexpectedly ({ex.GetType().Name}); see the node's log";
+            var recorded = await FinishAsync(running, tracker, RecoveryState.Failed, error).ConfigureAwait(false);
+            SetOutcome(activity, recorded, recorded == RecoveryState.Stopped ? null : error);
         }
         finally
         {
@@ -277,14 +285,42 @@ internal sealed partial class RecoveryWorker : IHostedService, IAsyncDisposable,
         return run.RunAsync(cancellationToken);
     }
 
-    private async Task FinishAsync(RunningRecovery running, RunTracker? tracker, RecoveryState state, string? error)
+    /// <summary>
+    /// Sets the run span's outcome to the recovery's own state (after the tracker's end, which wrote a reconciliation
+    /// state there): <c>FINISHED</c>, <c>FAILED</c>, <c>STOPPED</c>, or <c>QUEUED</c> when a shutdown interrupted it.
+    /// </summary>
+    private static void SetOutcome(RunActivity? activity, RecoveryState state, string? error)
+    {
+        if (activity?.Activity is not { } span)
+        {
+            return;
+        }
+
+        span.SetTag(LedgerSyncTelemetry.OutcomeTag, state.ToName());
+        span.SetTag(LedgerSyncTelemetry.DifferencesTag, null);
+        if (state == RecoveryState.Finished)
+        {
+            span.SetStatus(ActivityStatusCode.Ok);
+        }
+        else if (error is not null)
+        {
+            span.SetStatus(ActivityStatusCode.Error, error);
+        }
+        else
+        {
+            span.SetStatus(ActivityStatusCode.Unset);
+        }
+    }
+
+    /// <returns>The state recorded: <paramref name="state"/>, or <see cref="RecoveryState.Stopped"/> when the recovery was stopped or taken over first.</returns>
+    private async Task<RecoveryState> FinishAsync(RunningRecovery running, RunTracker? tracker, RecoveryState state, string? error)
     {
         var recovery = running.Claim.Recovery;
         if (!await running.Claim.FinishAsync(state, error, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false))
         {
             tracker?.End(ReconciliationState.Stopped);
             LogClaimLost(_log, recovery.RecoveryId, recovery.PartyName, "stopped or taken over before it could end");
-            return;
+            return RecoveryState.Stopped;
         }
 
         _metrics.Ended(state);
@@ -312,6 +348,8 @@ internal sealed partial class RecoveryWorker : IHostedService, IAsyncDisposable,
                 LogRefreshFailed(_log, ex, recovery.RecoveryId);
             }
         }
+
+        return state;
     }
 
     private async Task RenewLeaseAsync(RunningRecovery running, TimeSpan lease)
