@@ -3,7 +3,9 @@ using System.Text;
 using LedgerSync.Ledger;
 using LedgerSync.Recovery;
 using LedgerSync.Tests.Support;
+using LedgerSync.Testing.Logging;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using static LedgerSync.Tests.Support.TestParties;
 
 namespace LedgerSync.Tests.Recovery;
@@ -49,7 +51,12 @@ public sealed class HttpRecoveryTests
         }
 
         var sink = new InMemoryRecoveredTransactionSink();
-        var b = await StartAsync(PartyB, [.. shared, .. notForA], listen: true, builder => builder.UseTransactionPayloadSource(payloads));
+        var logsB = new CollectingLoggerProvider();
+        var b = await StartAsync(PartyB, [.. shared, .. notForA], listen: true, builder =>
+        {
+            builder.UseTransactionPayloadSource(payloads);
+            builder.Services.AddSingleton<ILoggerProvider>(logsB);
+        });
         var a = await StartAsync(PartyA, [], listen: false, builder => builder.UseRecoveredTransactionSink(sink));
         a.Knows(b);
         var flows = a.Services.GetRequiredService<LedgerSync.Flows.RecoveryFlows>();
@@ -62,6 +69,11 @@ public sealed class HttpRecoveryTests
         Assert.That(sink.Stored.Keys, Is.EquivalentTo(shared.Select(t => t.Id)));
         Assert.That(sink.Stored[shared[7].Id], Is.EqualTo(Codec.Encode(shared[7], padding: 20_000)));
         Assert.That(queued.RequestedCount, Is.EqualTo(43));
+
+        // The requester ends each session cleanly and waits for B's end before it finishes, so by now B has logged
+        // every session it served, and none as failed (no "connection closed or reset while receiving").
+        Assert.That(logsB.WithEventId(7100), Is.Not.Empty, "B served the recovery");
+        Assert.That(logsB.WithEventId(7107).Select(e => e.Message), Is.Empty);
     }
 
     private static async Task<RecoveryStatus> WaitForEndAsync(LedgerSync.Flows.RecoveryFlows flows, PartyName party)
