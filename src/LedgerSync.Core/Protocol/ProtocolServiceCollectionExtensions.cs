@@ -8,6 +8,13 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers the protocol services of LedgerSync.</summary>
 internal static class ProtocolServiceCollectionExtensions
 {
+    /// <summary>
+    /// The factory of the default inbound handler (the reconciliation responder). Other parts of the library may put their
+    /// own dispatcher in its place, but only while this default is registered: a handler the host registered stays.
+    /// </summary>
+    internal static readonly Func<IServiceProvider, object> DefaultInboundSessionHandler =
+        sp => sp.GetRequiredService<ReconciliationResponder>();
+
     internal static IServiceCollection AddLedgerSyncProtocol(this IServiceCollection services)
     {
         services.TryAddSingleton(sp => new ReconciliationRunRegistry(sp.GetRequiredService<TimeProvider>()));
@@ -17,7 +24,7 @@ internal static class ProtocolServiceCollectionExtensions
         // The scheduler replaces this with the admission that owns the shared pool and records statuses.
         services.TryAddSingleton<IIncomingReconciliationAdmission, StandaloneIncomingReconciliationAdmission>();
         services.TryAddSingleton<ReconciliationResponder>();
-        services.TryAddSingleton<IInboundSessionHandler>(sp => sp.GetRequiredService<ReconciliationResponder>());
+        services.TryAddSingleton(typeof(IInboundSessionHandler), DefaultInboundSessionHandler);
         services.TryAddSingleton<IReconciliationInitiator, ReconciliationInitiator>();
         return services;
     }

@@ -18,6 +18,12 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers the recovery services of LedgerSync.</summary>
 internal static class RecoveryServiceCollectionExtensions
 {
+    private static readonly Func<IServiceProvider, object> InboundSessionDispatcherFactory = sp => new InboundSessionDispatcher(
+        sp.GetRequiredService<ReconciliationResponder>(),
+        sp.GetRequiredService<RecoveryResponder>(),
+        sp.GetRequiredService<IOptionsMonitor<LedgerSyncOptions>>(),
+        sp.GetRequiredService<TimeProvider>());
+
     /// <summary>Registers recovery; runs after the protocol and the scheduler are registered.</summary>
     internal static IServiceCollection AddLedgerSyncRecovery(this IServiceCollection services)
     {
@@ -35,12 +41,15 @@ internal static class RecoveryServiceCollectionExtensions
             sp.GetService<ILogger<RecoveryResponder>>()));
 
         // The dispatch hook: inbound sessions go through the dispatcher, which hands recovery sessions to the recovery
-        // responder and the rest to the reconciliation responder. Replace is idempotent (AddLedgerSync twice).
-        services.Replace(ServiceDescriptor.Singleton<IInboundSessionHandler>(sp => new InboundSessionDispatcher(
-            sp.GetRequiredService<ReconciliationResponder>(),
-            sp.GetRequiredService<RecoveryResponder>(),
-            sp.GetRequiredService<IOptionsMonitor<LedgerSyncOptions>>(),
-            sp.GetRequiredService<TimeProvider>())));
+        // responder and the rest to the reconciliation responder. It takes the place of the library's default handler
+        // only (idempotent when AddLedgerSync runs twice); an IInboundSessionHandler the host registered itself stays.
+        var inbound = services.LastOrDefault(d => d.ServiceType == typeof(IInboundSessionHandler));
+        if (inbound is null
+            || ReferenceEquals(inbound.ImplementationFactory, ProtocolServiceCollectionExtensions.DefaultInboundSessionHandler)
+            || ReferenceEquals(inbound.ImplementationFactory, InboundSessionDispatcherFactory))
+        {
+            services.Replace(ServiceDescriptor.Singleton(typeof(IInboundSessionHandler), InboundSessionDispatcherFactory));
+        }
 
         services.TryAddSingleton(sp => new RecoveryWorker(
             sp.GetRequiredService<IRecoveryStore>(),

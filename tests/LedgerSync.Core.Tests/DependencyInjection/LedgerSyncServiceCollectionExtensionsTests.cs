@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using NSubstitute;
 using static LedgerSync.Tests.Configuration.LedgerSyncOptionsTestData;
 
 namespace LedgerSync.Tests.DependencyInjection;
@@ -112,6 +113,30 @@ public sealed class LedgerSyncServiceCollectionExtensionsTests
         await using var provider = services.BuildServiceProvider();
 
         Assert.That(provider.GetRequiredService<TimeProvider>(), Is.SameAs(clock));
+    }
+
+    [Test]
+    public async Task AddLedgerSync_InboundHandlerRegisteredFirst_KeepsIt()
+    {
+        var services = new ServiceCollection();
+        var handler = Substitute.For<LedgerSync.Transport.IInboundSessionHandler>();
+        services.AddSingleton(handler);
+        services.AddLedgerSync(SetLocalParty);
+        services.AddLedgerSync(SetLocalParty);
+        await using var provider = services.BuildServiceProvider();
+
+        Assert.That(provider.GetRequiredService<LedgerSync.Transport.IInboundSessionHandler>(), Is.SameAs(handler));
+    }
+
+    [Test]
+    public async Task AddLedgerSync_NoInboundHandlerOfTheHost_DispatchesReconciliationAndRecoverySessions()
+    {
+        var services = new ServiceCollection();
+        services.AddLedgerSync(SetLocalParty);
+        services.AddLedgerSync(SetLocalParty);
+        await using var provider = services.BuildServiceProvider();
+
+        Assert.That(provider.GetRequiredService<LedgerSync.Transport.IInboundSessionHandler>(), Is.TypeOf<LedgerSync.Recovery.InboundSessionDispatcher>());
     }
 
     // Options registers its own plumbing per options type (IConfigureOptions<StartupValidatorOptions>, ...); ours is deduplicated by the fingerprint test.

@@ -102,8 +102,10 @@ public abstract class SqlSchedulerDurabilityTests(SqlDialect dialect)
         Assert.That(a.Initiator.Calls, Is.Not.Empty);
         Assert.That(b.Initiator.Calls, Is.Not.Empty);
         Assert.That(await a.Flows.IsReconciliationScheduledForPartyAsync(parties[15]), Is.False);
+        // Due in an hour, so the job is still queued (not already run by A) when B tries to schedule the same party.
+        await a.Flows.ScheduleReconciliationAsync([parties[0]], startAt: TimeProvider.System.GetUtcNow().AddHours(1));
         Assert.That(
-            async () => await a.Flows.ScheduleReconciliationAsync([parties[0]]).ContinueWith(_ => b.Flows.ScheduleReconciliationAsync([parties[0]])).Unwrap(),
+            async () => await b.Flows.ScheduleReconciliationAsync([parties[0]]),
             Throws.TypeOf<ReconciliationAlreadyScheduledException>(),
             "the other instance sees the queued job");
     }
