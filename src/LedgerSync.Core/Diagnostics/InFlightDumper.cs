@@ -117,6 +117,8 @@ public sealed partial class InFlightDumper
             Exchanges = run.Exchanges,
             BytesSent = run.BytesSent,
             BytesReceived = run.BytesReceived,
+            CodedSymbols = run.CodedSymbols,
+            CodedSymbolsExpected = run.CodedSymbolsExpected,
             Stages = [.. run.Stages.Select(s => new InFlightRunDocument.StageDocument(s.Stage, s.At.ToUniversalTime()))],
             DumpTimestamp = now.ToUniversalTime(),
         };

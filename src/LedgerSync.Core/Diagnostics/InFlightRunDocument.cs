@@ -37,6 +37,15 @@ internal sealed record InFlightRunDocument
     /// <summary>Bytes received so far.</summary>
     public required long BytesReceived { get; init; }
 
+    /// <summary>Coded symbols received (requester) or sent (responder) so far.</summary>
+    public required long CodedSymbols { get; init; }
+
+    /// <summary>
+    /// The coded symbols the requester has asked for so far, sized from its running estimate of the difference:
+    /// <see cref="CodedSymbols"/> / <see cref="CodedSymbolsExpected"/> estimates the run's progress (0 before the stream starts).
+    /// </summary>
+    public required long CodedSymbolsExpected { get; init; }
+
     /// <summary>The stage history, oldest first.</summary>
     public required IReadOnlyList<StageDocument> Stages { get; init; }
 

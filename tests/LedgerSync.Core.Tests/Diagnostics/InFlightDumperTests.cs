@@ -33,6 +33,7 @@ public sealed class InFlightDumperTests
     {
         var started = _context.Time.GetUtcNow();
         var run = _context.StartRunHeldMidExchange(PartyB, waitSeconds: 42);
+        run.ReportSymbols(1500, 2100);
         var dumper = new InFlightDumper(_context.Registry);
 
         var path = await dumper.WriteAsync(_directory);
@@ -56,6 +57,8 @@ public sealed class InFlightDumperTests
         Assert.That(root.GetProperty("exchanges").GetInt32(), Is.EqualTo(1));
         Assert.That(root.GetProperty("bytesSent").GetInt64(), Is.EqualTo(49200));
         Assert.That(root.GetProperty("bytesReceived").GetInt64(), Is.EqualTo(3000));
+        Assert.That(root.GetProperty("codedSymbols").GetInt64(), Is.EqualTo(1500));
+        Assert.That(root.GetProperty("codedSymbolsExpected").GetInt64(), Is.EqualTo(2100));
         Assert.That(
             root.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("stage").GetString()),
             Is.EqualTo(new List<string> { "created", "hello sent", "symbols 0..1500 sent" }));

@@ -32,6 +32,26 @@ public sealed class RunTrackerTests
     }
 
     [Test]
+    public void ReportSymbols_ExpectedBelowTransferredOrNegative_SnapshotKeepsTheRatioAtMostOne()
+    {
+        var run = _context.StartRun(PartyB);
+
+        run.ReportSymbols(300, 1000);
+        var partWay = run.Snapshot();
+        run.ReportSymbols(1200, 1000);
+        var past = run.Snapshot();
+        run.ReportSymbols(-5, -1);
+        var negative = run.Snapshot();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((partWay.CodedSymbols, partWay.CodedSymbolsExpected), Is.EqualTo((300L, 1000L)));
+            Assert.That((past.CodedSymbols, past.CodedSymbolsExpected), Is.EqualTo((1200L, 1200L)));
+            Assert.That((negative.CodedSymbols, negative.CodedSymbolsExpected), Is.EqualTo((0L, 0L)));
+        });
+    }
+
+    [Test]
     public void Snapshot_RunHeldMidExchange_CarriesWaitSinceAndCounters()
     {
         var run = _context.StartRunHeldMidExchange(PartyB, waitSeconds: 7);
