@@ -220,6 +220,9 @@ public sealed class FairnessTests
             listen: listen,
             configureLedgerSync: builder => builder.UseTransactionSource(new InMemoryTransactionSource(transactions)));
         _disposables.Add(node);
+        // The honest peer's runs are the figure: start them only once every ledger graph has loaded, so none is refused
+        // "not ready" because the test began while a graph still loaded.
+        await node.Services.GetRequiredService<ILedgerGraph>().WhenInitializedAsync().WaitAsync(TimeSpan.FromSeconds(30));
         return node;
     }
 }
