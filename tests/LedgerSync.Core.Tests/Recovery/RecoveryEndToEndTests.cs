@@ -3,39 +3,13 @@ using LedgerSync.Diagnostics;
 using LedgerSync.Ledger;
 using LedgerSync.Recovery;
 using LedgerSync.Testing.Scheduling;
-using LedgerSync.Transport;
 
 namespace LedgerSync.Tests.Recovery;
 
 /// <summary>Recovery between two nodes wired with <c>AddLedgerSync()</c>, over the in-memory transport, in real time.</summary>
 [TestFixture]
-public sealed class RecoveryEndToEndTests
+public sealed class RecoveryEndToEndTests : RecoveryNodeTests
 {
-    private static readonly PartyName A = PartyName.Parse("O=PartyA, L=London, C=GB");
-    private static readonly PartyName B = PartyName.Parse("O=PartyB, L=Ottawa, C=CA");
-    private static readonly PartyName C = PartyName.Parse("O=PartyC, L=Paris, C=FR");
-
-    private InMemoryNetwork _network = null!;
-    private List<RecoveryTestNode> _nodes = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _network = new InMemoryNetwork();
-        _nodes = [];
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-
-        await _network.DisposeAsync();
-    }
-
     internal static TransactionId Id(string name) => TransactionId.HashOf(Encoding.UTF8.GetBytes(name));
 
     internal static TransactionMetadata Tx(string name, string[] dependencies, params PartyName[] participants) =>
@@ -43,8 +17,8 @@ public sealed class RecoveryEndToEndTests
 
     private async Task<RecoveryTestNode> StartAsync(PartyName party, IEnumerable<TransactionMetadata> ledger, Action<LedgerSyncOptions>? configure = null, int padding = 0, bool withSink = true, bool withSource = true)
     {
-        var node = await RecoveryTestNode.StartAsync(_network, party, ledger, configure, padding: padding, withSink: withSink, withSource: withSource);
-        _nodes.Add(node);
+        var node = await RecoveryTestNode.StartAsync(Network, party, ledger, configure, padding: padding, withSink: withSink, withSource: withSource);
+        Nodes.Add(node);
         return node;
     }
 
@@ -173,7 +147,7 @@ public sealed class RecoveryEndToEndTests
         var b = await StartAsync(B, ledger, small, padding: 100_000);
         var a = await StartAsync(A, [ledger[0]], small);
         var messages = 0;
-        _network.MessageSent += m => Interlocked.Increment(ref messages);
+        Network.MessageSent += m => Interlocked.Increment(ref messages);
 
         await a.Recovery.RecoverTransactionsAsync(B, [.. lost.Select(t => t.Id)]);
         var ended = await a.WhenEndedAsync(B);

@@ -1,43 +1,18 @@
 using LedgerSync.Flows;
 using LedgerSync.Ledger;
 using LedgerSync.Recovery;
-using LedgerSync.Transport;
 using static LedgerSync.Tests.Recovery.RecoveryEndToEndTests;
 
 namespace LedgerSync.Tests.Recovery;
 
 /// <summary>The recovery flows' arguments and typed errors, typed and by name.</summary>
 [TestFixture]
-public sealed class RecoveryFlowsTests
+public sealed class RecoveryFlowsTests : RecoveryNodeTests
 {
-    private static readonly PartyName A = PartyName.Parse("O=PartyA, L=London, C=GB");
-    private static readonly PartyName B = PartyName.Parse("O=PartyB, L=Ottawa, C=CA");
-
-    private InMemoryNetwork _network = null!;
-    private List<RecoveryTestNode> _nodes = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _network = new InMemoryNetwork();
-        _nodes = [];
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-
-        await _network.DisposeAsync();
-    }
-
     private async Task<RecoveryTestNode> StartAsync(PartyName party, IEnumerable<TransactionMetadata> ledger, Action<LedgerSyncOptions>? configure = null, bool withSink = true)
     {
-        var node = await RecoveryTestNode.StartAsync(_network, party, ledger, configure, withSink: withSink);
-        _nodes.Add(node);
+        var node = await RecoveryTestNode.StartAsync(Network, party, ledger, configure, withSink: withSink);
+        Nodes.Add(node);
         return node;
     }
 

@@ -8,38 +8,14 @@ namespace LedgerSync.Tests.Recovery;
 
 /// <summary>Broken and hostile peers on either side of a recovery: nothing hangs, nothing unverified is stored, nothing undue is served.</summary>
 [TestFixture]
-public sealed class RecoveryHostilePeerTests
+public sealed class RecoveryHostilePeerTests : RecoveryNodeTests
 {
-    private static readonly PartyName A = PartyName.Parse("O=PartyA, L=London, C=GB");
-    private static readonly PartyName B = PartyName.Parse("O=PartyB, L=Ottawa, C=CA");
-    private static readonly PartyName C = PartyName.Parse("O=PartyC, L=Paris, C=FR");
     private static readonly byte[] Accepted = RecoveryCodec.EncodeAccepted(new RecoveryAcceptedMessage(30, 3_000_000, TimeSpan.FromHours(1), 30, TimeSpan.FromHours(1), 3_000_000, 30));
-
-    private InMemoryNetwork _network = null!;
-    private List<RecoveryTestNode> _nodes = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _network = new InMemoryNetwork();
-        _nodes = [];
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-
-        await _network.DisposeAsync();
-    }
 
     private async Task<RecoveryTestNode> StartAsync(PartyName party, IEnumerable<TransactionMetadata> ledger, Action<LedgerSyncOptions>? configure = null)
     {
-        var node = await RecoveryTestNode.StartAsync(_network, party, ledger, configure);
-        _nodes.Add(node);
+        var node = await RecoveryTestNode.StartAsync(Network, party, ledger, configure);
+        Nodes.Add(node);
         return node;
     }
 
@@ -47,7 +23,7 @@ public sealed class RecoveryHostilePeerTests
 
     /// <summary>Plays B: reads the hello, accepts, reads one request, then runs <paramref name="answer"/>.</summary>
     private void ScriptB(Func<IPeerSession, TransactionId[], Task> answer) =>
-        _network.Register(B, new ScriptedHandler(async session =>
+        Network.Register(B, new ScriptedHandler(async session =>
         {
             _ = await session.ReceiveAsync();
             await session.SendAsync(Accepted);
@@ -63,7 +39,7 @@ public sealed class RecoveryHostilePeerTests
         var realB = await StartAsync(B, ledger);
         var realHandler = realB.Services.GetService(typeof(IInboundSessionHandler)) as IInboundSessionHandler;
         var cut = 0;
-        _network.Register(B, new ScriptedHandler(async session =>
+        Network.Register(B, new ScriptedHandler(async session =>
         {
             if (Interlocked.Increment(ref cut) > 1)
             {
@@ -193,7 +169,7 @@ public sealed class RecoveryHostilePeerTests
     {
         var ledger = Shared(40);
         var b = await StartAsync(B, ledger);
-        await using var session = await _network.CreateTransport(A).OpenSessionAsync(B);
+        await using var session = await Network.CreateTransport(A).OpenSessionAsync(B);
 
         var admitted = await HelloAsync(session);
         await session.SendAsync(RecoveryCodec.EncodeRequest([.. ledger.Take(31).Select(t => t.Id)]));
@@ -209,7 +185,7 @@ public sealed class RecoveryHostilePeerTests
     public async Task Responder_VersionOneHelloClaimingAnIdentity_RefusedAsUnsupportedVersion()
     {
         var b = await StartAsync(B, Shared(1));
-        await using var session = await _network.CreateTransport(A).OpenSessionAsync(B);
+        await using var session = await Network.CreateTransport(A).OpenSessionAsync(B);
         // Version 1's layout: version, a claimed identity, the maximum message size.
         var hello = new System.Buffers.ArrayBufferWriter<byte>();
         var writer = new LedgerSync.Sketches.WireWriter(hello);
@@ -233,14 +209,14 @@ public sealed class RecoveryHostilePeerTests
     {
         var ledger = Shared(1);
         var b = await StartAsync(B, ledger);
-        await using (var early = await _network.CreateTransport(A).OpenSessionAsync(B))
+        await using (var early = await Network.CreateTransport(A).OpenSessionAsync(B))
         {
             await early.SendAsync(RecoveryCodec.EncodeRequest([ledger[0].Id]));
             var answer = await early.ReceiveAsync();
             Assert.That(answer!.Value.Span[0], Is.EqualTo((byte)ProtocolMessageType.RecoveryAbort));
         }
 
-        await using var late = await _network.CreateTransport(A).OpenSessionAsync(B);
+        await using var late = await Network.CreateTransport(A).OpenSessionAsync(B);
         await HelloAsync(late);
         await late.SendAsync(new byte[] { (byte)ProtocolMessageType.RecoveryPayloadChunk, 0 });
         var abort = await late.ReceiveAsync();
@@ -253,9 +229,9 @@ public sealed class RecoveryHostilePeerTests
     public async Task Responder_SecondSessionFromTheSameParty_RefusedAsAlreadyServing()
     {
         var b = await StartAsync(B, Shared(1));
-        await using var first = await _network.CreateTransport(A).OpenSessionAsync(B);
+        await using var first = await Network.CreateTransport(A).OpenSessionAsync(B);
         await HelloAsync(first);
-        await using var second = await _network.CreateTransport(A).OpenSessionAsync(B);
+        await using var second = await Network.CreateTransport(A).OpenSessionAsync(B);
 
         var answer = RecoveryCodec.DecodeRefused(await HelloAsync(second));
 
