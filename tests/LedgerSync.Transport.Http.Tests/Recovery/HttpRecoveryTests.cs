@@ -13,31 +13,8 @@ namespace LedgerSync.Tests.Recovery;
 /// <summary>Recovery between two hosts over real HTTPS: the recovery hello passes the endpoint's admission, payloads larger than a message arrive whole.</summary>
 [TestFixture]
 [Parallelizable(ParallelScope.None)]
-public sealed class HttpRecoveryTests
+public sealed class HttpRecoveryTests : HttpNodeTests
 {
-    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
-
-    private TestPki _pki = null!;
-    private readonly List<HttpNode> _nodes = [];
-
-    [SetUp]
-    public void SetUp()
-    {
-        _pki = new TestPki();
-        _nodes.Clear();
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        foreach (var node in Enumerable.Reverse(_nodes))
-        {
-            await node.DisposeAsync();
-        }
-
-        _pki.Dispose();
-    }
-
     [Test]
     public async Task RecoverTransactions_OverHttps_ChunkedPayloadsRecoveredAndIdsOutsideTheSetRefused()
     {
@@ -96,8 +73,8 @@ public sealed class HttpRecoveryTests
     {
         var node = await HttpNode.StartAsync(
             party,
-            _pki.Issue(party),
-            [_pki.Root],
+            Pki.Issue(party),
+            [Pki.Root],
             configureCore: o =>
             {
                 o.MaxMessageSize = 8192;
@@ -110,7 +87,7 @@ public sealed class HttpRecoveryTests
                 builder.UseTransactionSource(new InMemoryTransactionSource(transactions)).UseTransactionDecoder(Codec.Instance);
                 configure(builder);
             });
-        _nodes.Add(node);
+        Nodes.Add(node);
         var graph = node.Services.GetRequiredService<ILedgerGraph>();
         await graph.WhenInitializedAsync().WaitAsync(Generous);
         return node;

@@ -11,31 +11,8 @@ namespace LedgerSync.Tests.Scheduling;
 /// <summary>Scheduled reconciliations (flows, scheduler, status store) between hosts over real HTTPS.</summary>
 [TestFixture]
 [Parallelizable(ParallelScope.None)]
-public sealed class HttpScheduledReconciliationTests
+public sealed class HttpScheduledReconciliationTests : HttpNodeTests
 {
-    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
-
-    private TestPki _pki = null!;
-    private readonly List<HttpNode> _nodes = [];
-
-    [SetUp]
-    public void SetUp()
-    {
-        _pki = new TestPki();
-        _nodes.Clear();
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        foreach (var node in Enumerable.Reverse(_nodes))
-        {
-            await node.DisposeAsync();
-        }
-
-        _pki.Dispose();
-    }
-
     [Test]
     public async Task Schedule_TwentyRequestersAgainstPoolOfThree_ThreeAdmittedSeventeenBusyAndAllSucceedOnRetry()
     {
@@ -75,8 +52,8 @@ public sealed class HttpScheduledReconciliationTests
             await session.ReceiveAsync(ct); // the hello; then silence, as a hung node
             await Task.Delay(Timeout.Infinite, ct);
         });
-        var b = await HttpNode.StartAsync(PartyB, _pki.Issue(PartyB), [_pki.Root], handler);
-        _nodes.Add(b);
+        var b = await HttpNode.StartAsync(PartyB, Pki.Issue(PartyB), [Pki.Root], handler);
+        Nodes.Add(b);
         var a = await StartAsync(PartyA, Transactions(new Random(3), 10, PartyA, PartyB), pool: 3, listen: false, sessionTimeout: TimeSpan.FromSeconds(2));
         a.Knows(b);
 
@@ -123,8 +100,8 @@ public sealed class HttpScheduledReconciliationTests
     {
         var node = await HttpNode.StartAsync(
             party,
-            _pki.Issue(party),
-            [_pki.Root],
+            Pki.Issue(party),
+            [Pki.Root],
             configureCore: o =>
             {
                 o.MaxNumberOfParallelReconciliationRequests = pool;
@@ -135,9 +112,9 @@ public sealed class HttpScheduledReconciliationTests
             configureServices: configureServices,
             listen: listen,
             configureLedgerSync: builder => builder.UseTransactionSource(new InMemoryTransactionSource(transactions)));
-        lock (_nodes)
+        lock (Nodes)
         {
-            _nodes.Add(node);
+            Nodes.Add(node);
         }
 
         var graph = node.Services.GetRequiredService<ILedgerGraph>();
