@@ -26,7 +26,8 @@ public sealed class RatelessDecoder
     private readonly RatelessEncoder _local;
     private readonly SketchKey _key;
     private readonly long _encoderVersion;
-    private readonly HashSet<TransactionId> _recoveredIds = [];
+    private readonly Dictionary<TransactionId, int> _recoveredIds = [];
+    private readonly HashSet<TransactionId> _toggledOut = [];
     private readonly PriorityQueue<int, long> _pending = new();
     private readonly Stack<int> _candidates = new();
     private CodedSymbol[] _difference = new CodedSymbol[64];
@@ -40,6 +41,14 @@ public sealed class RatelessDecoder
     private int _localOnlyCount;
     private long _symbolsUsed = -1;
     private int _rawEmpty;
+    private long _peelEvents;
+    private int _toggles;
+
+    /// <summary>Peels and toggles allowed per received symbol (plus <see cref="PeelWorkSlack"/>); an honest stream needs at most about one.</summary>
+    internal const int PeelWorkPerSymbol = 4;
+
+    /// <summary>Peels and toggles allowed on top of <see cref="PeelWorkPerSymbol"/> per received symbol.</summary>
+    internal const int PeelWorkSlack = 64;
 
     /// <summary>Creates a decoder against the local set held by <paramref name="local"/>.</summary>
     /// <param name="local">The local encoder; its key must be the remote side's key, and its set must not change while decoding.</param>
@@ -87,6 +96,12 @@ public sealed class RatelessDecoder
     /// </summary>
     public bool IsAllPeeled => _received > 0 && _nonEmpty == 0;
 
+    /// <summary>How many recovered IDs were toggled out again (false peels corrected, see docs/sketches.md).</summary>
+    internal int ToggleCount => _toggles;
+
+    /// <summary>How many peels and toggles were done so far (bounded by <see cref="PeelWorkPerSymbol"/> per received symbol plus <see cref="PeelWorkSlack"/>).</summary>
+    internal long PeelEvents => _peelEvents;
+
     /// <summary>How many received symbols were empty before any recovered ID was peeled from them (no difference maps there).</summary>
     internal int RawEmptyCount => _rawEmpty;
 
@@ -105,7 +120,7 @@ public sealed class RatelessDecoder
 
         if (_rawEmpty >= _received - 1)
         {
-            return _recoveredCount;
+            return _remoteOnlyCount + _localOnlyCount;
         }
 
         double lo = 0, hi = Math.Max(1.0, _received) * 64;
@@ -122,7 +137,7 @@ public sealed class RatelessDecoder
             }
         }
 
-        return Math.Max((lo + hi) / 2, _recoveredCount);
+        return Math.Max((lo + hi) / 2, _remoteOnlyCount + _localOnlyCount);
     }
 
     /// <summary>The expected number of empty symbols among indices [0, <paramref name="count"/>) for <paramref name="d"/> differences (exact up to 4,096 indices, then sampled).</summary>
@@ -235,7 +250,7 @@ public sealed class RatelessDecoder
             {
                 remoteOnly[r++] = element.Id;
             }
-            else
+            else if (element.Sign < 0)
             {
                 localOnly[l++] = element.Id;
             }
@@ -268,6 +283,12 @@ public sealed class RatelessDecoder
         while (_pending.TryPeek(out var e, out var next) && next == index)
         {
             ref var element = ref _recovered[e];
+            if (element.Sign == 0)
+            {
+                _pending.Dequeue(); // toggled out: it no longer maps anywhere
+                continue;
+            }
+
             Apply(index, element.Id, element.Checksum);
             var state = element.State;
             var following = SymbolMapping.Next(index, ref state);
@@ -303,37 +324,93 @@ public sealed class RatelessDecoder
 
             var id = symbol.Sum;
             var mappings = MapReceived(hash, index, out var next, out var state);
-            if (mappings < 0 || !_recoveredIds.Add(id))
+            if (mappings < 0 || _toggledOut.Contains(id))
             {
-                // A checksum collision on a mixed symbol, or a hostile peer: not pure.
+                // Not pure: a checksum collision on a mixed symbol (or a hostile peer), or an ID already found false.
                 continue;
             }
 
-            var sign = _local.Contains(id) ? -1 : 1;
+            PeelOne(id, checksum, mappings, next, state);
+        }
+    }
 
-            if (sign > 0)
-            {
-                _remoteOnlyCount++;
-            }
-            else
-            {
-                _localOnlyCount++;
-            }
+    /// <summary>Test seam: peels <paramref name="id"/> as if a received symbol had been pure as it (a forced false or true peel).</summary>
+    internal void ForcePeel(TransactionId id)
+    {
+        if (_received == 0)
+        {
+            throw new InvalidOperationException("No symbol received yet.");
+        }
 
-            // Peel the ID from every received symbol it maps to; its iterator is parked at the first index not yet received.
-            for (var k = 0; k < mappings; k++)
-            {
-                Apply(_mapping[k], id, checksum);
-            }
+        var hash = SymbolMapping.Hash(_key, id);
+        var mappings = MapReceived(hash, 0, out var next, out var state);
+        PeelOne(id, SymbolMapping.Checksum(hash), mappings, next, state);
+        Peel();
+    }
 
-            if (_recoveredCount == _recovered.Length)
-            {
-                Array.Resize(ref _recovered, _recovered.Length * 2);
-            }
+    /// <summary>Recovers <paramref name="id"/>, or toggles it out if it is recovered already, within the work bound.</summary>
+    private void PeelOne(TransactionId id, uint checksum, int mappings, long next, ulong state)
+    {
+        if (++_peelEvents > (PeelWorkPerSymbol * (long)_received) + PeelWorkSlack)
+        {
+            throw new LedgerSyncProtocolException(
+                $"The coded symbols do not decode: {_peelEvents} peels for {_received} symbols exceeds the limit of {PeelWorkPerSymbol} per symbol.");
+        }
 
-            _recovered[_recoveredCount] = new Recovered(id, checksum, state, sign);
-            _pending.Enqueue(_recoveredCount, next);
-            _recoveredCount++;
+        if (_recoveredIds.Remove(id, out var previous))
+        {
+            // The ID is already recovered and a received symbol holds exactly it again: it was a false peel of a
+            // mixed symbol (a checksum collision). XOR it back out of every received symbol it maps to (toggle).
+            ToggleOut(previous, mappings, checksum);
+            return;
+        }
+
+        var sign = _local.Contains(id) ? -1 : 1;
+
+        if (sign > 0)
+        {
+            _remoteOnlyCount++;
+        }
+        else
+        {
+            _localOnlyCount++;
+        }
+
+        // Peel the ID from every received symbol it maps to; its iterator is parked at the first index not yet received.
+        for (var k = 0; k < mappings; k++)
+        {
+            Apply(_mapping[k], id, checksum);
+        }
+
+        if (_recoveredCount == _recovered.Length)
+        {
+            Array.Resize(ref _recovered, _recovered.Length * 2);
+        }
+
+        _recoveredIds.Add(id, _recoveredCount);
+        _recovered[_recoveredCount] = new Recovered(id, checksum, state, sign);
+        _pending.Enqueue(_recoveredCount, next);
+        _recoveredCount++;
+    }
+
+    private void ToggleOut(int e, int mappings, uint checksum)
+    {
+        ref var element = ref _recovered[e];
+        _toggles++;
+        _toggledOut.Add(element.Id);
+        if (element.Sign > 0)
+        {
+            _remoteOnlyCount--;
+        }
+        else
+        {
+            _localOnlyCount--;
+        }
+
+        element.Sign = 0; // its pending iterator is dropped when it comes up
+        for (var k = 0; k < mappings; k++)
+        {
+            Apply(_mapping[k], element.Id, checksum);
         }
     }
 
@@ -400,7 +477,7 @@ public sealed class RatelessDecoder
     {
         public readonly TransactionId Id = id;
         public readonly uint Checksum = checksum;
-        public readonly int Sign = sign;
+        public int Sign = sign; // 0 once toggled out
         public ulong State = state;
     }
 }

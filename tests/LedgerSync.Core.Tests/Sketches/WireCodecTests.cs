@@ -144,12 +144,42 @@ public sealed class WireCodecTests
     }
 
     [Test]
+    public void SymbolCodec_Format2_Sizes_And16BitChecksumsPastIndex256()
+    {
+        Assert.That(SymbolCodec.FormatVersion, Is.EqualTo(2));
+        Assert.That(SymbolCodec.GetSymbolsSize(0, 256), Is.EqualTo(256 * 36));
+        Assert.That(SymbolCodec.GetSymbolsSize(256, 100), Is.EqualTo(100 * 34));
+        Assert.That(SymbolCodec.GetSymbolsSize(250, 10), Is.EqualTo((6 * 36) + (4 * 34)));
+        var symbols = new[] { new CodedSymbol(TransactionId.Random(_random), 0xDEAD_BEEFu, 0) };
+        Assert.That(SymbolCodec.Decode(SymbolCodec.Encode(255, symbols), 1, out _)[0].Checksum, Is.EqualTo(0xDEAD_BEEFu));
+        Assert.That(SymbolCodec.Decode(SymbolCodec.Encode(256, symbols), 1, out _)[0].Checksum, Is.EqualTo(0xBEEFu));
+    }
+
+    [TestCase(0L, 5)]
+    [TestCase(254L, 4)]
+    [TestCase(300L, 7)]
+    public void SymbolCodec_EveryTruncation_ThrowsProtocolException(long first, int count)
+    {
+        var symbols = new CodedSymbol[count];
+        for (var i = 0; i < count; i++)
+        {
+            symbols[i] = new CodedSymbol(TransactionId.Random(_random), (uint)_random.Next(), 0);
+        }
+
+        var bytes = SymbolCodec.Encode(first, symbols);
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            Assert.That(() => SymbolCodec.Decode(bytes.AsSpan(0, length).ToArray(), count, out _), Throws.TypeOf<LedgerSyncProtocolException>(), $"length {length}");
+        }
+    }
+
+    [Test]
     public void SymbolCodec_UnknownFormat_ThrowsProtocolException()
     {
         var bytes = SymbolCodec.Encode(0, new CodedSymbol[2]);
-        bytes[0] = 2;
+        bytes[0] = 1; // the 24-bit-checksum format of protocol version 3
 
-        Assert.That(() => SymbolCodec.Decode(bytes, 10, out _), Throws.TypeOf<LedgerSyncProtocolException>().With.Message.Contains("format 2"));
+        Assert.That(() => SymbolCodec.Decode(bytes, 10, out _), Throws.TypeOf<LedgerSyncProtocolException>().With.Message.Contains("format 1"));
     }
 
     [Test]

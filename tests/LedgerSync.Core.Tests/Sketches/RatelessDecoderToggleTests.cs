@@ -1,0 +1,141 @@
+using LedgerSync.Sketches;
+
+namespace LedgerSync.Tests.Sketches;
+
+/// <summary>Self-correcting (toggle) peeling: a false peel is XORed back out, and the peel work is bounded.</summary>
+[TestFixture]
+public sealed class RatelessDecoderToggleTests
+{
+    [Test]
+    public void ForcedFalsePeel_IsToggledOut_AndTheRightDifferenceDecodes()
+    {
+        var random = new Random(20261202);
+        var toggled = 0;
+        for (var trial = 0; trial < 300; trial++)
+        {
+            var key = SketchKey.FromRandom(random);
+            var shared = SketchTestSets.RandomIds(random, random.Next(1, 60));
+            var remoteIds = SketchTestSets.RandomIds(random, random.Next(0, 400));
+            var localIds = SketchTestSets.RandomIds(random, random.Next(0, 400));
+            var remote = SketchTestSets.Encoder(key, shared.Concat(remoteIds), 16);
+            var local = SketchTestSets.Encoder(key, shared.Concat(localIds), 16);
+            var decoder = new RatelessDecoder(local, remote.Count);
+            var buffer = new CodedSymbol[random.Next(1, 40)];
+            remote.CopySymbols(0, buffer);
+            decoder.AddRemoteSymbols(0, buffer);
+
+            // A false peel: an ID of the common part (so local-only by membership) or one neither side has.
+            var falseId = random.Next(2) == 0 ? shared[random.Next(shared.Length)] : TransactionId.Random(random);
+            decoder.ForcePeel(falseId);
+
+            var chunk = new CodedSymbol[16];
+            while (!decoder.IsDecoded && decoder.SymbolsReceived < 20_000)
+            {
+                var first = decoder.NextExpectedIndex;
+                remote.CopySymbols(first, chunk);
+                decoder.AddRemoteSymbols(first, chunk);
+            }
+
+            Assert.That(decoder.TryDecode(out var difference), Is.True, $"trial {trial} decodes");
+            Assert.That(difference!.RemoteOnly, Is.EquivalentTo(remoteIds), $"trial {trial} remote-only");
+            Assert.That(difference.LocalOnly, Is.EquivalentTo(localIds), $"trial {trial} local-only");
+            Assert.That(difference.RemoteOnly.Concat(difference.LocalOnly), Does.Not.Contain(falseId));
+            Assert.That(decoder.ToggleCount, Is.GreaterThanOrEqualTo(1), $"trial {trial} toggled the false ID out");
+            toggled += decoder.ToggleCount;
+        }
+
+        Assert.That(toggled, Is.GreaterThanOrEqualTo(300));
+    }
+
+    [Test]
+    public void ForcedTruePeel_NeedsNoToggle()
+    {
+        var random = new Random(7);
+        for (var trial = 0; trial < 100; trial++)
+        {
+            var key = SketchKey.FromRandom(random);
+            var remoteIds = SketchTestSets.RandomIds(random, random.Next(1, 200));
+            var remote = SketchTestSets.Encoder(key, remoteIds, 16);
+            var local = SketchTestSets.Encoder(key, [], 16);
+            var decoder = new RatelessDecoder(local, remote.Count);
+            var first = new CodedSymbol[1];
+            remote.CopySymbols(0, first);
+            decoder.AddRemoteSymbols(0, first);
+            decoder.ForcePeel(remoteIds[random.Next(remoteIds.Length)]);
+
+            var chunk = new CodedSymbol[16];
+            while (!decoder.IsDecoded && decoder.SymbolsReceived < 20_000)
+            {
+                var next = decoder.NextExpectedIndex;
+                remote.CopySymbols(next, chunk);
+                decoder.AddRemoteSymbols(next, chunk);
+            }
+
+            Assert.That(decoder.TryDecode(out var difference), Is.True);
+            Assert.That(difference!.RemoteOnly, Is.EquivalentTo(remoteIds));
+            Assert.That(decoder.ToggleCount, Is.Zero);
+        }
+    }
+
+    [Test]
+    public void HonestStreams_StayFarBelowTheWorkBound()
+    {
+        var random = new Random(11);
+        foreach (var d in new[] { 1, 10, 100, 1000, 5000 })
+        {
+            var key = SketchKey.FromRandom(random);
+            var remote = SketchTestSets.Encoder(key, SketchTestSets.RandomIds(random, d), 16);
+            var local = SketchTestSets.Encoder(key, [], 16);
+            var decoder = SketchTestSets.Reconcile(remote, local, random, maxSymbols: 20_000, maxBatch: 64);
+
+            Assert.That(decoder.IsDecoded, Is.True, $"d={d}");
+            Assert.That(decoder.PeelEvents, Is.LessThanOrEqualTo(decoder.SymbolsReceived + 1), $"d={d}: about one peel per symbol");
+        }
+    }
+
+    [Test]
+    public void TooManyPeelsForTheSymbolsReceived_ThrowsProtocolException()
+    {
+        var random = new Random(3);
+        var key = SketchKey.FromRandom(random);
+        var local = SketchTestSets.Encoder(key, SketchTestSets.RandomIds(random, 10), 16);
+        var decoder = new RatelessDecoder(local, 10);
+        var symbols = new CodedSymbol[10];
+        for (var i = 0; i < symbols.Length; i++)
+        {
+            symbols[i] = new CodedSymbol(TransactionId.Random(random), (uint)random.Next(), 0);
+        }
+
+        decoder.AddRemoteSymbols(0, symbols);
+        var limit = (RatelessDecoder.PeelWorkPerSymbol * decoder.SymbolsReceived) + RatelessDecoder.PeelWorkSlack;
+
+        Assert.That(
+            () =>
+            {
+                for (var k = 0; k <= limit; k++)
+                {
+                    decoder.ForcePeel(TransactionId.Random(random));
+                }
+            },
+            Throws.TypeOf<LedgerSyncProtocolException>().With.Message.Contains("peels"));
+        Assert.That(decoder.PeelEvents, Is.EqualTo(limit + 1));
+    }
+
+    [Test]
+    public void HostileStream_EverySymbolPureForANewId_IsBoundedAndTyped()
+    {
+        // The peer knows the key: it sends, at each index, the remote-minus-local symbol of a fresh ID that maps there,
+        // so every symbol peels. That is one peel per symbol, within the bound, and the run never decodes.
+        var random = new Random(5);
+        var key = SketchKey.FromRandom(random);
+        var local = SketchTestSets.Encoder(key, [], 16);
+        var decoder = new RatelessDecoder(local, 1);
+        var hostile = SketchTestSets.Encoder(key, SketchTestSets.RandomIds(random, 3000), 16);
+        var symbols = new CodedSymbol[4000];
+        hostile.CopySymbols(0, symbols);
+
+        Assert.That(() => decoder.AddRemoteSymbols(0, symbols), Throws.Nothing);
+        Assert.That(decoder.IsDecoded, Is.False, "3,000 IDs announced as 1");
+        Assert.That(decoder.PeelEvents, Is.LessThanOrEqualTo((RatelessDecoder.PeelWorkPerSymbol * decoder.SymbolsReceived) + RatelessDecoder.PeelWorkSlack));
+    }
+}
