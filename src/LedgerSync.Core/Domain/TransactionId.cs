@@ -66,8 +66,11 @@ public readonly struct TransactionId : IEquatable<TransactionId>, IComparable<Tr
         return new TransactionId(hash);
     }
 
-    /// <summary>Creates a transaction ID from 32 random bytes drawn from <paramref name="random"/> (for tests and samples).</summary>
-    public static TransactionId Random(Random random)
+    /// <summary>
+    /// Creates a transaction ID from 32 bytes drawn from <paramref name="random"/>. Internal: tests and benchmarks
+    /// reach it through the LedgerSync.Testing package (<c>TestTransactionIds</c>).
+    /// </summary>
+    internal static TransactionId Random(Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
         Span<byte> bytes = stackalloc byte[Size];

@@ -44,8 +44,11 @@ public readonly struct SketchKey : IEquatable<SketchKey>
         return new SketchKey(bytes);
     }
 
-    /// <summary>Creates a key from <paramref name="random"/> (for tests and benchmarks only; not secret).</summary>
-    public static SketchKey FromRandom(Random random)
+    /// <summary>
+    /// Creates a key from <paramref name="random"/> (not secret). Internal: tests and benchmarks reach it through
+    /// the LedgerSync.Testing package (<c>TestSketchKeys</c>).
+    /// </summary>
+    internal static SketchKey FromRandom(Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
         Span<byte> bytes = stackalloc byte[Size];

@@ -4,6 +4,7 @@ using LedgerSync.Flows;
 using LedgerSync.Ledger;
 using LedgerSync.Recovery;
 using LedgerSync.Status;
+using LedgerSync.Testing;
 using LedgerSync.Testing.Logging;
 using LedgerSync.Transport;
 using Microsoft.AspNetCore.Builder;
@@ -128,7 +129,7 @@ internal sealed class DashboardHost : IAsyncDisposable
 
         var nodeCBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Production });
         nodeCBuilder.Logging.ClearProviders();
-        var orphan = new TransactionMetadata(TransactionId.Random(random), [TransactionId.Random(random)], ImmutableArray.Create(PartyA, PartyC));
+        var orphan = new TransactionMetadata(TestTransactionIds.FromRandom(random), [TestTransactionIds.FromRandom(random)], ImmutableArray.Create(PartyA, PartyC));
         nodeCBuilder.Services.AddLedgerSync(o => o.LocalParty = PartyC)
             .UseInMemoryTransport(network)
             .UseTransactionSource(new InMemoryTransactionSource([orphan]));
@@ -143,7 +144,7 @@ internal sealed class DashboardHost : IAsyncDisposable
             })
             .UseInMemoryTransport(network)
             .UseTransactionSource(new InMemoryTransactionSource(
-                Enumerable.Range(0, OnlyD).Select(_ => new TransactionMetadata(TransactionId.Random(random), [], ImmutableArray.Create(PartyA, PartyD))).ToList()));
+                Enumerable.Range(0, OnlyD).Select(_ => new TransactionMetadata(TestTransactionIds.FromRandom(random), [], ImmutableArray.Create(PartyA, PartyD))).ToList()));
         var nodeD = nodeDBuilder.Build();
 
         await app.StartAsync();
@@ -233,5 +234,5 @@ internal sealed class DashboardHost : IAsyncDisposable
     }
 
     private static TransactionMetadata Transaction(Random random) =>
-        new(TransactionId.Random(random), [], ImmutableArray.Create(PartyA, PartyB));
+        new(TestTransactionIds.FromRandom(random), [], ImmutableArray.Create(PartyA, PartyB));
 }
