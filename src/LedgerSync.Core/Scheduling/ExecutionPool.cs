@@ -24,7 +24,7 @@ internal sealed class ExecutionPool : IDisposable
     }
 
     /// <summary>Called (outside any lock) each time a slot is given back: the dispatcher wakes on it.</summary>
-    public event Action? SlotFreed;
+    internal event Action? SlotFreed;
 
     public int Capacity { get; }
 

@@ -33,7 +33,7 @@ internal sealed class LeaseKeeper : IAsyncDisposable
     }
 
     /// <summary>Called after expired outgoing jobs were queued again (the dispatcher wakes on it).</summary>
-    public event Action? JobsRecovered;
+    internal event Action? JobsRecovered;
 
     public TimeSpan Interval => _options.RunLeaseDuration / 3;
 
