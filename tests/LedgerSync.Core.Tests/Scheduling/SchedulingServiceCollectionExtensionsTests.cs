@@ -31,7 +31,9 @@ public sealed class SchedulingServiceCollectionExtensionsTests
         Assert.That(provider.GetRequiredService<IStatusStore>(), Is.TypeOf<InMemoryStatusStore>());
         Assert.That(provider.GetRequiredService<IReconciliationJobStore>(), Is.TypeOf<InMemoryReconciliationJobStore>());
         Assert.That(provider.GetRequiredService<IReconciliationJobQueries>(), Is.SameAs(provider.GetRequiredService<IReconciliationJobStore>()));
-        Assert.That(provider.GetRequiredService<ReconciliationFlows>(), Is.Not.Null);
+        Assert.That(services.Single(d => d.ServiceType == typeof(ReconciliationFlows)).Lifetime, Is.EqualTo(ServiceLifetime.Singleton));
+        var flows = provider.GetRequiredService<ReconciliationFlows>();
+        Assert.That(provider.GetRequiredService<ReconciliationFlows>(), Is.SameAs(flows));
     }
 
     [Test]

@@ -253,7 +253,7 @@ public sealed class WireCodecTests
             worstExcess = Math.Max(worstExcess, GC.GetAllocatedBytesForCurrentThread() - before - allowed);
         }
 
-        Assert.That(accepted + rejected, Is.EqualTo(Messages));
+        Assert.That(accepted, Is.GreaterThan(0), "no mutated message decoded: the accept path's bounds went untested (or the decoder rejects valid symbols)");
         Assert.That(rejected, Is.GreaterThan(Messages / 2));
         Assert.That(worstExcess, Is.LessThanOrEqualTo(0), "allocation beyond the bound");
     }
