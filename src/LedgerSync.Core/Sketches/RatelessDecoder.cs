@@ -23,7 +23,7 @@ namespace LedgerSync.Sketches;
 /// </remarks>
 public sealed class RatelessDecoder
 {
-    private readonly RatelessEncoder _local;
+    private readonly ILocalSymbols _local;
     private readonly SketchKey _key;
     private readonly long _encoderVersion;
     private readonly Dictionary<TransactionId, int> _recoveredIds = [];
@@ -54,6 +54,17 @@ public sealed class RatelessDecoder
     /// <param name="local">The local encoder; its key must be the remote side's key, and its set must not change while decoding.</param>
     /// <param name="remoteSetSize">The number of IDs in the remote set, as the remote side announced it.</param>
     public RatelessDecoder(RatelessEncoder local, long remoteSetSize)
+        : this((ILocalSymbols)local, remoteSetSize)
+    {
+    }
+
+    /// <summary>Creates a decoder against the fixed local set of a light <see cref="LocalSketch"/> (the requester's side).</summary>
+    internal RatelessDecoder(LocalSketch local, long remoteSetSize)
+        : this((ILocalSymbols)local, remoteSetSize)
+    {
+    }
+
+    private RatelessDecoder(ILocalSymbols local, long remoteSetSize)
     {
         ArgumentNullException.ThrowIfNull(local);
         ArgumentOutOfRangeException.ThrowIfNegative(remoteSetSize);
