@@ -16,9 +16,9 @@ internal static class ProtocolCodec
     /// from the transport) and may carry a trace context; the acceptance carries only the key and the set size; the
     /// first burst of symbols is sized from the two set sizes by <see cref="SymbolFlowPolicy.FirstBurst"/>; a requester
     /// whose first burst did not decode sends a difference estimator, from which the responder sizes the second burst
-    /// (see docs/protocol.md). Version 4: coded symbols use symbol format 2 (16-bit checksums from index 256 on).
+    /// (see docs/protocol.md).
     /// </summary>
-    public const int CurrentVersion = 4;
+    public const int CurrentVersion = 3;
 
     /// <summary>The longest free-text reason accepted in a refusal or abort, in UTF-8 bytes.</summary>
     public const int MaxReasonBytes = 1024;

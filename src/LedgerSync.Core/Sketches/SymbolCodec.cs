@@ -7,7 +7,7 @@ namespace LedgerSync.Sketches;
 /// The wire form of a run of consecutive coded symbols:
 /// <c>format (1 byte) | first index (varint) | symbol count (varint) | count × symbol</c>, where a symbol is
 /// <c>sum (32 bytes, the ID byte order) | checksum (little-endian)</c>, where the checksum is 4 bytes for the
-/// first <see cref="FullChecksumSymbols"/> indices and its low 2 bytes after that — 36 or 34 bytes, no index, no
+/// first <see cref="FullChecksumSymbols"/> indices and its low 3 bytes after that — 36 or 35 bytes, no index, no
 /// count, no padding.
 /// </summary>
 /// <remarks>
@@ -15,28 +15,27 @@ namespace LedgerSync.Sketches;
 /// (an ID in the local set can only be local-only, any other only remote-only), so the count would carry
 /// nothing the requester does not know, and purity rests on the 32-bit keyed checksum, the ID's own mapping
 /// and membership. Symbols read from the wire have <see cref="CodedSymbol.Count"/> 0. The early symbols hold
-/// many IDs, change at every peel and pass the mapping test easily, so they keep 32 checksum bits. Beyond index 256
-/// a false peel (a mixed symbol passing the 16-bit checksum and its mapping test) is rare and is not final: the
-/// decoder toggles the false ID back out when a symbol holds exactly it again, and completeness still needs the
-/// 256-bit sums of every received symbol to be zero. See docs/sketches.md for the error analysis.
+/// many IDs, change at every peel and pass the mapping test easily, so they keep 32 checksum bits; a symbol at
+/// index i is tested about d·2/(i+2) times and a wrong ID passes its mapping test with probability 2/(i+2), so
+/// beyond index 256 24 bits give the same protection. See docs/sketches.md for the error analysis.
 /// </remarks>
 internal static class SymbolCodec
 {
     /// <summary>The format byte of this layout.</summary>
-    public const byte FormatVersion = 2;
+    public const byte FormatVersion = 1;
 
-    /// <summary>How many leading symbols carry the full 32-bit checksum; later ones carry its low 16 bits.</summary>
+    /// <summary>How many leading symbols carry the full 32-bit checksum; later ones carry its low 24 bits.</summary>
     public const int FullChecksumSymbols = 256;
 
     /// <summary>The most bytes one symbol takes on the wire (an early symbol).</summary>
     public const int EncodedSymbolSize = TransactionId.Size + 4;
 
     /// <summary>The fewest bytes one symbol takes on the wire (any symbol from index <see cref="FullChecksumSymbols"/> on).</summary>
-    public const int MinEncodedSymbolSize = TransactionId.Size + 2;
+    public const int MinEncodedSymbolSize = TransactionId.Size + 3;
 
     /// <summary>The checksum bits that travel for the symbol at <paramref name="index"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static uint ChecksumMask(long index) => index < FullChecksumSymbols ? uint.MaxValue : 0x0000_FFFFu;
+    public static uint ChecksumMask(long index) => index < FullChecksumSymbols ? uint.MaxValue : 0x00FF_FFFFu;
 
     /// <summary>The bytes the symbols at indices [<paramref name="firstIndex"/>, <paramref name="firstIndex"/> + <paramref name="count"/>) take, without the header.</summary>
     public static long GetSymbolsSize(long firstIndex, int count)
@@ -92,7 +91,9 @@ internal static class SymbolCodec
             }
             else
             {
-                BinaryPrimitives.WriteUInt16LittleEndian(s[32..], (ushort)symbol.Check);
+                s[32] = (byte)symbol.Check;
+                s[33] = (byte)(symbol.Check >> 8);
+                s[34] = (byte)(symbol.Check >> 16);
                 s = s[MinEncodedSymbolSize..];
             }
         }
@@ -144,7 +145,7 @@ internal static class SymbolCodec
             }
             else
             {
-                symbol.Check = BinaryPrimitives.ReadUInt16LittleEndian(s[32..]);
+                symbol.Check = s[32] | ((uint)s[33] << 8) | ((uint)s[34] << 16);
                 s = s[MinEncodedSymbolSize..];
             }
         }

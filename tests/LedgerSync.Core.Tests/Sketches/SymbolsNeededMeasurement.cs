@@ -50,7 +50,7 @@ public sealed class SymbolsNeededMeasurement
             var p99 = Percentile(used, 0.99);
             TestContext.Out.WriteLine(
                 $"d={d,7} {(twoSided ? "two" : "one")}-sided seeds={seeds,5} symbols/d p50={p50 / d:F3} p90={p90 / d:F3} p99={p99 / d:F3} "
-                + $"bytes/(32d) old p50={Bytes(p50, 35) / (32.0 * d):F3} p90={Bytes(p90, 35) / (32.0 * d):F3} new p50={Bytes(p50, 34) / (32.0 * d):F3} p90={Bytes(p90, 34) / (32.0 * d):F3} "
+                + $"bytes/(32d) at 35 B (shipped) p50={Bytes(p50, 35) / (32.0 * d):F3} p90={Bytes(p90, 35) / (32.0 * d):F3} at 34 B (16-bit, not shipped) p50={Bytes(p50, 34) / (32.0 * d):F3} p90={Bytes(p90, 34) / (32.0 * d):F3} "
                 + $"toggles={toggles} peels={peels} failed-or-wrong={wrong}");
             Assert.That(wrong, Is.Zero);
         }

@@ -144,15 +144,15 @@ public sealed class WireCodecTests
     }
 
     [Test]
-    public void SymbolCodec_Format2_Sizes_And16BitChecksumsPastIndex256()
+    public void SymbolCodec_Sizes_And24BitChecksumsPastIndex256()
     {
-        Assert.That(SymbolCodec.FormatVersion, Is.EqualTo(2));
+        Assert.That(SymbolCodec.FormatVersion, Is.EqualTo(1));
         Assert.That(SymbolCodec.GetSymbolsSize(0, 256), Is.EqualTo(256 * 36));
-        Assert.That(SymbolCodec.GetSymbolsSize(256, 100), Is.EqualTo(100 * 34));
-        Assert.That(SymbolCodec.GetSymbolsSize(250, 10), Is.EqualTo((6 * 36) + (4 * 34)));
+        Assert.That(SymbolCodec.GetSymbolsSize(256, 100), Is.EqualTo(100 * 35));
+        Assert.That(SymbolCodec.GetSymbolsSize(250, 10), Is.EqualTo((6 * 36) + (4 * 35)));
         var symbols = new[] { new CodedSymbol(TransactionId.Random(_random), 0xDEAD_BEEFu, 0) };
         Assert.That(SymbolCodec.Decode(SymbolCodec.Encode(255, symbols), 1, out _)[0].Checksum, Is.EqualTo(0xDEAD_BEEFu));
-        Assert.That(SymbolCodec.Decode(SymbolCodec.Encode(256, symbols), 1, out _)[0].Checksum, Is.EqualTo(0xBEEFu));
+        Assert.That(SymbolCodec.Decode(SymbolCodec.Encode(256, symbols), 1, out _)[0].Checksum, Is.EqualTo(0xAD_BEEFu));
     }
 
     [TestCase(0L, 5)]
@@ -177,9 +177,9 @@ public sealed class WireCodecTests
     public void SymbolCodec_UnknownFormat_ThrowsProtocolException()
     {
         var bytes = SymbolCodec.Encode(0, new CodedSymbol[2]);
-        bytes[0] = 1; // the 24-bit-checksum format of protocol version 3
+        bytes[0] = 2;
 
-        Assert.That(() => SymbolCodec.Decode(bytes, 10, out _), Throws.TypeOf<LedgerSyncProtocolException>().With.Message.Contains("format 1"));
+        Assert.That(() => SymbolCodec.Decode(bytes, 10, out _), Throws.TypeOf<LedgerSyncProtocolException>().With.Message.Contains("format 2"));
     }
 
     [Test]
