@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LedgerSync.Diagnostics;
 using LedgerSync.Protocol;
+using LedgerSync.Testing;
 using LedgerSync.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
 

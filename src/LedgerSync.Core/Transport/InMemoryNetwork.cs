@@ -8,10 +8,10 @@ namespace LedgerSync.Transport;
 /// Many LedgerSync nodes in one process, connected by in-memory sessions: for tests (yours and ours) and for trying
 /// the library without a network. Each node registers the handler for its inbound sessions
 /// (<see cref="Register"/>) and opens sessions through <see cref="CreateTransport"/>. The network authenticates
-/// perfectly: each session end knows which node opened it. Hooks let a test count bytes per direction
-/// (<see cref="GetTraffic"/>), add latency (<see cref="Latency"/>), drop, corrupt, delay or stall messages, or kill a
-/// session (<see cref="Interceptor"/>, <see cref="KillSessions"/>). Messages larger than
-/// <see cref="MaxMessageSize"/> are refused when sent and rejected when received.
+/// perfectly: each session end knows which node opened it. It can add latency (<see cref="Latency"/>); messages
+/// larger than <see cref="MaxMessageSize"/> are refused when sent and rejected when received. Fault injection
+/// (dropping, corrupting, truncating, delaying or stalling messages, killing sessions), message observation, traffic
+/// counters and handler-fault inspection are test aids in the LedgerSync.Testing package.
 /// </summary>
 public sealed partial class InMemoryNetwork : IAsyncDisposable
 {
@@ -25,6 +25,7 @@ public sealed partial class InMemoryNetwork : IAsyncDisposable
     private long _nextSessionId;
     private int _maxMessageSize = LedgerSyncOptions.DefaultMaxMessageSize;
     private int _capacity = 8;
+    private InMemorySendTap? _sendTap;
 
     /// <summary>Creates an empty network.</summary>
     /// <param name="timeProvider">The clock for latency and delays (default: the system clock).</param>
@@ -63,21 +64,6 @@ public sealed partial class InMemoryNetwork : IAsyncDisposable
     /// <summary>The one-way delay added to every message. Default none.</summary>
     public TimeSpan Latency { get; set; }
 
-    /// <summary>
-    /// Decides the fate of each message sent (deliver, drop, replace, delay, stall, kill the session). Called on the
-    /// sender's thread, once per message; <see langword="null"/> delivers everything.
-    /// </summary>
-    public Func<InMemoryMessage, InMemoryMessageFate>? Interceptor { get; set; }
-
-    /// <summary>Called after each message is handed to the network (before its fate is decided).</summary>
-    public event Action<InMemoryMessage>? MessageSent;
-
-    /// <summary>The exceptions inbound session handlers threw (a LedgerSync responder throws none; a non-empty list in a test means a crash).</summary>
-    public IReadOnlyList<Exception> HandlerFaults => [.. _handlerFaults];
-
-    /// <summary>The number of sessions not yet closed by both ends.</summary>
-    public int OpenSessionCount => _sessions.Count;
-
     /// <summary>Registers (or replaces) the handler of sessions opened to <paramref name="party"/>.</summary>
     public void Register(PartyName party, IInboundSessionHandler handler)
     {
@@ -103,42 +89,6 @@ public sealed partial class InMemoryNetwork : IAsyncDisposable
         return new InMemoryPeerTransport(this, local);
     }
 
-    /// <summary>What <paramref name="from"/> has sent to <paramref name="to"/> since the network was created or <see cref="ResetTraffic"/> was called.</summary>
-    public InMemoryTraffic GetTraffic(PartyName from, PartyName to)
-    {
-        ArgumentNullException.ThrowIfNull(from);
-        ArgumentNullException.ThrowIfNull(to);
-        return _traffic.TryGetValue((from, to), out var counter) ? counter.Read() : default;
-    }
-
-    /// <summary>Sets every traffic counter to zero.</summary>
-    public void ResetTraffic() => _traffic.Clear();
-
-    /// <summary>Kills every open session between <paramref name="a"/> and <paramref name="b"/> (either direction); returns how many.</summary>
-    public int KillSessions(PartyName a, PartyName b)
-    {
-        var killed = 0;
-        foreach (var core in _sessions.Values)
-        {
-            if ((core.Opener == a && core.Acceptor == b) || (core.Opener == b && core.Acceptor == a))
-            {
-                OnSessionKilled(core);
-                killed++;
-            }
-        }
-
-        return killed;
-    }
-
-    /// <summary>Waits until every inbound handler started so far has returned.</summary>
-    public async Task WhenHandlersIdleAsync(CancellationToken cancellationToken = default)
-    {
-        while (!_handlerRuns.IsEmpty)
-        {
-            await Task.WhenAll(_handlerRuns.Values).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>Kills every session, cancels the handlers and waits for them to return.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -154,7 +104,7 @@ public sealed partial class InMemoryNetwork : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // Faults were recorded in HandlerFaults.
+            // Faults were recorded in _handlerFaults.
         }
 
         _shutdown.Dispose();
@@ -183,11 +133,53 @@ public sealed partial class InMemoryNetwork : IAsyncDisposable
         return openerEnd;
     }
 
-    internal InMemoryMessageFate Intercept(InMemoryMessage message)
+    /// <summary>The hook LedgerSync.Testing installs to observe messages and decide their fate; <see langword="null"/> delivers everything.</summary>
+    internal InMemorySendTap? SendTap
     {
-        MessageSent?.Invoke(message);
-        return Interceptor?.Invoke(message) ?? InMemoryMessageFate.Deliver;
+        get => Volatile.Read(ref _sendTap);
+        set => Volatile.Write(ref _sendTap, value);
     }
+
+    /// <summary>The number of sessions not yet closed by both ends.</summary>
+    internal int OpenSessions => _sessions.Count;
+
+    /// <summary>The exceptions inbound session handlers threw, oldest first.</summary>
+    internal Exception[] SnapshotHandlerFaults() => [.. _handlerFaults];
+
+    /// <summary>What <paramref name="from"/> has sent to <paramref name="to"/> (every message handed to the network, delivered or not) since the network was created or <see cref="ClearTraffic"/> was called.</summary>
+    internal (long Messages, long Bytes) ReadTraffic(PartyName from, PartyName to) =>
+        _traffic.TryGetValue((from, to), out var counter) ? counter.Read() : default;
+
+    /// <summary>Sets every traffic counter to zero.</summary>
+    internal void ClearTraffic() => _traffic.Clear();
+
+    /// <summary>Kills every open session between <paramref name="a"/> and <paramref name="b"/> (either direction); returns how many.</summary>
+    internal int KillSessionsBetween(PartyName a, PartyName b)
+    {
+        var killed = 0;
+        foreach (var core in _sessions.Values)
+        {
+            if ((core.Opener == a && core.Acceptor == b) || (core.Opener == b && core.Acceptor == a))
+            {
+                OnSessionKilled(core);
+                killed++;
+            }
+        }
+
+        return killed;
+    }
+
+    /// <summary>Waits until every inbound handler started so far has returned.</summary>
+    internal async Task WaitForHandlersAsync(CancellationToken cancellationToken)
+    {
+        while (!_handlerRuns.IsEmpty)
+        {
+            await Task.WhenAll(_handlerRuns.Values).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal InMemoryDelivery Tap(PartyName from, PartyName to, long sessionId, int sequence, byte[] payload) =>
+        SendTap?.Invoke(from, to, sessionId, sequence, payload) ?? default;
 
     internal void CountSent(PartyName from, PartyName to, int bytes) => _traffic.GetOrAdd((from, to), static _ => new TrafficCounter()).Add(bytes);
 
@@ -247,6 +239,6 @@ public sealed partial class InMemoryNetwork : IAsyncDisposable
             Interlocked.Add(ref _bytes, bytes);
         }
 
-        public InMemoryTraffic Read() => new(Interlocked.Read(ref _messages), Interlocked.Read(ref _bytes));
+        public (long Messages, long Bytes) Read() => (Interlocked.Read(ref _messages), Interlocked.Read(ref _bytes));
     }
 }

@@ -49,27 +49,27 @@ internal sealed class InMemoryPeerSession : IPeerSession
             return;
         }
 
-        var fate = _network.Intercept(new InMemoryMessage(Local, Counterparty, _core.Id, sequence, payload));
+        var fate = _network.Tap(Local, Counterparty, _core.Id, sequence, payload);
         var delay = _network.Latency;
         switch (fate.Kind)
         {
-            case InMemoryMessageFateKind.Drop:
+            case InMemoryDeliveryKind.Drop:
                 _network.OnMessageLost(_core.Id, Local, Counterparty, sequence, "dropped");
                 return;
-            case InMemoryMessageFateKind.Stall:
+            case InMemoryDeliveryKind.Stall:
                 _outbound.StallSender();
                 _network.OnMessageLost(_core.Id, Local, Counterparty, sequence, "stalled");
                 return;
-            case InMemoryMessageFateKind.KillSession:
+            case InMemoryDeliveryKind.KillSession:
                 _network.OnSessionKilled(_core);
                 throw SessionClosed();
-            case InMemoryMessageFateKind.Replace:
+            case InMemoryDeliveryKind.Replace:
                 payload = fate.Replacement.ToArray();
                 break;
-            case InMemoryMessageFateKind.Delay:
+            case InMemoryDeliveryKind.Delay:
                 delay += fate.Delay;
                 break;
-            case InMemoryMessageFateKind.Deliver:
+            case InMemoryDeliveryKind.Deliver:
                 break;
             default:
                 throw new InvalidOperationException($"Unknown message fate {fate.Kind}.");

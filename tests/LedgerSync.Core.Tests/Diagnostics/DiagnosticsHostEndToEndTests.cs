@@ -61,7 +61,7 @@ public sealed class DiagnosticsHostEndToEndTests
         var health = a.Services.GetRequiredService<HealthCheckService>();
 
         // B accepts the hello, then goes silent with the session open.
-        _network.Interceptor = m => m.From == PartyB && m.Sequence >= 1 ? InMemoryMessageFate.Stall : InMemoryMessageFate.Deliver;
+        _network.SetInterceptor(m => m.From == PartyB && m.Sequence >= 1 ? InMemoryMessageFate.Stall : InMemoryMessageFate.Deliver);
         await a.Services.GetRequiredService<ReconciliationFlows>().ScheduleReconciliationAsync([PartyB]);
         var registry = a.Services.GetRequiredService<ReconciliationRunRegistry>();
         Assert.That(
@@ -110,7 +110,7 @@ public sealed class DiagnosticsHostEndToEndTests
         Assert.That(report.Status, Is.EqualTo(HealthStatus.Degraded));
         Assert.That(report.Entries["ledgersync"].Description, Does.Contain(PartyB.ToString()));
 
-        _network.Interceptor = null;
+        _network.SetInterceptor(null);
         _time.Advance(TimeSpan.FromMinutes(5));
         await _network.WhenHandlersIdleAsync();
         await a.StopAsync();

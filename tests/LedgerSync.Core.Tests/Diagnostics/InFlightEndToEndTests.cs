@@ -69,7 +69,7 @@ public sealed class InFlightEndToEndTests
         listener.Start();
 
         // B answers the hello, then goes silent with the session still open.
-        _network.Interceptor = m => m.From == PartyB && m.Sequence >= 1 ? InMemoryMessageFate.Stall : InMemoryMessageFate.Deliver;
+        _network.SetInterceptor(m => m.From == PartyB && m.Sequence >= 1 ? InMemoryMessageFate.Stall : InMemoryMessageFate.Deliver);
         var reconcile = a.ReconcileAsync(PartyB);
         var held = await WaitForAsync(
             () => a.Registry.Snapshot().SingleOrDefault(r => r.WaitingOn == RunWaitReason.PeerMessage && r.BytesReceived > 0),

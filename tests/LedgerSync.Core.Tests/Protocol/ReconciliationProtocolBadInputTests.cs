@@ -1,5 +1,6 @@
 using LedgerSync.Protocol;
 using LedgerSync.Sketches;
+using LedgerSync.Testing;
 using LedgerSync.Transport;
 
 namespace LedgerSync.Tests.Protocol;
@@ -30,7 +31,7 @@ public sealed class ReconciliationProtocolBadInputTests
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _network.WhenHandlersIdleAsync(cts.Token); // no hang
-        Assert.That(_network.HandlerFaults, Is.Empty, "a responder crashed");
+        Assert.That(_network.GetHandlerFaults(), Is.Empty, "a responder crashed");
         await _network.DisposeAsync();
     }
 
@@ -155,7 +156,7 @@ public sealed class ReconciliationProtocolBadInputTests
     [TestCase(0, 18)] // the acceptance's set size
     public void ReconcileAsync_CorruptedResponderMessage_ThrowsProtocolException(int sequence, int index)
     {
-        _network.Interceptor = m => m.From == PartyB && m.Sequence == sequence ? InMemoryMessageFate.Corrupt(m, index) : InMemoryMessageFate.Deliver;
+        _network.SetInterceptor(m => m.From == PartyB && m.Sequence == sequence ? InMemoryMessageFate.Corrupt(m, index) : InMemoryMessageFate.Deliver);
 
         Assert.That(async () => await _a.ReconcileAsync(PartyB), Throws.InstanceOf<LedgerSyncException>());
     }
@@ -163,7 +164,7 @@ public sealed class ReconciliationProtocolBadInputTests
     [Test]
     public void ReconcileAsync_TruncatedSymbols_ThrowsProtocolException()
     {
-        _network.Interceptor = m => m.From == PartyB && m.Sequence == 1 ? InMemoryMessageFate.Truncate(m, m.Payload.Length - 5) : InMemoryMessageFate.Deliver;
+        _network.SetInterceptor(m => m.From == PartyB && m.Sequence == 1 ? InMemoryMessageFate.Truncate(m, m.Payload.Length - 5) : InMemoryMessageFate.Deliver);
 
         Assert.That(async () => await _a.ReconcileAsync(PartyB), Throws.TypeOf<LedgerSyncProtocolException>());
     }
@@ -171,9 +172,9 @@ public sealed class ReconciliationProtocolBadInputTests
     [Test]
     public void ReconcileAsync_OversizedMessage_ThrowsProtocolException()
     {
-        _network.Interceptor = m => m.From == PartyB && m.Sequence == 1
+        _network.SetInterceptor(m => m.From == PartyB && m.Sequence == 1
             ? InMemoryMessageFate.Replace(new byte[_network.MaxMessageSize + 1])
-            : InMemoryMessageFate.Deliver;
+            : InMemoryMessageFate.Deliver);
 
         Assert.That(async () => await _a.ReconcileAsync(PartyB), Throws.TypeOf<LedgerSyncProtocolException>().With.Message.Contains("maximum message size"));
     }
@@ -183,7 +184,7 @@ public sealed class ReconciliationProtocolBadInputTests
     {
         // The responder's first symbols message is replaced by one holding far more symbols than the credit allows.
         var flood = ProtocolCodec.EncodeSymbols(0, new CodedSymbol[SymbolFlowPolicy.FirstBurst(200, 500) + 100]);
-        _network.Interceptor = m => m.From == PartyB && m.Sequence == 1 ? InMemoryMessageFate.Replace(flood) : InMemoryMessageFate.Deliver;
+        _network.SetInterceptor(m => m.From == PartyB && m.Sequence == 1 ? InMemoryMessageFate.Replace(flood) : InMemoryMessageFate.Deliver);
 
         Assert.That(async () => await _a.ReconcileAsync(PartyB), Throws.TypeOf<LedgerSyncProtocolException>().With.Message.Contains("maximum"));
     }
@@ -192,7 +193,7 @@ public sealed class ReconciliationProtocolBadInputTests
     public void ReconcileAsync_DuplicatedSymbols_ThrowsProtocolException()
     {
         byte[]? first = null;
-        _network.Interceptor = m =>
+        _network.SetInterceptor(m =>
         {
             if (m.From != PartyB)
             {
@@ -205,7 +206,7 @@ public sealed class ReconciliationProtocolBadInputTests
             }
 
             return m.Sequence == 2 && first is not null ? InMemoryMessageFate.Replace(first) : InMemoryMessageFate.Deliver;
-        };
+        });
         _b.Fake.Add(PartyA, ReconciliationProtocolTests.Ids(new Random(8), 2000));
 
         Assert.That(async () => await _a.ReconcileAsync(PartyB),
@@ -215,7 +216,7 @@ public sealed class ReconciliationProtocolBadInputTests
     [Test]
     public async Task ReconcileAsync_ResponderStalls_ThrowsTimeoutNamingThePartyAndTheWait()
     {
-        _network.Interceptor = m => m.From == PartyB && m.Sequence >= 1 ? InMemoryMessageFate.Stall : InMemoryMessageFate.Deliver;
+        _network.SetInterceptor(m => m.From == PartyB && m.Sequence >= 1 ? InMemoryMessageFate.Stall : InMemoryMessageFate.Deliver);
         _b.Options.SessionTimeout = TimeSpan.FromSeconds(60); // the requester must be the one that times out
 
         var ex = Assert.ThrowsAsync<PeerSessionTimeoutException>(async () => await _a.ReconcileAsync(PartyB));
@@ -229,7 +230,7 @@ public sealed class ReconciliationProtocolBadInputTests
     [Test]
     public async Task ReconcileAsync_SessionKilled_BothSidesEndWithTypedErrors()
     {
-        _network.Interceptor = m => m.From == PartyB && m.Sequence == 2 ? InMemoryMessageFate.KillSession : InMemoryMessageFate.Deliver;
+        _network.SetInterceptor(m => m.From == PartyB && m.Sequence == 2 ? InMemoryMessageFate.KillSession : InMemoryMessageFate.Deliver);
         _b.Fake.Add(PartyA, ReconciliationProtocolTests.Ids(new Random(9), 2000));
 
         Assert.That(async () => await _a.ReconcileAsync(PartyB), Throws.InstanceOf<LedgerSyncException>());

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LedgerSync.Protocol;
 using LedgerSync.Sketches;
+using LedgerSync.Testing;
 using LedgerSync.Transport;
 
 namespace LedgerSync.Tests.Protocol;
@@ -37,7 +38,7 @@ public sealed class ReconciliationProtocolHostilePeerTests
     {
         using var cts = new CancellationTokenSource(NoHang);
         await _network.WhenHandlersIdleAsync(cts.Token); // no hang
-        Assert.That(_network.HandlerFaults, Is.Empty, "a responder crashed");
+        Assert.That(_network.GetHandlerFaults(), Is.Empty, "a responder crashed");
         await _network.DisposeAsync();
     }
 
@@ -109,7 +110,7 @@ public sealed class ReconciliationProtocolHostilePeerTests
         {
             var offset = 18 + (bit / 8);
             var mask = (byte)(1 << (bit % 8));
-            _network.Interceptor = m =>
+            _network.SetInterceptor(m =>
             {
                 if (m.From != PartyB || m.Sequence != 0 || m.Payload.Length <= offset)
                 {
@@ -119,7 +120,7 @@ public sealed class ReconciliationProtocolHostilePeerTests
                 var bytes = m.Payload.ToArray();
                 bytes[offset] ^= mask;
                 return InMemoryMessageFate.Replace(bytes);
-            };
+            });
             var before = GC.GetTotalAllocatedBytes(precise: true);
 
             Assert.That(async () => await _a.ReconcileAsync(PartyB), Throws.InstanceOf<LedgerSyncException>().And.Not.InstanceOf<MaxIncomingSessionsExceededException>(), $"bit {bit}");

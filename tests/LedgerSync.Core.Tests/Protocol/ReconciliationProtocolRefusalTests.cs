@@ -26,7 +26,7 @@ public sealed class ReconciliationProtocolRefusalTests
     public async Task TearDown()
     {
         await _network.WhenHandlersIdleAsync();
-        Assert.That(_network.HandlerFaults, Is.Empty, "a responder crashed");
+        Assert.That(_network.GetHandlerFaults(), Is.Empty, "a responder crashed");
         await _network.DisposeAsync();
     }
 
@@ -160,7 +160,7 @@ public sealed class ReconciliationProtocolRefusalTests
         await a.ReconcileAsync(PartyB);
         await _network.WhenHandlersIdleAsync();
 
-        Assert.That(_network.OpenSessionCount, Is.Zero);
+        Assert.That(_network.GetOpenSessionCount(), Is.Zero);
         Assert.That(a.Registry.Count + b.Registry.Count, Is.Zero);
     }
 }

@@ -1,3 +1,4 @@
+using LedgerSync.Testing;
 using LedgerSync.Transport;
 
 namespace LedgerSync.Tests.Protocol;
@@ -16,7 +17,7 @@ public sealed class ReconciliationProtocolTests
     public async Task TearDown()
     {
         await _network.WhenHandlersIdleAsync();
-        Assert.That(_network.HandlerFaults, Is.Empty, "a responder crashed");
+        Assert.That(_network.GetHandlerFaults(), Is.Empty, "a responder crashed");
         await _network.DisposeAsync();
     }
 
@@ -140,7 +141,7 @@ public sealed class ReconciliationProtocolTests
         a.Fake.Add(PartyB, shared.Concat(onlyA));
         b.Fake.Add(PartyA, shared.Concat(onlyB));
         var estimates = 0;
-        _network.Interceptor = m =>
+        _network.SetInterceptor(m =>
         {
             if (m.From == PartyA && m.Payload.Span[0] == (byte)LedgerSync.Protocol.ProtocolMessageType.DifferenceEstimate)
             {
@@ -148,7 +149,7 @@ public sealed class ReconciliationProtocolTests
             }
 
             return InMemoryMessageFate.Deliver;
-        };
+        });
 
         var results = new List<LedgerSync.Protocol.ReconciliationResult>();
         for (var run = 0; run < Runs; run++)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LedgerSync.Protocol;
+using LedgerSync.Testing;
 using LedgerSync.Transport;
 
 namespace LedgerSync.Tests.Protocol;
@@ -37,7 +38,7 @@ public sealed class TraceContextTests
         await using var network = new InMemoryNetwork();
         var (a, admission) = Nodes(network);
         var hellos = new List<int>();
-        network.Interceptor = m =>
+        network.SetInterceptor(m =>
         {
             if (m.From == PartyA && m.Sequence == 0)
             {
@@ -48,7 +49,7 @@ public sealed class TraceContextTests
             }
 
             return InMemoryMessageFate.Deliver;
-        };
+        });
         using var source = new ActivitySource("LedgerSync.Tests.TraceContext.Unrecorded");
         using var listener = new ActivityListener
         {

@@ -2,6 +2,7 @@ using System.Text;
 using LedgerSync.Diagnostics;
 using LedgerSync.Ledger;
 using LedgerSync.Recovery;
+using LedgerSync.Testing;
 using LedgerSync.Testing.Scheduling;
 
 namespace LedgerSync.Tests.Recovery;
@@ -147,7 +148,7 @@ public sealed class RecoveryEndToEndTests : RecoveryNodeTests
         var b = await StartAsync(B, ledger, small, padding: 100_000);
         var a = await StartAsync(A, [ledger[0]], small);
         var messages = 0;
-        Network.MessageSent += m => Interlocked.Increment(ref messages);
+        using var observation = Network.ObserveMessages(m => Interlocked.Increment(ref messages));
 
         await a.Recovery.RecoverTransactionsAsync(B, [.. lost.Select(t => t.Id)]);
         var ended = await a.WhenEndedAsync(B);

@@ -28,13 +28,13 @@ public sealed class RecoveryPacingAndRestartTests
         _network = new InMemoryNetwork(_time);
         _nodes = [];
         _requests = 0;
-        _network.MessageSent += m =>
+        _ = _network.ObserveMessages(m =>
         {
             if (m.Payload.Span[0] == 35)
             {
                 Interlocked.Increment(ref _requests);
             }
-        };
+        });
     }
 
     [TearDown]

@@ -34,19 +34,6 @@ public sealed class InMemoryNetworkTests
     }
 
     [Test]
-    public async Task SendAsync_Messages_CountsBytesAndMessagesPerDirection()
-    {
-        await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
-        await session.SendAsync(new byte[10]);
-        await session.SendAsync(new byte[5]);
-        await session.ReceiveAsync();
-        await session.ReceiveAsync();
-
-        Assert.That(_network.GetTraffic(PartyA, PartyB), Is.EqualTo(new InMemoryTraffic(2, 15)));
-        Assert.That(_network.GetTraffic(PartyB, PartyA), Is.EqualTo(new InMemoryTraffic(2, 15)));
-    }
-
-    [Test]
     public async Task SendAsync_LargerThanMaxMessageSize_ThrowsMaxMessageSizeExceeded()
     {
         _network.MaxMessageSize = 100;
@@ -77,33 +64,6 @@ public sealed class InMemoryNetworkTests
 
         Assert.That(echoed!.Value.ToArray(), Is.EqualTo(new byte[] { 7 }));
         Assert.That(end, Is.Null);
-    }
-
-    [Test]
-    public async Task KillSessions_Open_BothSidesSeeTheEnd()
-    {
-        var silent = new SilentHandler();
-        _network.Register(PartyB, silent);
-        await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
-        var receive = session.ReceiveAsync().AsTask();
-
-        Assert.That(_network.KillSessions(PartyA, PartyB), Is.EqualTo(1));
-        Assert.That(await receive, Is.Null);
-        Assert.That(await silent.Ended, Is.Null);
-        Assert.That(async () => await session.SendAsync(new byte[1]), Throws.InstanceOf<LedgerSyncException>());
-    }
-
-    [Test]
-    public async Task Interceptor_Drop_LosesOnlyThatMessage()
-    {
-        _network.Interceptor = m => m.From == PartyA && m.Sequence == 0 ? InMemoryMessageFate.Drop : InMemoryMessageFate.Deliver;
-        await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
-        await session.SendAsync(new byte[] { 1 });
-        await session.SendAsync(new byte[] { 2 });
-
-        var echoed = await session.ReceiveAsync();
-
-        Assert.That(echoed!.Value.ToArray(), Is.EqualTo(new byte[] { 2 }));
     }
 
     [Test]

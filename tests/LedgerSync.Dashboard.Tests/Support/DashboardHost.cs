@@ -174,11 +174,11 @@ internal sealed class DashboardHost : IAsyncDisposable
 
     /// <summary>Makes B answer the hello and then go silent with the session open, so A's run stays in flight.</summary>
     public void StallPartyB() =>
-        Network.Interceptor = m => m.From == PartyB && m.Sequence >= 1 ? InMemoryMessageFate.Stall : InMemoryMessageFate.Deliver;
+        Network.SetInterceptor(m => m.From == PartyB && m.Sequence >= 1 ? InMemoryMessageFate.Stall : InMemoryMessageFate.Deliver);
 
     /// <summary>Makes D send its acceptance and its first message of coded symbols, then go silent with the session open.</summary>
     public void StallPartyDAfterFirstSymbols() =>
-        Network.Interceptor = m => m.From == PartyD && m.Sequence >= 2 ? InMemoryMessageFate.Stall : InMemoryMessageFate.Deliver;
+        Network.SetInterceptor(m => m.From == PartyD && m.Sequence >= 2 ? InMemoryMessageFate.Stall : InMemoryMessageFate.Deliver);
 
     /// <summary>Waits until A's stored outgoing status with <paramref name="party"/> satisfies <paramref name="done"/>.</summary>
     public async Task<ReconciliationStatus> WaitForStatusAsync(PartyName party, Func<ReconciliationStatus, bool> done)
@@ -206,7 +206,7 @@ internal sealed class DashboardHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Network.Interceptor = null;
+        Network.SetInterceptor(null);
         // Stop anything still in flight so both hosts stop promptly.
         await Flows.StopReconciliationForPartyAsync(PartyB);
         await Flows.StopReconciliationForPartyAsync(PartyD);

@@ -1,8 +1,11 @@
-namespace LedgerSync.Transport;
+using LedgerSync.Transport;
+
+namespace LedgerSync.Testing;
 
 /// <summary>
 /// What an <see cref="InMemoryNetwork"/> does with one message: deliver it (possibly changed or late), lose it,
-/// stall the sender's direction, or kill the whole session. Returned by <see cref="InMemoryNetwork.Interceptor"/>.
+/// stall the sender's direction, or kill the whole session. Returned by the interceptor set with
+/// <see cref="InMemoryNetworkTestingExtensions.SetInterceptor"/>.
 /// </summary>
 public sealed class InMemoryMessageFate
 {
@@ -22,7 +25,7 @@ public sealed class InMemoryMessageFate
     /// <summary>Lose this message and every later one in the same direction, keeping the session open (a peer that stalls).</summary>
     public static InMemoryMessageFate Stall { get; } = new(InMemoryMessageFateKind.Stall);
 
-    /// <summary>Kill the session: both sides see its end at once; messages not yet read are lost.</summary>
+    /// <summary>Kill the session: both sides see its end at once; messages not yet read are lost; the sender's send fails.</summary>
     public static InMemoryMessageFate KillSession { get; } = new(InMemoryMessageFateKind.KillSession);
 
     /// <summary>What happens to the message.</summary>
@@ -38,6 +41,7 @@ public sealed class InMemoryMessageFate
     public static InMemoryMessageFate Replace(ReadOnlyMemory<byte> bytes) => new(InMemoryMessageFateKind.Replace, bytes);
 
     /// <summary>Deliver a copy of <paramref name="message"/> with the byte at <paramref name="index"/> (modulo the length) inverted.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="message"/> is <see langword="null"/>.</exception>
     public static InMemoryMessageFate Corrupt(InMemoryMessage message, int index)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -51,7 +55,8 @@ public sealed class InMemoryMessageFate
         return Replace(bytes);
     }
 
-    /// <summary>Deliver <paramref name="message"/> cut to its first <paramref name="length"/> bytes.</summary>
+    /// <summary>Deliver <paramref name="message"/> cut to its first <paramref name="length"/> bytes (clamped to 0…its length).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="message"/> is <see langword="null"/>.</exception>
     public static InMemoryMessageFate Truncate(InMemoryMessage message, int length)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -59,9 +64,21 @@ public sealed class InMemoryMessageFate
     }
 
     /// <summary>Deliver the message <paramref name="delay"/> later than it would otherwise arrive (later messages queue behind it).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
     public static InMemoryMessageFate DelayBy(TimeSpan delay)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
         return new(InMemoryMessageFateKind.Delay, delay: delay);
     }
+
+    internal InMemoryDelivery ToDelivery() => Kind switch
+    {
+        InMemoryMessageFateKind.Deliver => default,
+        InMemoryMessageFateKind.Drop => new(InMemoryDeliveryKind.Drop),
+        InMemoryMessageFateKind.Replace => new(InMemoryDeliveryKind.Replace, Replacement),
+        InMemoryMessageFateKind.Delay => new(InMemoryDeliveryKind.Delay, Delay: Delay),
+        InMemoryMessageFateKind.Stall => new(InMemoryDeliveryKind.Stall),
+        InMemoryMessageFateKind.KillSession => new(InMemoryDeliveryKind.KillSession),
+        _ => throw new InvalidOperationException($"Unknown message fate {Kind}."),
+    };
 }

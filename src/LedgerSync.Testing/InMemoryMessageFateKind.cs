@@ -1,4 +1,4 @@
-namespace LedgerSync.Transport;
+namespace LedgerSync.Testing;
 
 /// <summary>The kinds of <see cref="InMemoryMessageFate"/>.</summary>
 public enum InMemoryMessageFateKind
