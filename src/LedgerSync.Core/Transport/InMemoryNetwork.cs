@@ -178,6 +178,7 @@ public sealed partial class InMemoryNetwork : IAsyncDisposable
         }
     }
 
+    /// <summary>Shows one message to the <see cref="SendTap"/>, if any, and returns its fate (deliver when there is none).</summary>
     internal InMemoryDelivery Tap(PartyName from, PartyName to, long sessionId, int sequence, byte[] payload) =>
         SendTap?.Invoke(from, to, sessionId, sequence, payload) ?? default;
 
