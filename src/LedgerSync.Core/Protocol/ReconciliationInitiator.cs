@@ -174,8 +174,13 @@ internal sealed partial class ReconciliationInitiator(
         var awaitingGrant = false;
         double? fromEstimator = null;
 
-        // The estimate of d that sizes credit: from the received symbols, combined with the estimators' comparison once the responder sent it.
-        double? Estimate() => SymbolFlowPolicy.CombineEstimates(decoder.EstimateDifferences(), decoder.RawEmptyCount, fromEstimator);
+        // The estimate of d that sizes credit: from the received symbols, combined with the estimators' comparison once the
+        // responder sent it. A grant whose symbols arrive in the third (last budgeted) round trip is sized from the estimate
+        // raised by its uncertainty and for the 99th percentile of the need; an earlier one from the central estimate for
+        // about the 95th, leaving the rest to the third.
+        bool LastRoundTrip() => roundTrips.NextLevel >= 3;
+        double? Estimate() => SymbolFlowPolicy.CombineEstimates(
+            decoder.EstimateDifferences(), decoder.RawEmptyCount, fromEstimator, LastRoundTrip() ? SymbolFlowPolicy.UncertaintyMargin : 0);
 
         // The first time more symbols are needed, the requester's difference estimator goes with the credit when the
         // received symbols cannot estimate the difference themselves (nearly equal set sizes, two-sided differences).
@@ -232,7 +237,7 @@ internal sealed partial class ReconciliationInitiator(
                 }
 
                 var estimate = Estimate();
-                var extended = SymbolFlowPolicy.NextCredit(received, exchangeEnd, estimate, lowerBound, tailStalls);
+                var extended = SymbolFlowPolicy.NextCredit(received, exchangeEnd, estimate, lowerBound, tailStalls, LastRoundTrip());
                 if (SymbolFlowPolicy.IsPastEstimate(received, estimate, lowerBound))
                 {
                     tailStalls++; // past the estimate: the next step doubles
@@ -269,7 +274,7 @@ internal sealed partial class ReconciliationInitiator(
                     {
                         // Keep the stream going near the end of the grant, once the estimate says how far to go (not
                         // earlier: symbols already on the way make the estimate better, and a grant cannot be taken back).
-                        var want = SymbolFlowPolicy.NextCredit(next, exchangeEnd, estimate, lowerBound, tailStalls);
+                        var want = SymbolFlowPolicy.NextCredit(next, exchangeEnd, estimate, lowerBound, tailStalls, LastRoundTrip());
                         if (want > granted)
                         {
                             await GrantAsync(want, false).ConfigureAwait(false);
@@ -384,6 +389,9 @@ internal sealed partial class ReconciliationInitiator(
                 _grants.Add((end, _processing + 1));
             }
         }
+
+        /// <summary>The round trip in which symbols granted now arrive.</summary>
+        public int NextLevel => _processing + 1;
 
         /// <summary>The requester is processing symbols up to <paramref name="lastIndex"/>.</summary>
         public void Processing(long lastIndex) => _processing = LevelOf(lastIndex);

@@ -99,21 +99,32 @@ internal static class SymbolFlowPolicy
     /// The credit the requester wants granted after receiving <paramref name="received"/> symbols without decoding,
     /// within <paramref name="exchangeEnd"/>: the estimate-based target (<paramref name="estimate"/>, at least the
     /// lower bound), or fourfold growth while there is no estimate; at least one step more than received, a step
-    /// being 1/16 of it (at least <see cref="MinWindow"/>) doubled for each of the <paramref name="tailStalls"/> round
-    /// trips already spent past the estimate (so a decoder that needs more than the estimate says is not fed four
-    /// symbols per round trip).
+    /// being 1/16 of it or 2√received (at least <see cref="MinWindow"/>) doubled for each of the
+    /// <paramref name="tailStalls"/> round trips already spent past the estimate (so a decoder that needs more than the
+    /// estimate says is not fed four symbols per round trip).
     /// </summary>
-    public static long NextCredit(long received, long exchangeEnd, double? estimate, long lowerBound, int tailStalls = 0)
+    /// <param name="received">Symbols received so far.</param>
+    /// <param name="exchangeEnd">The ceiling of the current exchange.</param>
+    /// <param name="estimate">The estimate of d (<see cref="CombineEstimates"/>), if there is one.</param>
+    /// <param name="lowerBound">|nB − nA|.</param>
+    /// <param name="tailStalls">Round trips already spent past the estimate.</param>
+    /// <param name="lastRoundTrip">
+    /// Whether the symbols granted now arrive in the last round trip of the budget (the third): then the target covers
+    /// the 99th percentile of the need (<see cref="FinalTarget"/>); before that, the second round trip aims at about
+    /// the 95th (<see cref="EarlyTarget"/>) and leaves the rest to the third.
+    /// </param>
+    public static long NextCredit(long received, long exchangeEnd, double? estimate, long lowerBound, int tailStalls = 0, bool lastRoundTrip = true)
     {
-        var step = Math.Max(MinWindow, received / WindowDivisor) << Math.Clamp(tailStalls, 0, 8);
+        var step = Math.Max(Math.Max(MinWindow, received / WindowDivisor), (long)Math.Ceiling(2 * Math.Sqrt(received))) << Math.Clamp(tailStalls, 0, 8);
         if (estimate is { } d)
         {
             // An estimate from the symbols themselves may take the exchange past its ceiling (not past the cap).
-            return Math.Max(EstimateTarget(d, lowerBound), received + step);
+            var target = lastRoundTrip ? FinalTarget(d, lowerBound) : EarlyTarget(d, lowerBound);
+            return Math.Max(target, received + step);
         }
 
-        var target = Math.Max(received * BlindGrowth, (long)Math.Ceiling(FirstBurstPerDifference * lowerBound));
-        return Math.Min(exchangeEnd, Math.Max(target, received + step));
+        var blind = Math.Max(received * BlindGrowth, (long)Math.Ceiling(FirstBurstPerDifference * lowerBound));
+        return Math.Min(exchangeEnd, Math.Max(blind, received + step));
     }
 
     /// <summary>
@@ -147,7 +158,11 @@ internal static class SymbolFlowPolicy
     /// raised by <see cref="UncertaintyMargin"/> standard deviations of the combination, so that a grant sized from it
     /// rarely falls short (the next round trip) while little is granted beyond the need once the estimate is precise.
     /// </summary>
-    public static double? CombineEstimates(double? fromSymbols, int emptySymbols, double? fromEstimator)
+    /// <param name="fromSymbols">The estimate from the received symbols.</param>
+    /// <param name="emptySymbols">How many received symbols arrived empty.</param>
+    /// <param name="fromEstimator">The responder's estimate from the estimators' comparison, if any.</param>
+    /// <param name="margin">Standard deviations added: <see cref="UncertaintyMargin"/> for the last round trip's grant, 0 for the central estimate.</param>
+    public static double? CombineEstimates(double? fromSymbols, int emptySymbols, double? fromEstimator, double margin = UncertaintyMargin)
     {
         const double EstimatorPrecision = 1 / (0.27 * 0.27);
         var symbolsPrecision = emptySymbols / (0.4 * 0.4);
@@ -161,7 +176,7 @@ internal static class SymbolFlowPolicy
         var precision = (hasEstimator ? EstimatorPrecision : 0) + (hasSymbols ? symbolsPrecision : 0);
         var logMean = ((hasEstimator ? EstimatorPrecision * Math.Log(fromEstimator!.Value) : 0)
             + (hasSymbols ? symbolsPrecision * Math.Log(fromSymbols!.Value) : 0)) / precision;
-        return Math.Max(fromSymbols ?? 0, Math.Exp(logMean + (UncertaintyMargin / Math.Sqrt(precision))));
+        return Math.Max(fromSymbols ?? 0, Math.Exp(logMean + (margin / Math.Sqrt(precision))));
     }
 
     /// <summary>How many standard deviations above the combined estimate credit is sized for.</summary>
@@ -169,16 +184,30 @@ internal static class SymbolFlowPolicy
 
     /// <summary>Whether the estimate-based target is already reached, so further credit comes in (doubling) steps.</summary>
     public static bool IsPastEstimate(long received, double? estimate, long lowerBound) =>
-        estimate is { } d && EstimateTarget(d, lowerBound) <= received + Math.Max(MinWindow, received / WindowDivisor);
+        estimate is { } d && FinalTarget(d, lowerBound) <= received + Math.Max(MinWindow, received / WindowDivisor);
 
     /// <summary>
-    /// The symbols an estimate of <paramref name="d"/> differences asks for: 1.35 d + 3√d + 4 (d at least the lower
-    /// bound), about what decoding needs in 49 runs of 50 (docs/protocol.md: the need is 1.35 d + 0.6–0.9 √d at the
-    /// median, + 3.5–3.8 √d at the 99th percentile).
+    /// The symbols an estimate of <paramref name="d"/> differences asks for in the last round trip of the budget:
+    /// 1.35 d + 3.5√d + 12, plus 16·e^(−d/64) for the decoder's heavier tail at small d (d at least the lower
+    /// bound): above the decoder's 99th percentile at every d (docs/protocol.md: 1.35 d + 3.5–3.8 √d for d ≥ 1,000;
+    /// 33 symbols at d = 10, 177 at d = 100), so that with the estimate's own margin the third round trip is the last
+    /// in at least 99 runs of 100.
     /// </summary>
-    private static long EstimateTarget(double d, long lowerBound)
+    public static long FinalTarget(double d, long lowerBound)
     {
         d = Math.Max(d, lowerBound);
-        return (long)Math.Ceiling((1.35 * d) + (3 * Math.Sqrt(d)) + MinWindow);
+        return (long)Math.Ceiling((1.35 * d) + (3.5 * Math.Sqrt(d)) + 12 + (16 * Math.Exp(-d / 64)));
+    }
+
+    /// <summary>
+    /// The symbols an estimate of <paramref name="d"/> differences asks for when a later round trip remains in the
+    /// budget: 1.35 d + 2.6√d + 6 (d at least the lower bound), about the decoder's 95th percentile; the rest, if
+    /// needed, comes with the last round trip's <see cref="FinalTarget"/>. Two steps cost fewer bytes than one sized
+    /// for the 99th percentile, since most runs stop after the first.
+    /// </summary>
+    public static long EarlyTarget(double d, long lowerBound)
+    {
+        d = Math.Max(d, lowerBound);
+        return (long)Math.Ceiling((1.35 * d) + (2.6 * Math.Sqrt(d)) + 6);
     }
 }

@@ -25,8 +25,32 @@ public sealed class SymbolFlowPolicyTests
         Assert.That(SymbolFlowPolicy.NextCredit(100, 1_000_000, null, 0), Is.EqualTo(400));
 
     [Test]
-    public void NextCredit_Estimate_AsksForTheEstimateAtOnce() =>
-        Assert.That(SymbolFlowPolicy.NextCredit(100, 1_000_000, 1000, 0), Is.EqualTo((long)Math.Ceiling((1.35 * 1000) + (3 * Math.Sqrt(1000)) + 4)));
+    public void NextCredit_Estimate_AsksForTheTargetAtOnce()
+    {
+        Assert.That(SymbolFlowPolicy.NextCredit(100, 1_000_000, 1000, 0), Is.EqualTo(SymbolFlowPolicy.FinalTarget(1000, 0)));
+        Assert.That(SymbolFlowPolicy.NextCredit(100, 1_000_000, 1000, 0, lastRoundTrip: false), Is.EqualTo(SymbolFlowPolicy.EarlyTarget(1000, 0)));
+    }
+
+    // The decoder's need (symbols) at the 90th and 99th percentile, measured by SymbolsNeededMeasurement (docs/sketches.md).
+    [TestCase(10, 23, 33)]
+    [TestCase(100, 160, 177)]
+    [TestCase(1000, 1412, 1448)]
+    [TestCase(10_000, 13_670, 13_820)]
+    [TestCase(100_000, 135_800, 135_800)]
+    public void Targets_CoverTheDecodersNeed_WithABoundedOvershoot(int d, int p90, int p99)
+    {
+        var early = SymbolFlowPolicy.EarlyTarget(d, 0);
+        var final = SymbolFlowPolicy.FinalTarget(d, 0);
+
+        Assert.That(early, Is.GreaterThanOrEqualTo(p90), "the second round trip's grant reaches the 90th percentile");
+        Assert.That(final, Is.GreaterThan(p99), "the last round trip's grant passes the 99th percentile");
+        Assert.That(final, Is.GreaterThan(early));
+        Assert.That((double)final / p99, Is.LessThan(d >= 1000 ? 1.03 : 1.6), "overshoot stays bounded");
+    }
+
+    [Test]
+    public void Targets_NeverBelowTheLowerBound() =>
+        Assert.That(SymbolFlowPolicy.EarlyTarget(10, 5000), Is.GreaterThan(1.35 * 5000));
 
     [Test]
     public void NextCredit_Estimate_MayPassTheExchangeCeiling() =>
@@ -57,15 +81,17 @@ public sealed class SymbolFlowPolicyTests
         Assert.That(many, Is.InRange(1000, 1000 * 1.04));
         Assert.That(SymbolFlowPolicy.CombineEstimates(null, 0, null), Is.Null);
         Assert.That(SymbolFlowPolicy.CombineEstimates(null, 0, 800), Is.EqualTo(800 * Math.Exp(1.6 * 0.27)).Within(1e-6));
+        Assert.That(SymbolFlowPolicy.CombineEstimates(null, 0, 800, margin: 0), Is.EqualTo(800).Within(1e-6));
+        Assert.That(SymbolFlowPolicy.CombineEstimates(1000, 400, 1000, margin: 0), Is.EqualTo(1000).Within(1e-6));
     }
 
     [Test]
     public void NextCredit_PastTheEstimate_StepsDoubleWithEachRoundTrip()
     {
-        var steps = Enumerable.Range(0, 4).Select(stalls => SymbolFlowPolicy.NextCredit(40, 1_000_000, 10, 0, stalls) - 40).ToArray();
+        var steps = Enumerable.Range(0, 4).Select(stalls => SymbolFlowPolicy.NextCredit(80, 1_000_000, 10, 0, stalls) - 80).ToArray();
 
-        Assert.That(SymbolFlowPolicy.IsPastEstimate(40, 10, 0), Is.True);
-        Assert.That(steps, Is.EqualTo(new long[] { 4, 8, 16, 32 }));
+        Assert.That(SymbolFlowPolicy.IsPastEstimate(80, 10, 0), Is.True);
+        Assert.That(steps, Is.EqualTo(new long[] { 18, 36, 72, 144 }), "a step is 2√received (18 at 80) doubled per round trip past the estimate");
     }
 
     [Test]
