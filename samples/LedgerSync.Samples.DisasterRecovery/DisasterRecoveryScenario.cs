@@ -93,20 +93,21 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
 
         Step("Recover the missing transactions from B (walkthrough step 3): over the library, verified by A's decoder, stored by A's sink");
         Console.WriteLine($"> {RecoverCommand}");
-        Console.WriteLine(ReconciliationFlows.FormatResult(await restoredA.Flows.StartFlowAsync(RecoverCommand)));
+        Console.WriteLine(await restoredA.Flows.StartFlowAsync(RecoverCommand));
         var recovery = await WaitForRecoveryAsync(restoredA);
         Console.WriteLine($"> {RecoveryStatusCommand}");
-        Console.WriteLine(ReconciliationFlows.FormatResult(recovery));
+        Console.WriteLine(new GetRecoveryStatusForPartyFlowResult(recovery));
         var idsAfterRecovery = await databaseA.ReadAllIdsAsync();
         Console.WriteLine($"  A's ledger after the recovery: {idsAfterRecovery.Count:N0} transactions; {recovery?.BytesRecovered ?? 0:N0} payload bytes recovered");
 
         Step("Refresh the reconciliation status");
         Console.WriteLine($"> {RefreshCommand}");
         var dropped = await restoredA.Flows.StartFlowAsync(RefreshCommand);
-        Console.WriteLine(ReconciliationFlows.FormatResult(dropped) + "  (IDs no longer missing)");
+        Console.WriteLine($"{dropped}  (IDs no longer missing)");
         Console.WriteLine($"> {StatusCommand}");
-        var refreshed = (ReconciliationStatus?)await restoredA.Flows.StartFlowAsync(StatusCommand);
-        Console.WriteLine(ReconciliationFlows.FormatResult(refreshed));
+        var refreshedResult = (GetReconciliationStatusForPartyFlowResult)await restoredA.Flows.StartFlowAsync(StatusCommand);
+        Console.WriteLine(refreshedResult);
+        var refreshed = refreshedResult.Status;
 
         Step("Metrics (the query API's JMX set, on PartyA)");
         await PrintMetricsAsync(restoredA, run);
@@ -138,7 +139,7 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
         Console.WriteLine($"> {ScheduleCommand}");
         try
         {
-            Console.WriteLine(ReconciliationFlows.FormatResult(await nodeA.Flows.StartFlowAsync(ScheduleCommand)));
+            Console.WriteLine(await nodeA.Flows.StartFlowAsync(ScheduleCommand));
         }
         catch (LedgerSyncException e)
         {
@@ -154,7 +155,7 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
 
             // The run has just been recorded as started: ask for its status while it is under way.
             Console.WriteLine($"> {StatusCommand}");
-            Console.WriteLine(ReconciliationFlows.FormatResult(await nodeA.Flows.StartFlowAsync(StatusCommand)));
+            Console.WriteLine(await nodeA.Flows.StartFlowAsync(StatusCommand));
             if (options.DumpDirectory is { } dumpDirectory)
             {
                 // The checkpoint dump is taken the moment A first waits for B's answer: the run is then mid-exchange.
@@ -386,11 +387,11 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
         const int Shown = 10;
         if (status is null || status.LastSuccessfulReconciliationResult.Count <= Shown)
         {
-            return ReconciliationFlows.FormatResult(status);
+            return new GetReconciliationStatusForPartyFlowResult(status).ToString();
         }
 
         var ids = status.LastSuccessfulReconciliationResult;
-        var text = ReconciliationFlows.FormatResult(status with { LastSuccessfulReconciliationResult = [.. ids.Take(Shown)] });
+        var text = new GetReconciliationStatusForPartyFlowResult(status with { LastSuccessfulReconciliationResult = [.. ids.Take(Shown)] }).ToString();
         var last = ids[Shown - 1].ToString();
         return $"(lastSuccessfulReconciliationResult holds {ids.Count:N0} IDs; the first {Shown} are shown)\n" +
             text.Replace(last + "\n    ]", $"{last},\n        ... {ids.Count - Shown:N0} more\n    ]", StringComparison.Ordinal);

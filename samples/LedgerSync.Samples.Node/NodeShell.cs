@@ -119,11 +119,11 @@ internal sealed partial class NodeShell(
         }
 
         var result = await flows.StartFlowAsync(parsed, cancellationToken);
-        output.WriteLine(ReconciliationFlows.FormatResult(result));
+        output.WriteLine(result.ToString());
         var responderRows = result switch
         {
-            ReconciliationStatus { IsRequester: false } => 1,
-            IEnumerable<ReconciliationStatus> list => list.Count(s => !s.IsRequester),
+            GetReconciliationStatusForPartyFlowResult { Status.IsRequester: false } => 1,
+            GetReconciliationStatusesFlowResult list => list.Statuses.Count(s => !s.IsRequester),
             _ => 0,
         };
         if (responderRows > 0)

@@ -7,8 +7,18 @@ namespace LedgerSync;
 /// </summary>
 public sealed class LedgerSyncConfigurationException : LedgerSyncException
 {
-    /// <summary>Creates the exception for one problem.</summary>
-    public LedgerSyncConfigurationException(string message, string? key = null, int? lineNumber = null)
+    /// <summary>Creates the exception for one problem whose key is not known.</summary>
+    /// <param name="message">What is wrong and what is accepted.</param>
+    public LedgerSyncConfigurationException(string message)
+        : this(message, key: null)
+    {
+    }
+
+    /// <summary>Creates the exception for one problem with a configuration key (and, for a <c>.conf</c> file, its line).</summary>
+    /// <param name="message">What is wrong and what is accepted.</param>
+    /// <param name="key">The configuration key at fault, for example <c>LedgerSync:LocalParty</c>.</param>
+    /// <param name="lineNumber">The 1-based line in a <c>.conf</c> file, when the problem came from one.</param>
+    public LedgerSyncConfigurationException(string message, string? key, int? lineNumber = null)
         : base(message)
     {
         Key = key;
@@ -16,10 +26,17 @@ public sealed class LedgerSyncConfigurationException : LedgerSyncException
         Errors = [new LedgerSyncConfigurationError(message, key, lineNumber)];
     }
 
+    /// <summary>Creates the exception for every problem found at once.</summary>
+    /// <param name="errors">The problems, in the order found (at least one).</param>
+    public LedgerSyncConfigurationException(IReadOnlyList<LedgerSyncConfigurationError> errors)
+        : this(errors, sourceName: null)
+    {
+    }
+
     /// <summary>Creates the exception for every problem found in <paramref name="sourceName"/> at once.</summary>
     /// <param name="errors">The problems, in the order found (at least one).</param>
-    /// <param name="sourceName">What to call the configuration in the summary line, for example its file name.</param>
-    public LedgerSyncConfigurationException(IReadOnlyList<LedgerSyncConfigurationError> errors, string? sourceName = null)
+    /// <param name="sourceName">What to call the configuration in the summary line, for example its file name; <see langword="null"/> for "The configuration".</param>
+    public LedgerSyncConfigurationException(IReadOnlyList<LedgerSyncConfigurationError> errors, string? sourceName)
         : base(Summarize(errors, sourceName))
     {
         Errors = [.. errors];

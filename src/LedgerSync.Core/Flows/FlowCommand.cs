@@ -13,4 +13,33 @@ public sealed record FlowCommand(string FlowName, IReadOnlyDictionary<string, IR
     /// </summary>
     /// <exception cref="FlowArgumentException">The text is not in the shell syntax; the message says where.</exception>
     public static FlowCommand Parse(string text) => FlowCommandParser.Parse(text);
+
+    /// <summary>
+    /// Builds a command from a flow name and string arguments by parameter name, as an RPC layer receives them. A value
+    /// that starts with <c>[</c> is a list in the shell syntax (for example <c>["O=PartyB, L=London, C=GB"]</c>); any
+    /// other value is taken as it is, without quotes or escapes.
+    /// </summary>
+    /// <exception cref="FlowArgumentException">A list value is not in the shell syntax; the message says where.</exception>
+    public static FlowCommand Parse(string flowName, IReadOnlyDictionary<string, string> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(flowName);
+        ArgumentNullException.ThrowIfNull(arguments);
+        var parsed = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in arguments)
+        {
+            ArgumentNullException.ThrowIfNull(value, $"{nameof(arguments)}[{key}]");
+            if (!value.TrimStart().StartsWith('['))
+            {
+                parsed[key] = [value];
+                continue;
+            }
+
+            var list = FlowCommandParser.Parse($"{flowName} {key}: {value}").Arguments;
+            parsed[key] = list.Count == 1 && list.TryGetValue(key, out var values)
+                ? values
+                : throw new FlowArgumentException(flowName, key, [], $"{flowName}: parameter '{key}' must be one list in brackets; got '{value}'.");
+        }
+
+        return new FlowCommand(flowName, parsed);
+    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using LedgerSync.Diagnostics;
 using LedgerSync.Ledger;
 using LedgerSync.Recovery;
@@ -12,7 +11,7 @@ namespace LedgerSync.Flows;
 
 /// <summary>
 /// The seven flows of LedgerSync, the operator- and host-facing API, as typed methods and by name with string
-/// arguments in the reference shell's syntax (<see cref="StartFlowAsync(string, CancellationToken)"/>) for host shells
+/// arguments in the reference shell's syntax (<see cref="StartFlowAsync(FlowCommand, CancellationToken)"/>, returning a typed <see cref="FlowResult"/>) for host shells
 /// and RPC layers. Resolve it from the container after <c>AddLedgerSync()</c>.
 /// </summary>
 public sealed partial class ReconciliationFlows
@@ -23,14 +22,9 @@ public sealed partial class ReconciliationFlows
     private readonly InFlightDumper? _dumper;
     private readonly ILogger _logger;
 
-    /// <summary>Creates the flows over a scheduler, the status store and the ledger graph.</summary>
-    public ReconciliationFlows(ReconciliationScheduler scheduler, IStatusStore statusStore, ILedgerGraph ledgerGraph, ILogger<ReconciliationFlows>? logger = null)
-        : this(scheduler, statusStore, ledgerGraph, dumper: null, logger)
-    {
-    }
-
-    /// <summary>Creates the flows, with the in-flight dumper behind <see cref="DumpInFlightReconciliationsAsync"/>.</summary>
-    public ReconciliationFlows(ReconciliationScheduler scheduler, IStatusStore statusStore, ILedgerGraph ledgerGraph, InFlightDumper? dumper, ILogger<ReconciliationFlows>? logger = null)
+    /// <summary>Creates the flows over a scheduler, the status store and the ledger graph, with the in-flight dumper behind <see cref="DumpInFlightReconciliationsAsync"/> when given.</summary>
+    /// <remarks>Internal: users get the flows from the container after <c>AddLedgerSync()</c> (or from the node builder).</remarks>
+    internal ReconciliationFlows(ReconciliationScheduler scheduler, IStatusStore statusStore, ILedgerGraph ledgerGraph, InFlightDumper? dumper = null, ILogger<ReconciliationFlows>? logger = null)
     {
         _scheduler = scheduler ?? throw new ArgumentNullException(nameof(scheduler));
         _statusStore = statusStore ?? throw new ArgumentNullException(nameof(statusStore));
@@ -52,13 +46,13 @@ public sealed partial class ReconciliationFlows
     {
         if (_dumper is null)
         {
-            throw new InvalidOperationException("These flows were created without an InFlightDumper; register LedgerSync with AddLedgerSync() or pass one to the constructor.");
+            throw new InvalidOperationException("These flows were created without an InFlightDumper; register LedgerSync with AddLedgerSync().");
         }
 
         return _dumper.WriteAsync(string.IsNullOrWhiteSpace(directory) ? DefaultDumpDirectory : directory, cancellationToken);
     }
 
-    /// <summary>The names of the flows, as accepted by <see cref="StartFlowAsync(string, CancellationToken)"/>.</summary>
+    /// <summary>The names of the flows, as accepted by <see cref="StartFlowAsync(FlowCommand, CancellationToken)"/>.</summary>
     public static IReadOnlyList<string> FlowNamesList { get; } =
     [
         FlowNames.ScheduleReconciliation,
@@ -156,34 +150,32 @@ public sealed partial class ReconciliationFlows
     /// <summary>
     /// Starts a flow from one command in the reference shell's syntax, with or without the leading <c>flow start</c>,
     /// for example <c>GetReconciliationStatusForPartyFlow party: "O=PartyA, L=London, C=GB", isRequester: true</c>.
-    /// Returns what the typed method returns: <see langword="null"/> (schedule), <see cref="int"/> (refresh),
-    /// <see cref="bool"/> (stop and the two queries), a <see cref="ReconciliationStatus"/> or <see langword="null"/>,
-    /// or a list of them.
+    /// Same as <see cref="StartFlowAsync(FlowCommand)"/> with <see cref="FlowCommand.Parse(string)"/>.
     /// </summary>
-    /// <exception cref="FlowArgumentException">Unknown flow, or an unknown, missing, repeated or malformed argument; the message names the flow, the parameter and the accepted values.</exception>
-    public Task<object?> StartFlowAsync(string command, CancellationToken cancellationToken = default) =>
+    /// <returns>The flow's typed result; its <see cref="FlowResult.ToString"/> is the line the reference shell prints.</returns>
+    /// <exception cref="FlowArgumentException">The text is not in the shell syntax, or as for <see cref="StartFlowAsync(FlowCommand)"/>.</exception>
+    public Task<FlowResult> StartFlowAsync(string command) => StartFlowAsync(command, CancellationToken.None);
+
+    /// <inheritdoc cref="StartFlowAsync(string)"/>
+    /// <param name="command">One command in the reference shell's syntax.</param>
+    /// <param name="cancellationToken">Cancels the flow.</param>
+    public Task<FlowResult> StartFlowAsync(string command, CancellationToken cancellationToken) =>
         StartFlowAsync(FlowCommand.Parse(command), cancellationToken);
 
-    /// <summary>Starts a flow by name with string arguments (list values in the shell syntax, for example <c>["O=PartyB, L=London, C=GB"]</c>).</summary>
-    /// <exception cref="FlowArgumentException">As for <see cref="StartFlowAsync(string, CancellationToken)"/>.</exception>
-    public Task<object?> StartFlowAsync(string flowName, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(flowName);
-        ArgumentNullException.ThrowIfNull(arguments);
-        var parsed = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in arguments)
-        {
-            parsed[key] = value.TrimStart().StartsWith('[')
-                ? FlowCommand.Parse($"{flowName} {key}: {value}").Arguments[key]
-                : [value];
-        }
+    /// <summary>
+    /// Starts a parsed flow command (see <see cref="FlowCommand.Parse(string)"/> and, for string arguments from an RPC
+    /// layer, <see cref="FlowCommand.Parse(string, IReadOnlyDictionary{string, string})"/>) and returns the flow's typed
+    /// result: one <see cref="FlowResult"/> subclass per flow, named after it (for example
+    /// <see cref="GetReconciliationStatusForPartyFlowResult"/>), carrying what the typed method returns.
+    /// </summary>
+    /// <returns>The flow's typed result; its <see cref="FlowResult.ToString"/> is the line the reference shell prints.</returns>
+    /// <exception cref="FlowArgumentException">Unknown flow, or an unknown, missing, repeated or malformed argument; the message names the flow, the parameter and the accepted values.</exception>
+    public Task<FlowResult> StartFlowAsync(FlowCommand command) => StartFlowAsync(command, CancellationToken.None);
 
-        return StartFlowAsync(new FlowCommand(flowName, parsed), cancellationToken);
-    }
-
-    /// <summary>Starts a parsed flow command.</summary>
-    /// <exception cref="FlowArgumentException">As for <see cref="StartFlowAsync(string, CancellationToken)"/>.</exception>
-    public async Task<object?> StartFlowAsync(FlowCommand command, CancellationToken cancellationToken = default)
+    /// <inheritdoc cref="StartFlowAsync(FlowCommand)"/>
+    /// <param name="command">The parsed command.</param>
+    /// <param name="cancellationToken">Cancels the flow.</param>
+    public async Task<FlowResult> StartFlowAsync(FlowCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         var flow = FlowNamesList.FirstOrDefault(n => string.Equals(n, command.FlowName, StringComparison.OrdinalIgnoreCase))
@@ -192,42 +184,50 @@ public sealed partial class ReconciliationFlows
         switch (flow)
         {
             case FlowNames.ScheduleReconciliation:
+            {
                 args.Allow("parties", "startAt", "repeatEvery");
-                await ScheduleReconciliationAsync(args.Parties("parties"), args.OptionalTime("startAt"), args.OptionalDuration("repeatEvery"), cancellationToken).ConfigureAwait(false);
-                return null;
+                var parties = args.Parties("parties");
+                var startAt = args.OptionalTime("startAt");
+                var repeatEvery = args.OptionalDuration("repeatEvery");
+                await ScheduleReconciliationAsync(parties, startAt, repeatEvery, cancellationToken).ConfigureAwait(false);
+                return new ScheduleReconciliationFlowResult(parties, startAt, repeatEvery);
+            }
+
             case FlowNames.GetReconciliationStatuses:
                 args.Allow("party", "lastReconciliationStatus", "isRequester");
-                return await GetReconciliationStatusesAsync(args.Boolean("isRequester"), args.OptionalParty("party"), args.OptionalState("lastReconciliationStatus"), cancellationToken).ConfigureAwait(false);
+                return new GetReconciliationStatusesFlowResult(await GetReconciliationStatusesAsync(args.Boolean("isRequester"), args.OptionalParty("party"), args.OptionalState("lastReconciliationStatus"), cancellationToken).ConfigureAwait(false));
             case FlowNames.GetReconciliationStatusForParty:
                 args.Allow("party", "isRequester");
-                return await GetReconciliationStatusForPartyAsync(args.Party("party"), args.Boolean("isRequester"), cancellationToken).ConfigureAwait(false);
+                return new GetReconciliationStatusForPartyFlowResult(await GetReconciliationStatusForPartyAsync(args.Party("party"), args.Boolean("isRequester"), cancellationToken).ConfigureAwait(false));
             case FlowNames.RefreshReconciliationStatuses:
                 args.Allow();
-                return await RefreshReconciliationStatusesAsync(cancellationToken).ConfigureAwait(false);
+                return new RefreshReconciliationStatusesFlowResult(await RefreshReconciliationStatusesAsync(cancellationToken).ConfigureAwait(false));
             case FlowNames.StopReconciliationForParty:
                 args.Allow("party");
-                return await StopReconciliationForPartyAsync(args.Party("party"), cancellationToken).ConfigureAwait(false);
+                return new StopReconciliationForPartyFlowResult(await StopReconciliationForPartyAsync(args.Party("party"), cancellationToken).ConfigureAwait(false));
             case FlowNames.IsReconciliationScheduledForParty:
                 args.Allow("party");
-                return await IsReconciliationScheduledForPartyAsync(args.Party("party"), cancellationToken).ConfigureAwait(false);
-            case RecoveryFlowNames.RecoverTransactions:
-                args.Allow("party", "transactionIds");
-                return await RecoveryFlowsOrThrow(flow).RecoverTransactionsAsync(args.Party("party"), args.OptionalTransactionIds("transactionIds"), cancellationToken).ConfigureAwait(false);
-            case RecoveryFlowNames.GetRecoveryStatusForParty:
+                return new IsReconciliationScheduledForPartyFlowResult(await IsReconciliationScheduledForPartyAsync(args.Party("party"), cancellationToken).ConfigureAwait(false));
+            case FlowNames.IsRespondingToReconciliationForParty:
                 args.Allow("party");
-                return await RecoveryFlowsOrThrow(flow).GetRecoveryStatusForPartyAsync(args.Party("party"), cancellationToken).ConfigureAwait(false);
-            case ManualRecoveryFlowNames.ExportTransactionsForParty:
-                args.Allow("party", "file", "transactionIds");
-                return await ManualRecoveryFlowsOrThrow(flow).ExportTransactionsForPartyAsync(args.Party("party"), args.RequiredText("file", FileDescription), args.OptionalTransactionIds("transactionIds"), cancellationToken).ConfigureAwait(false);
-            case ManualRecoveryFlowNames.ImportTransactions:
-                args.Allow("party", "file");
-                return await ManualRecoveryFlowsOrThrow(flow).ImportTransactionsAsync(args.Party("party"), args.RequiredText("file", FileDescription), cancellationToken).ConfigureAwait(false);
+                return new IsRespondingToReconciliationForPartyFlowResult(await IsRespondingToReconciliationForPartyAsync(args.Party("party"), cancellationToken).ConfigureAwait(false));
             case FlowNames.DumpInFlightReconciliations:
                 args.Allow("directory");
-                return await DumpInFlightReconciliationsAsync(args.OptionalText("directory", "a directory path in double quotes"), cancellationToken).ConfigureAwait(false);
-            default:
+                return new DumpInFlightReconciliationsFlowResult(await DumpInFlightReconciliationsAsync(args.OptionalText("directory", "a directory path in double quotes"), cancellationToken).ConfigureAwait(false));
+            case RecoveryFlowNames.RecoverTransactions:
+                args.Allow("party", "transactionIds");
+                return new RecoverTransactionsFlowResult(await RecoveryFlowsOrThrow(flow).RecoverTransactionsAsync(args.Party("party"), args.OptionalTransactionIds("transactionIds"), cancellationToken).ConfigureAwait(false));
+            case RecoveryFlowNames.GetRecoveryStatusForParty:
                 args.Allow("party");
-                return await IsRespondingToReconciliationForPartyAsync(args.Party("party"), cancellationToken).ConfigureAwait(false);
+                return new GetRecoveryStatusForPartyFlowResult(await RecoveryFlowsOrThrow(flow).GetRecoveryStatusForPartyAsync(args.Party("party"), cancellationToken).ConfigureAwait(false));
+            case ManualRecoveryFlowNames.ExportTransactionsForParty:
+                args.Allow("party", "file", "transactionIds");
+                return new ExportTransactionsForPartyFlowResult(await ManualRecoveryFlowsOrThrow(flow).ExportTransactionsForPartyAsync(args.Party("party"), args.RequiredText("file", FileDescription), args.OptionalTransactionIds("transactionIds"), cancellationToken).ConfigureAwait(false));
+            case ManualRecoveryFlowNames.ImportTransactions:
+                args.Allow("party", "file");
+                return new ImportTransactionsFlowResult(await ManualRecoveryFlowsOrThrow(flow).ImportTransactionsAsync(args.Party("party"), args.RequiredText("file", FileDescription), cancellationToken).ConfigureAwait(false));
+            default:
+                throw new InvalidOperationException($"{flow} is listed in FlowNamesList but has no entry in StartFlowAsync.");
         }
     }
 
@@ -238,15 +238,4 @@ public sealed partial class ReconciliationFlows
 
     private RecoveryFlows RecoveryFlowsOrThrow(string flow) =>
         Recovery ?? throw new InvalidOperationException($"{flow} needs the recovery flows; register LedgerSync with AddLedgerSync().");
-
-    /// <summary>Formats a flow result as the reference shell prints it (<c>Flow completed with result: ...</c>).</summary>
-    public static string FormatResult(object? result) => "Flow completed with result: " + result switch
-    {
-        null => "null",
-        bool b => b ? "true" : "false",
-        int n => n.ToString(CultureInfo.InvariantCulture),
-        ReconciliationStatus s => s.ToIndentedString(),
-        IEnumerable<ReconciliationStatus> list => "[" + string.Join(", ", list.Select(s => s.ToIndentedString())) + "]",
-        _ => result.ToString(),
-    };
 }

@@ -56,14 +56,13 @@ public sealed class SqlStatusStore : IStatusStore, IReconciliationRunHistory
 
     /// <summary>
     /// Creates the store over an ADO.NET data source, for example Npgsql's <c>NpgsqlDataSource</c> (which owns the
-    /// connection pool and its settings).
+    /// connection pool and its settings), on the system clock and without logging. For a clock or a logger, pass
+    /// <c>dataSource.CreateConnection</c> to <see cref="SqlStatusStore(SqlDialect, Func{DbConnection}, TimeProvider?, ILogger{SqlStatusStore}?)"/>.
     /// </summary>
     /// <param name="dialect">The database's SQL dialect.</param>
     /// <param name="dataSource">The data source; the store creates one connection from it per operation and does not dispose it.</param>
-    /// <param name="timeProvider">The clock for the schema's <c>applied_at</c> (the system clock when <see langword="null"/>).</param>
-    /// <param name="logger">Where schema changes are logged.</param>
-    public SqlStatusStore(SqlDialect dialect, DbDataSource dataSource, TimeProvider? timeProvider = null, ILogger<SqlStatusStore>? logger = null)
-        : this(dialect, (dataSource ?? throw new ArgumentNullException(nameof(dataSource))).CreateConnection, timeProvider, logger)
+    public SqlStatusStore(SqlDialect dialect, DbDataSource dataSource)
+        : this(dialect, (dataSource ?? throw new ArgumentNullException(nameof(dataSource))).CreateConnection)
     {
     }
 

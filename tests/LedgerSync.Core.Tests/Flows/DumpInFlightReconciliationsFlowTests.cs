@@ -30,8 +30,9 @@ public sealed class DumpInFlightReconciliationsFlowTests
 
         var result = await flows.StartFlowAsync($"flow start DumpInFlightReconciliationsFlow directory: \"{_directory}\"");
 
-        Assert.That(result, Is.TypeOf<string>());
-        var path = (string)result!;
+        Assert.That(result, Is.TypeOf<DumpInFlightReconciliationsFlowResult>());
+        var path = ((DumpInFlightReconciliationsFlowResult)result).FilePath;
+        Assert.That(result.ToString(), Is.EqualTo("Flow completed with result: " + path));
         Assert.That(Path.GetFileName(path), Does.Match(@"^checkpoints_dump-\d{8}-\d{6}\.zip$"));
         using var zip = ZipFile.OpenRead(path);
         Assert.That(zip.Entries.Select(e => e.Name), Has.Exactly(1).StartsWith(FlowNames.ReconcileWithParty + "-").And.EndsWith(".json"));

@@ -93,13 +93,15 @@ public sealed class RecoveryFlowsTests : RecoveryNodeTests
 
         var result = await a.Flows.StartFlowAsync($"flow start RecoverTransactionsFlow party: \"{B}\", transactionIds: [\"{ledger[0].Id}\", \"{ledger[1].Id.ToString().ToLowerInvariant()}\"]");
 
-        Assert.That(result, Is.TypeOf<RecoveryStatus>());
-        var queued = (RecoveryStatus)result!;
+        Assert.That(result, Is.TypeOf<RecoverTransactionsFlowResult>().With.Property(nameof(FlowResult.FlowName)).EqualTo(RecoveryFlowNames.RecoverTransactions));
+        var queued = ((RecoverTransactionsFlowResult)result).Status;
         Assert.That(queued.RequestedCount, Is.EqualTo(2));
-        Assert.That(ReconciliationFlows.FormatResult(result), Does.StartWith("Flow completed with result: RecoveryStatus(recoveryId=").And.Contain($"partyName={B}").And.Contain("requested=2"));
+        Assert.That(result.ToString(), Does.StartWith("Flow completed with result: RecoveryStatus(recoveryId=").And.Contain($"partyName={B}").And.Contain("requested=2"));
+        Assert.That(result.ToString(), Is.EqualTo("Flow completed with result: " + queued));
         await a.WhenEndedAsync(B);
         var status = await a.Flows.StartFlowAsync($"GetRecoveryStatusForPartyFlow party: \"{B}\"");
-        Assert.That(((RecoveryStatus)status!).RecoveredCount, Is.EqualTo(2));
+        Assert.That(status, Is.TypeOf<GetRecoveryStatusForPartyFlowResult>());
+        Assert.That(((GetRecoveryStatusForPartyFlowResult)status).Status, Has.Property(nameof(RecoveryStatus.RecoveredCount)).EqualTo(2).And.Property(nameof(RecoveryStatus.RecoveryId)).EqualTo(queued.RecoveryId));
         Assert.That(ReconciliationFlows.FlowNamesList, Does.Contain(RecoveryFlowNames.RecoverTransactions).And.Contain(RecoveryFlowNames.GetRecoveryStatusForParty));
     }
 
@@ -122,6 +124,8 @@ public sealed class RecoveryFlowsTests : RecoveryNodeTests
         var a = await StartAsync(A, []);
 
         Assert.That(await a.Recovery.GetRecoveryStatusForPartyAsync(B), Is.Null);
-        Assert.That(await a.Flows.StartFlowAsync($"GetRecoveryStatusForPartyFlow party: \"{B}\""), Is.Null);
+        var result = await a.Flows.StartFlowAsync($"GetRecoveryStatusForPartyFlow party: \"{B}\"");
+        Assert.That(result, Is.TypeOf<GetRecoveryStatusForPartyFlowResult>().With.Property(nameof(GetRecoveryStatusForPartyFlowResult.Status)).Null);
+        Assert.That(result.ToString(), Is.EqualTo("Flow completed with result: null"));
     }
 }

@@ -120,7 +120,7 @@ public abstract class SqlStatusStoreTests(SqlDialect dialect) : StatusStoreContr
     {
         // Two node instances sharing the database, each with its own store, appending to one row at once.
         await using var dataSource = _database.CreateDataSource();
-        var other = new SqlStatusStore(dialect, dataSource, Time);
+        var other = new SqlStatusStore(dialect, dataSource);
         var ids = RandomIds(20, seed: 12);
 
         await Task.WhenAll(ids.Select((id, i) => Task.Run(() => (i % 2 == 0 ? Store : other).UpdateAsync(B, true, current =>
@@ -135,7 +135,7 @@ public abstract class SqlStatusStoreTests(SqlDialect dialect) : StatusStoreContr
         var written = await FinishAsync(B, true, ReconciliationState.DifferencesFound, RandomIds(2, seed: 13));
         await using var dataSource = _database.CreateDataSource();
 
-        var store = new SqlStatusStore(dialect, dataSource, Time);
+        var store = new SqlStatusStore(dialect, dataSource);
 
         Assert.That(await store.GetAsync(B, true), Is.EqualTo(written));
     }

@@ -38,9 +38,14 @@ public sealed class ManualRecoveryFlowCommandTests
         var imported = await nodeA.GetRequiredService<ReconciliationFlows>().StartFlowAsync($"flow start ImportTransactionsFlow party: \"{B}\", file: \"{file}\"");
         var status = await nodeA.GetRequiredService<ReconciliationFlows>().StartFlowAsync($"flow start GetRecoveryStatusForPartyFlow party: \"{B}\"");
 
-        Assert.That(exported, Is.TypeOf<ManualExportResult>().With.Property(nameof(ManualExportResult.Exported)).EqualTo(ledger.Shared.Count + ledger.BackChain.Count));
-        Assert.That(imported, Is.TypeOf<RecoveryStatus>().With.Property(nameof(RecoveryStatus.State)).EqualTo(RecoveryState.Finished));
-        Assert.That(status, Is.EqualTo(imported));
+        Assert.That(exported, Is.TypeOf<ExportTransactionsForPartyFlowResult>());
+        var export = ((ExportTransactionsForPartyFlowResult)exported).Export;
+        Assert.That(export, Has.Property(nameof(ManualExportResult.Exported)).EqualTo(ledger.Shared.Count + ledger.BackChain.Count).And.Property(nameof(ManualExportResult.FilePath)).EqualTo(file));
+        Assert.That(exported.ToString(), Is.EqualTo("Flow completed with result: " + export));
+        Assert.That(imported, Is.TypeOf<ImportTransactionsFlowResult>());
+        var importedStatus = ((ImportTransactionsFlowResult)imported).Status;
+        Assert.That(importedStatus.State, Is.EqualTo(RecoveryState.Finished));
+        Assert.That(status, Is.TypeOf<GetRecoveryStatusForPartyFlowResult>().With.Property(nameof(GetRecoveryStatusForPartyFlowResult.Status)).EqualTo(importedStatus));
         Assert.That(sink.Stored.Keys, Is.EquivalentTo(ledger.Shared.Concat(ledger.BackChain)));
         Assert.That(ReconciliationFlows.FlowNamesList, Does.Contain(ManualRecoveryFlowNames.ExportTransactionsForParty).And.Contain(ManualRecoveryFlowNames.ImportTransactions));
     }
