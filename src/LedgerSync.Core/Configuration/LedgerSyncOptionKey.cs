@@ -8,13 +8,20 @@ namespace LedgerSync;
 internal sealed class LedgerSyncOptionKey
 {
     private readonly Func<LedgerSyncOptions, string, string?> _bind;
+    private readonly Action<LedgerSyncOptions, LedgerSyncOptions> _copy;
     private readonly Func<LedgerSyncOptions, string?>? _check;
 
-    public LedgerSyncOptionKey(string name, string accepted, Func<LedgerSyncOptions, string, string?> bind, Func<LedgerSyncOptions, string?>? check = null)
+    public LedgerSyncOptionKey(
+        string name,
+        string accepted,
+        Func<LedgerSyncOptions, string, string?> bind,
+        Action<LedgerSyncOptions, LedgerSyncOptions> copy,
+        Func<LedgerSyncOptions, string?>? check = null)
     {
         Name = name;
         Accepted = accepted;
         _bind = bind;
+        _copy = copy;
         _check = check;
     }
 
@@ -26,6 +33,9 @@ internal sealed class LedgerSyncOptionKey
 
     /// <summary>Sets the property from a configuration text; returns what is wrong, or <see langword="null"/> when it bound.</summary>
     public string? Bind(LedgerSyncOptions options, string value) => _bind(options, value);
+
+    /// <summary>Copies the property's value from <paramref name="source"/> to <paramref name="target"/>.</summary>
+    public void Copy(LedgerSyncOptions source, LedgerSyncOptions target) => _copy(source, target);
 
     /// <summary>
     /// Checks the property's value against the accepted range; returns the failure

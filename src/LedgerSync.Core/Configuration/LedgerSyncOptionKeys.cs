@@ -44,7 +44,7 @@ internal static class LedgerSyncOptionKeys
         Int(MaxAllowedReconciliationRequestsPerTimeWindow, 0, int.MaxValue, static o => o.MaxAllowedReconciliationRequestsPerTimeWindow, static (o, v) => o.MaxAllowedReconciliationRequestsPerTimeWindow = v),
         Int(TransactionReaderPageSize, 10, 10_000_000, static o => o.TransactionReaderPageSize, static (o, v) => o.TransactionReaderPageSize = v),
         Int(TransactionReaderPoolSize, 5, 1000, static o => o.TransactionReaderPoolSize, static (o, v) => o.TransactionReaderPoolSize = v),
-        new(LocalParty, "an X.500 name with O, L and C, for example O=PartyA, L=London, C=GB (required)", BindParty),
+        new(LocalParty, "an X.500 name with O, L and C, for example O=PartyA, L=London, C=GB (required)", BindParty, static (from, to) => to.LocalParty = from.LocalParty),
         Int(MaxMessageSize, LedgerSyncOptions.MinMaxMessageSize, int.MaxValue, static o => o.MaxMessageSize, static (o, v) => o.MaxMessageSize = v),
         Duration(SessionTimeout, TimeSpan.FromSeconds(1), OneDay, static o => o.SessionTimeout, static (o, v) => o.SessionTimeout = v),
         Duration(StuckSessionWarningInterval, TimeSpan.FromSeconds(1), OneDay, static o => o.StuckSessionWarningInterval, static (o, v) => o.StuckSessionWarningInterval = v),
@@ -59,7 +59,7 @@ internal static class LedgerSyncOptionKeys
         Duration(TimeWindowForMaxAllowedRequests, OneMinute, OneDay, static o => o.TimeWindowForMaxAllowedRequests, static (o, v) => o.TimeWindowForMaxAllowedRequests = v),
         Int(ManualExportTransactionsBatchSize, 100, 100_000, static o => o.ManualExportTransactionsBatchSize, static (o, v) => o.ManualExportTransactionsBatchSize = v),
         Int(ManualImportNumberOfTransactionsToCommitAfter, 1000, 10_000, static o => o.ManualImportNumberOfTransactionsToCommitAfter, static (o, v) => o.ManualImportNumberOfTransactionsToCommitAfter = v),
-        Bool(AutoRecoverTransactions, static (o, v) => o.AutoRecoverTransactions = v),
+        Bool(AutoRecoverTransactions, static o => o.AutoRecoverTransactions, static (o, v) => o.AutoRecoverTransactions = v),
         Duration(MaxRecoveryDuration, OneMinute, TimeSpan.FromDays(30), static o => o.MaxRecoveryDuration, static (o, v) => o.MaxRecoveryDuration = v),
     ];
 
@@ -101,6 +101,7 @@ internal static class LedgerSyncOptionKeys
                 set(options, value);
                 return null;
             },
+            (from, to) => set(to, get(from)),
             options =>
             {
                 var value = get(options);
@@ -110,17 +111,21 @@ internal static class LedgerSyncOptionKeys
             });
     }
 
-    private static LedgerSyncOptionKey Bool(string name, Action<LedgerSyncOptions, bool> set) =>
-        new(name, "true or false", (options, text) =>
-        {
-            if (!bool.TryParse(text.Trim(), out var value))
+    private static LedgerSyncOptionKey Bool(string name, Func<LedgerSyncOptions, bool> get, Action<LedgerSyncOptions, bool> set) =>
+        new(
+            name,
+            "true or false",
+            (options, text) =>
             {
-                return "is not true or false";
-            }
+                if (!bool.TryParse(text.Trim(), out var value))
+                {
+                    return "is not true or false";
+                }
 
-            set(options, value);
-            return null;
-        });
+                set(options, value);
+                return null;
+            },
+            (from, to) => set(to, get(from)));
 
     private static LedgerSyncOptionKey Duration(string name, TimeSpan min, TimeSpan max, Func<LedgerSyncOptions, TimeSpan> get, Action<LedgerSyncOptions, TimeSpan> set)
     {
@@ -138,6 +143,7 @@ internal static class LedgerSyncOptionKeys
                 set(options, value);
                 return null;
             },
+            (from, to) => set(to, get(from)),
             options =>
             {
                 var value = get(options);

@@ -95,4 +95,28 @@ public sealed class LedgerSyncOptions
     /// A later source that binds the same key with a valid value removes its entry. Reported by the validator.
     /// </summary>
     internal Dictionary<string, string> BindingFailures { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A copy of every setting (and of the binding failures): a later change to either object leaves the other as it was.</summary>
+    internal LedgerSyncOptions Copy()
+    {
+        var copy = new LedgerSyncOptions();
+        CopyTo(copy);
+        return copy;
+    }
+
+    /// <summary>Writes every setting (and the binding failures) of these options onto <paramref name="target"/>.</summary>
+    internal void CopyTo(LedgerSyncOptions target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        foreach (var key in LedgerSyncOptionKeys.All)
+        {
+            key.Copy(this, target);
+        }
+
+        target.BindingFailures.Clear();
+        foreach (var (key, failure) in BindingFailures)
+        {
+            target.BindingFailures[key] = failure;
+        }
+    }
 }
