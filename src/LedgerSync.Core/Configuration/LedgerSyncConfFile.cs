@@ -122,7 +122,7 @@ public static class LedgerSyncConfFile
 
     private static IEnumerable<string> ValueFailures(LedgerSyncOptions options)
     {
-        foreach (var validator in (IValidateOptions<LedgerSyncOptions>[])[new LedgerSyncOptionsAnnotationValidator(), new LedgerSyncOptionsValidator()])
+        foreach (var validator in (IValidateOptions<LedgerSyncOptions>[])[new LedgerSyncOptionsValidator()])
         {
             if (validator.Validate(Options.DefaultName, options) is { Failed: true, Failures: { } failures })
             {

@@ -3,9 +3,10 @@ using Microsoft.Extensions.Options;
 namespace LedgerSync;
 
 /// <summary>
-/// Checks what data annotations cannot express: duration ranges, <c>retryMaxDelay ≥ retryInitialDelay</c>, the
-/// required local party, and configuration values that did not parse. Reports every failure at once, each naming the
-/// key, the value and what is accepted.
+/// Checks <see cref="LedgerSyncOptions"/>: every range of the key table (<see cref="LedgerSyncOptionKeys.All"/>, the one
+/// place ranges are declared), <c>retryMaxDelay ≥ retryInitialDelay</c>, the required local party, and configuration
+/// values that did not parse. Reports every failure at once, in the order of the table, each naming the key, the
+/// value and what is accepted.
 /// </summary>
 internal sealed class LedgerSyncOptionsValidator : IValidateOptions<LedgerSyncOptions>
 {
@@ -23,14 +24,10 @@ internal sealed class LedgerSyncOptionsValidator : IValidateOptions<LedgerSyncOp
                 continue;
             }
 
-            if (key.GetDuration is { } get)
+            if (key.Check(options) is { } outOfRange)
             {
-                var value = get(options);
-                if (value < key.MinDuration || value > key.MaxDuration)
-                {
-                    failures.Add($"{key.Name} = {LedgerSyncDuration.Format(value)} is out of range; accepted: {key.Accepted}.");
-                    failedKeys.Add(key.Name);
-                }
+                failures.Add(outOfRange);
+                failedKeys.Add(key.Name);
             }
         }
 

@@ -18,7 +18,6 @@ internal static class OptionsServiceCollectionExtensions
         {
             services.AddSingleton<LedgerSyncOptionsRegistration>();
             services.AddOptions<LedgerSyncOptions>().ValidateOnStart();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LedgerSyncOptions>, LedgerSyncOptionsAnnotationValidator>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LedgerSyncOptions>, LedgerSyncOptionsValidator>());
         }
 

@@ -46,8 +46,9 @@ public sealed class LayerTests
     [TestCase("LedgerSync.Diagnostics", new[] { "LedgerSync.Flows" })]
     public void Namespace_DoesNotReachUp(string layer, string[] above)
     {
-        var result = Types.InAssembly(Core).That().ResideInNamespace(layer).ShouldNot().HaveDependencyOnAny(above).GetResult();
+        var result = Types.InAssembly(Core).That().ResideInNamespaceMatching(InNamespace(layer)).ShouldNot().HaveDependencyOnAny(above).GetResult();
 
+        Assert.That(Types.InAssembly(Core).That().ResideInNamespaceMatching(InNamespace(layer)).GetTypes(), Is.Not.Empty, $"the rule selects the types of {layer}");
         Assert.That(result.FailingTypeNames ?? [], Is.Empty, $"types in {layer} that use {string.Join(", ", above)}");
     }
 
@@ -69,8 +70,9 @@ public sealed class LayerTests
     [TestCase("LedgerSync.Status")]
     public void LayerBelowTheFlows_DoesNotUseMonitoring(string layer)
     {
-        var result = Types.InAssembly(Core).That().ResideInNamespace(layer).ShouldNot().HaveDependencyOnAny(MonitoringTypes).GetResult();
+        var result = Types.InAssembly(Core).That().ResideInNamespaceMatching(InNamespace(layer)).ShouldNot().HaveDependencyOnAny(MonitoringTypes).GetResult();
 
+        Assert.That(Types.InAssembly(Core).That().ResideInNamespaceMatching(InNamespace(layer)).GetTypes(), Is.Not.Empty, $"the rule selects the types of {layer}");
         Assert.That(result.FailingTypeNames ?? [], Is.Empty, $"types in {layer} that use the monitoring layer");
     }
 
@@ -85,4 +87,8 @@ public sealed class LayerTests
         Assert.That(result.FailingTypeNames ?? [], Is.Empty);
         Assert.That(Types.InAssembly(Core).That().HaveNameMatching("^RunTracker$").GetTypes(), Is.Not.Empty, "the rule selects the run-tracking types");
     }
+
+    // ResideInNamespace("LedgerSync.Ledger") is a prefix match: it would also select LedgerSync.LedgerSyncNode (namespace
+    // LedgerSync, the composition root on top of every layer). Select the namespace and its children only.
+    private static string InNamespace(string layer) => "^" + System.Text.RegularExpressions.Regex.Escape(layer) + @"(\.|$)";
 }
