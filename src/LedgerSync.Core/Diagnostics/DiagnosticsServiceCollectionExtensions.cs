@@ -1,6 +1,7 @@
 using LedgerSync.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -8,14 +9,16 @@ namespace Microsoft.Extensions.DependencyInjection;
 internal static class DiagnosticsServiceCollectionExtensions
 {
     /// <summary>
-    /// The in-flight run registry (on the <see cref="TimeProvider"/> from DI), the query API, metrics, the
+    /// The in-flight run registry (on the <see cref="TimeProvider"/> from DI) with its telemetry listeners, the query API, metrics, the
     /// in-flight dump, the health check type and the stuck-session monitor. Metrics use the host's
     /// <c>IMeterFactory</c> when one is registered (<c>services.AddMetrics()</c>, which the generic host calls); Core
     /// does not reference its implementation package. Every registration uses TryAdd*, so a second call is harmless.
     /// </summary>
     internal static IServiceCollection AddLedgerSyncDiagnostics(this IServiceCollection services)
     {
-        services.TryAddSingleton(sp => new ReconciliationRunRegistry(sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.TryAddSingleton(CreateRunRegistry);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<RunTelemetryListener, MetricsTelemetryListener>(
+            sp => new MetricsTelemetryListener(sp.GetRequiredService<LedgerSyncMetrics>())));
         services.TryAddSingleton<ReconciliationMonitor>();
         services.TryAddSingleton<LedgerSyncMetrics>();
         services.TryAddSingleton<InFlightDumper>();
@@ -24,4 +27,14 @@ internal static class DiagnosticsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StuckSessionMonitor>());
         return services;
     }
+
+    /// <summary>
+    /// The run registry of a container: its one telemetry listener is the composite of the run spans and of every
+    /// <see cref="RunTelemetryListener"/> registered (metrics, the recovery worker), resolved on the first event.
+    /// </summary>
+    internal static ReconciliationRunRegistry CreateRunRegistry(IServiceProvider services) => new(
+        services.GetService<TimeProvider>() ?? TimeProvider.System,
+        new CompositeRunTelemetryListener(
+            services.GetServices<RunTelemetryListener>,
+            services.GetService<ILogger<CompositeRunTelemetryListener>>()));
 }
