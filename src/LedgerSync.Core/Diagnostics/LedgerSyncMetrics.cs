@@ -56,7 +56,7 @@ public sealed partial class LedgerSyncMetrics : IDisposable
     /// The node's options: <c>LocalParty</c> becomes the <see cref="LedgerSyncTelemetry.LocalPartyTag"/> of the meter and
     /// of every measurement. Without it (or without a local party) the tag is left out.
     /// </param>
-    public LedgerSyncMetrics(
+    internal LedgerSyncMetrics(
         ReconciliationRunRegistry registry,
         ReconciliationMonitor monitor,
         ILedgerGraph ledgerGraph,

@@ -7,14 +7,14 @@ namespace LedgerSync.Diagnostics;
 /// and removed when they end. Their events go to one internal <see cref="RunTelemetryListener"/>, given at construction
 /// (in a host, the composite of the run spans, the metrics and the recovery worker).
 /// </summary>
-public sealed class ReconciliationRunRegistry
+internal sealed class ReconciliationRunRegistry
 {
     private readonly ConcurrentDictionary<Guid, RunTracker> _runs = new();
 
     private readonly RunTelemetryListener _telemetry;
 
     /// <summary>Creates a registry that reads time from <paramref name="timeProvider"/>; its runs report to their spans only.</summary>
-    public ReconciliationRunRegistry(TimeProvider timeProvider)
+    internal ReconciliationRunRegistry(TimeProvider timeProvider)
         : this(timeProvider, CompositeRunTelemetryListener.TracingOnly())
     {
     }

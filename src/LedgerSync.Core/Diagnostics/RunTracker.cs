@@ -7,7 +7,7 @@ namespace LedgerSync.Diagnostics;
 /// stuck-session monitor and the metrics read from it. Thread-safe. Dispose (or <see cref="End"/>) removes it from
 /// its registry.
 /// </summary>
-public sealed class RunTracker : IDisposable
+internal sealed class RunTracker : IDisposable
 {
     private const int MaxStages = 256;
 
