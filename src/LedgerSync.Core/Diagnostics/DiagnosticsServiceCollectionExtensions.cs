@@ -1,7 +1,13 @@
+using System.Diagnostics.Metrics;
+using LedgerSync;
 using LedgerSync.Diagnostics;
+using LedgerSync.Ledger;
+using LedgerSync.Scheduling;
+using LedgerSync.Status;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -19,12 +25,25 @@ internal static class DiagnosticsServiceCollectionExtensions
         services.TryAddSingleton(CreateRunRegistry);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<RunTelemetryListener, MetricsTelemetryListener>(
             sp => new MetricsTelemetryListener(sp.GetRequiredService<LedgerSyncMetrics>())));
-        services.TryAddSingleton<ReconciliationMonitor>();
-        services.TryAddSingleton<LedgerSyncMetrics>();
-        services.TryAddSingleton<InFlightDumper>();
-        services.TryAddSingleton<LedgerSyncHealthCheck>();
+
+        // Factories, not constructor activation: the constructors are internal (users resolve these from DI).
+        services.TryAddSingleton(sp => sp.GetService<IReconciliationJobQueries>() is { } jobQueries
+            ? new ReconciliationMonitor(sp.GetRequiredService<ReconciliationRunRegistry>(), sp.GetRequiredService<IStatusStore>(), sp.GetRequiredService<ILedgerGraph>(), jobQueries)
+            : new ReconciliationMonitor(sp.GetRequiredService<ReconciliationRunRegistry>(), sp.GetRequiredService<IStatusStore>(), sp.GetRequiredService<ILedgerGraph>()));
+        services.TryAddSingleton(sp => new LedgerSyncMetrics(
+            sp.GetRequiredService<ReconciliationRunRegistry>(),
+            sp.GetRequiredService<ReconciliationMonitor>(),
+            sp.GetRequiredService<ILedgerGraph>(),
+            sp.GetService<ILogger<LedgerSyncMetrics>>(),
+            sp.GetService<IMeterFactory>(),
+            sp.GetService<IOptions<LedgerSyncOptions>>()));
+        services.TryAddSingleton(sp => new InFlightDumper(sp.GetRequiredService<ReconciliationRunRegistry>(), sp.GetService<ILogger<InFlightDumper>>()));
+        services.TryAddSingleton(sp => new LedgerSyncHealthCheck(sp.GetRequiredService<ReconciliationMonitor>(), sp.GetService<ILogger<LedgerSyncHealthCheck>>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DiagnosticsInstrumentationService>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StuckSessionMonitor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StuckSessionMonitor>(sp => new StuckSessionMonitor(
+            sp.GetRequiredService<ReconciliationRunRegistry>(),
+            sp.GetRequiredService<IOptions<LedgerSyncOptions>>(),
+            sp.GetService<ILogger<StuckSessionMonitor>>())));
         return services;
     }
 

@@ -11,8 +11,6 @@ internal sealed class ReconciliationRunRegistry
 {
     private readonly ConcurrentDictionary<Guid, RunTracker> _runs = new();
 
-    private readonly RunTelemetryListener _telemetry;
-
     /// <summary>Creates a registry that reads time from <paramref name="timeProvider"/>; its runs report to their spans only.</summary>
     internal ReconciliationRunRegistry(TimeProvider timeProvider)
         : this(timeProvider, CompositeRunTelemetryListener.TracingOnly())
@@ -25,11 +23,11 @@ internal sealed class ReconciliationRunRegistry
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(telemetry);
         TimeProvider = timeProvider;
-        _telemetry = telemetry;
+        Telemetry = telemetry;
     }
 
     /// <summary>The one listener the runs' events go to.</summary>
-    internal RunTelemetryListener Telemetry => _telemetry;
+    internal RunTelemetryListener Telemetry { get; }
 
     internal TimeProvider TimeProvider { get; }
 
@@ -63,7 +61,7 @@ internal sealed class ReconciliationRunRegistry
 
     /// <summary>Reports an event of <paramref name="tracker"/> to the registry's listener.</summary>
     internal void Write<TArgs>(RunTracker tracker, TArgs arguments)
-        where TArgs : struct => _telemetry.Write(new RunTelemetryEvent<TArgs>(tracker, arguments));
+        where TArgs : struct => Telemetry.Write(new RunTelemetryEvent<TArgs>(tracker, arguments));
 
     /// <summary>Removes an ended run and reports its end.</summary>
     internal void OnEnded(RunTracker tracker, RunEndedArguments ended)

@@ -28,7 +28,7 @@ public sealed class DiagnosticsServiceCollectionExtensionsTests
 
         Assert.That(services.Count(d => d.ServiceType == typeof(ReconciliationRunRegistry)), Is.EqualTo(1));
         Assert.That(services.Count(d => d.ServiceType == typeof(LedgerSyncMetrics)), Is.EqualTo(1));
-        Assert.That(services.Count(d => d.ImplementationType == typeof(StuckSessionMonitor)), Is.EqualTo(1));
+        Assert.That(services.Count(d => d.ServiceType == typeof(IHostedService) && d.ImplementationFactory?.Method.ReturnType == typeof(StuckSessionMonitor)), Is.EqualTo(1));
         Assert.That(services.Count(d => d.ImplementationType == typeof(DiagnosticsInstrumentationService)), Is.EqualTo(1));
         Assert.That(services.Count(d => d.ServiceType == typeof(RunTelemetryListener)), Is.EqualTo(2)); // the metrics and the recovery worker
     }
