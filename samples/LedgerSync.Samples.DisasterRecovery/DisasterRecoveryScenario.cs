@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json;
-using LedgerSync.Diagnostics;
 using LedgerSync.Flows;
 using LedgerSync.Ledger;
 using LedgerSync.Recovery;
@@ -122,17 +121,7 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
     private async Task<ReconciliationRun> ReconcileAsync(SampleNode nodeA)
     {
         var run = new ReconciliationRun();
-        nodeA.Runs.RunEnded += (tracker, _, _, _) =>
-        {
-            if (tracker.Party == Parties.PartyB && tracker.Role == ReconciliationRole.Requester && tracker.FlowName == FlowNames.ReconcileWithParty && !run.Ended.Task.IsCompleted)
-            {
-                run.Exchanges = tracker.Exchanges;
-                run.BytesSent = tracker.BytesSent;
-                run.BytesReceived = tracker.BytesReceived;
-                run.Duration = TimeProvider.System.GetUtcNow() - (run.ReleasedAt ?? tracker.Started);
-                run.Ended.TrySetResult();
-            }
-        };
+        using var observer = new ReconciliationObserver(nodeA.Party);
 
         Step("Schedule a reconciliation with B (walkthrough step 1)");
         var started = nodeA.Probe.ArmAsync(Parties.PartyB);
@@ -158,14 +147,8 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
             Console.WriteLine(await nodeA.Flows.StartFlowAsync(StatusCommand));
             if (options.DumpDirectory is { } dumpDirectory)
             {
-                // The checkpoint dump is taken the moment A first waits for B's answer: the run is then mid-exchange.
-                nodeA.Runs.WaitChanged += (tracker, reason, _) =>
-                {
-                    if (reason == RunWaitReason.PeerMessage && tracker.Role == ReconciliationRole.Requester && run.Dump is null)
-                    {
-                        run.Dump = nodeA.Dumper.WriteAsync(dumpDirectory);
-                    }
-                };
+                // The checkpoint dump is taken as soon as the monitor shows A waiting for B's answer: the run is then mid-exchange.
+                run.Dump = observer.DumpWhenWaitingOnPeerAsync(nodeA, Parties.PartyB, dumpDirectory);
             }
         }
         catch (TimeoutException)
@@ -184,8 +167,13 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
             await PrintDumpAsync(run.Dump);
         }
 
-        // The status is stored just before the run's tracker reports its traffic.
-        await Task.WhenAny(run.Ended.Task, Task.Delay(TimeSpan.FromSeconds(5)));
+        // The status is stored just before the run's end is counted on the meter.
+        if (await Task.WhenAny(observer.Ended.Task, Task.Delay(TimeSpan.FromSeconds(5))) == observer.Ended.Task)
+        {
+            run.Duration = await observer.Ended.Task - (run.ReleasedAt ?? TimeProvider.System.GetUtcNow());
+        }
+
+        (run.Exchanges, run.BytesSent, run.BytesReceived) = (observer.Exchanges, observer.BytesSent, observer.BytesReceived);
         Console.WriteLine($"> {StatusCommand}");
         Console.WriteLine(FormatTrimmed(status));
         if (status?.LastReconciliationStatus is not (ReconciliationState.DifferencesFound or ReconciliationState.DifferencesNotFound))
@@ -200,7 +188,7 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
         return run;
     }
 
-    private static async Task PrintDumpAsync(Task<string>? dump)
+    private static async Task PrintDumpAsync(Task<string?>? dump)
     {
         if (dump is null)
         {
@@ -208,7 +196,12 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
             return;
         }
 
-        var path = await dump;
+        if (await dump is not { } path)
+        {
+            Console.WriteLine("  no in-flight dump: the run ended before A waited for B");
+            return;
+        }
+
         Console.WriteLine($"  in-flight dump, taken while A waited for B's answer: {path}");
         using var zip = ZipFile.OpenRead(path);
         foreach (var entry in zip.Entries)
@@ -420,8 +413,6 @@ internal sealed class DisasterRecoveryScenario(SampleOptions options, string dat
 
         public DateTimeOffset? ReleasedAt { get; set; }
 
-        public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task<string>? Dump { get; set; }
+        public Task<string?>? Dump { get; set; }
     }
 }

@@ -30,7 +30,6 @@ internal sealed class SampleNode : IAsyncDisposable
         Flows = host.Services.GetRequiredService<ReconciliationFlows>();
         Monitor = host.Services.GetRequiredService<ReconciliationMonitor>();
         Dumper = host.Services.GetRequiredService<InFlightDumper>();
-        Runs = host.Services.GetRequiredService<ReconciliationRunRegistry>();
         Probe = host.Services.GetRequiredService<RunStartProbe>();
         Recovery = host.Services.GetRequiredService<RecoveryFlows>();
     }
@@ -51,8 +50,6 @@ internal sealed class SampleNode : IAsyncDisposable
     public ReconciliationMonitor Monitor { get; }
 
     public InFlightDumper Dumper { get; }
-
-    public ReconciliationRunRegistry Runs { get; }
 
     public RunStartProbe Probe { get; }
 

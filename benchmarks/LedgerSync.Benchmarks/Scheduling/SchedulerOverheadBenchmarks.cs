@@ -60,16 +60,15 @@ public class SchedulerOverheadBenchmarks : IDisposable
             jobStore = new InMemoryReconciliationJobStore();
         }
 
-        var registry = new ReconciliationRunRegistry(TimeProvider.System);
         var ended = 0;
         _allEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        registry.RunEnded += (_, _, _, _) =>
+        var registry = new ReconciliationRunRegistry(TimeProvider.System, new CompositeRunTelemetryListener(() => [new RunEndedCounter(() =>
         {
             if (Interlocked.Increment(ref ended) == Jobs)
             {
                 _allEnded.TrySetResult();
             }
-        };
+        })]));
         var options = new LedgerSyncOptions { LocalParty = PartyName.Parse("O=PartyA, L=London, C=GB"), MaxNumberOfParallelReconciliationRequests = 3 };
         _scheduler = ReconciliationScheduler.Create(
             new ImmediateInitiator(),
@@ -110,5 +109,17 @@ public class SchedulerOverheadBenchmarks : IDisposable
     {
         _scheduler.ScheduleAsync(_parties).GetAwaiter().GetResult();
         _allEnded.Task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Calls back once per ended run.</summary>
+    private sealed class RunEndedCounter(Action onEnded) : RunTelemetryListener
+    {
+        public override void Write<TArgs>(in RunTelemetryEvent<TArgs> telemetryEvent)
+        {
+            if (telemetryEvent.Is<RunEndedArguments>(out _))
+            {
+                onEnded();
+            }
+        }
     }
 }

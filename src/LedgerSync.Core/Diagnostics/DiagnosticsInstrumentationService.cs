@@ -2,12 +2,17 @@ using Microsoft.Extensions.Hosting;
 
 namespace LedgerSync.Diagnostics;
 
-/// <summary>Creates the metrics when the host starts, so they subscribe to the registry before any run begins.</summary>
-internal sealed class DiagnosticsInstrumentationService(LedgerSyncMetrics metrics) : IHostedService
+/// <summary>
+/// Resolves the run registry's telemetry listeners (and so creates the metrics) when the host starts, before any run
+/// begins, rather than on the first run's first event.
+/// </summary>
+internal sealed class DiagnosticsInstrumentationService(ReconciliationRunRegistry registry) : IHostedService
 {
-    public LedgerSyncMetrics Metrics { get; } = metrics;
-
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        (registry.Telemetry as CompositeRunTelemetryListener)?.EnsureSubscribers();
+        return Task.CompletedTask;
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -22,7 +22,7 @@ public sealed partial class InFlightDumper
     private readonly ILogger _logger;
 
     /// <summary>Creates a dumper of <paramref name="registry"/>'s runs (time comes from the registry's time provider).</summary>
-    public InFlightDumper(ReconciliationRunRegistry registry, ILogger<InFlightDumper>? logger = null)
+    internal InFlightDumper(ReconciliationRunRegistry registry, ILogger<InFlightDumper>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         _registry = registry;

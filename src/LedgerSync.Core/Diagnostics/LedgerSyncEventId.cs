@@ -193,6 +193,12 @@ public static class LedgerSyncEventId
     /// <summary>Information: <c>Wrote the in-flight dump {Path} with {RunCount} reconciliations</c></summary>
     public const int InFlightDumpWritten = 6030;
 
+    /// <summary>Warning: <c>The LedgerSync telemetry listener {Listener} failed on {Event} of run {RunId}; the run goes on</c></summary>
+    public const int TelemetryListenerFailed = 6040;
+
+    /// <summary>Error: <c>Could not create the LedgerSync telemetry listeners; runs report to their spans only</c></summary>
+    public const int TelemetryListenersUnavailable = 6041;
+
     // Recovery (7000–7999): the worker and flows 7000–7099, the responder 7100–7199, a run 7200–7299, manual export and import 7500–7599
 
     /// <summary>Information: <c>Queued recovery {RecoveryId} of {Count} transaction(s) from {Party}</c></summary>

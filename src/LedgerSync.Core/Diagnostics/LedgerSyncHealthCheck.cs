@@ -24,7 +24,7 @@ public sealed partial class LedgerSyncHealthCheck : IHealthCheck
     private int _lastStatus = -1;
 
     /// <summary>Creates the check over the query API.</summary>
-    public LedgerSyncHealthCheck(ReconciliationMonitor monitor, ILogger<LedgerSyncHealthCheck>? logger = null)
+    internal LedgerSyncHealthCheck(ReconciliationMonitor monitor, ILogger<LedgerSyncHealthCheck>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(monitor);
         _monitor = monitor;

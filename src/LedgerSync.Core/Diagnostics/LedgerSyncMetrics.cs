@@ -9,8 +9,8 @@ namespace LedgerSync.Diagnostics;
 
 /// <summary>
 /// LedgerSync's metrics on the meter <see cref="LedgerSyncTelemetry.MeterName"/>: observable gauges for the JMX counts
-/// and the ledger graph, and counters and histograms fed by the in-flight run registry's events. Created once per
-/// registry (a singleton in DI, activated when the host starts); dispose it to unsubscribe.
+/// and the ledger graph, and counters and histograms fed by the in-flight runs' events (through the registry's telemetry
+/// listener). A singleton in DI, created when the host starts; once disposed it records nothing more.
 /// </summary>
 /// <remarks>
 /// The outcome gauges (failed, with and without differences) read the status store, which is asynchronous, so they
@@ -43,8 +43,8 @@ public sealed partial class LedgerSyncMetrics : IDisposable
     private StoreCounts? _storeCounts;
     private long _refreshSequence;
 
-    /// <summary>Creates the instruments and subscribes to <paramref name="registry"/>.</summary>
-    /// <param name="registry">The in-flight runs whose events feed the counters and histograms.</param>
+    /// <summary>Creates the instruments.</summary>
+    /// <param name="registry">The in-flight runs the in-progress gauge counts (their events reach the counters and histograms through a <see cref="MetricsTelemetryListener"/>).</param>
     /// <param name="monitor">The query API the gauges read.</param>
     /// <param name="ledgerGraph">The ledger graph whose size and errors are reported.</param>
     /// <param name="logger">Logs failed refreshes of the status-store counts.</param>
@@ -56,7 +56,7 @@ public sealed partial class LedgerSyncMetrics : IDisposable
     /// The node's options: <c>LocalParty</c> becomes the <see cref="LedgerSyncTelemetry.LocalPartyTag"/> of the meter and
     /// of every measurement. Without it (or without a local party) the tag is left out.
     /// </param>
-    public LedgerSyncMetrics(
+    internal LedgerSyncMetrics(
         ReconciliationRunRegistry registry,
         ReconciliationMonitor monitor,
         ILedgerGraph ledgerGraph,
@@ -145,9 +145,6 @@ public sealed partial class LedgerSyncMetrics : IDisposable
         _exchanges = Meter.CreateCounter<long>(
             LedgerSyncTelemetry.ExchangesInstrument, "{exchange}", "Request/response exchanges completed by reconciliation runs.");
 
-        _registry.RunEnded += OnRunEnded;
-        _registry.BytesTransferred += OnBytesTransferred;
-        _registry.ExchangeCompleted += OnExchangeCompleted;
         RequestStoreCountsRefresh(afterWrite: false);
     }
 
@@ -175,7 +172,7 @@ public sealed partial class LedgerSyncMetrics : IDisposable
         }
     }
 
-    /// <summary>Unsubscribes from the registry and disposes the meter if this instance created it.</summary>
+    /// <summary>Stops recording and disposes the meter if this instance created it.</summary>
     public void Dispose()
     {
         if (_disposed.IsCancellationRequested)
@@ -183,9 +180,6 @@ public sealed partial class LedgerSyncMetrics : IDisposable
             return;
         }
 
-        _registry.RunEnded -= OnRunEnded;
-        _registry.BytesTransferred -= OnBytesTransferred;
-        _registry.ExchangeCompleted -= OnExchangeCompleted;
         _disposed.Cancel();
         if (_ownsMeter)
         {
@@ -258,9 +252,11 @@ public sealed partial class LedgerSyncMetrics : IDisposable
         return current is null ? [] : [Tagged(select(current.Counts))];
     }
 
-    private void OnRunEnded(RunTracker tracker, ReconciliationState outcome, int differences, string? error)
+    /// <summary>Counts an ended run (its <see cref="MetricsTelemetryListener"/> calls it).</summary>
+    internal void OnRunEnded(RunTracker tracker, RunEndedArguments ended)
     {
-        if (tracker.FlowName != FlowNames.ReconcileWithParty)
+        var (outcome, differences) = (ended.Outcome, ended.Differences);
+        if (_disposed.IsCancellationRequested || tracker.FlowName != FlowNames.ReconcileWithParty)
         {
             return; // a recovery: counted by its own instruments
         }
@@ -269,7 +265,7 @@ public sealed partial class LedgerSyncMetrics : IDisposable
         {
             var tags = Tags(new(LedgerSyncTelemetry.OutcomeTag, outcome.ToName()), Role(tracker));
             _runs.Add(1, tags);
-            _duration.Record((_registry.TimeProvider.GetUtcNow() - tracker.Started).TotalSeconds, tags);
+            _duration.Record((ended.Ended - tracker.Started).TotalSeconds, tags);
         }
 
         if (tracker.Role == ReconciliationRole.Requester)
@@ -283,22 +279,24 @@ public sealed partial class LedgerSyncMetrics : IDisposable
         }
     }
 
-    private void OnBytesTransferred(RunTracker tracker, long bytes, bool sent)
+    /// <summary>Counts the bytes of a run's messages (its <see cref="MetricsTelemetryListener"/> calls it).</summary>
+    internal void OnBytesTransferred(RunTracker tracker, BytesTransferredArguments transferred)
     {
-        if (tracker.FlowName != FlowNames.ReconcileWithParty)
+        if (_disposed.IsCancellationRequested || tracker.FlowName != FlowNames.ReconcileWithParty)
         {
             return; // a recovery: counted by its own instruments
         }
 
         if (_io.Enabled)
         {
-            _io.Add(bytes, Tags(new(LedgerSyncTelemetry.NetworkIoDirectionTag, sent ? "transmit" : "receive"), Role(tracker)));
+            _io.Add(transferred.Bytes, Tags(new(LedgerSyncTelemetry.NetworkIoDirectionTag, transferred.Sent ? "transmit" : "receive"), Role(tracker)));
         }
     }
 
-    private void OnExchangeCompleted(RunTracker tracker)
+    /// <summary>Counts a completed exchange (its <see cref="MetricsTelemetryListener"/> calls it).</summary>
+    internal void OnExchangeCompleted(RunTracker tracker)
     {
-        if (tracker.FlowName != FlowNames.ReconcileWithParty)
+        if (_disposed.IsCancellationRequested || tracker.FlowName != FlowNames.ReconcileWithParty)
         {
             return; // a recovery: counted by its own instruments
         }

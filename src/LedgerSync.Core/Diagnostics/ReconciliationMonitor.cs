@@ -21,7 +21,7 @@ public sealed class ReconciliationMonitor
     private int _queuedInStore = -1;
 
     /// <summary>Creates the monitor over the in-flight runs, the status store, the ledger graph and the job queue.</summary>
-    public ReconciliationMonitor(ReconciliationRunRegistry registry, IStatusStore statusStore, ILedgerGraph ledgerGraph, IReconciliationJobQueries jobQueries)
+    internal ReconciliationMonitor(ReconciliationRunRegistry registry, IStatusStore statusStore, ILedgerGraph ledgerGraph, IReconciliationJobQueries jobQueries)
         : this(registry, statusStore, ledgerGraph)
     {
         ArgumentNullException.ThrowIfNull(jobQueries);
@@ -29,7 +29,7 @@ public sealed class ReconciliationMonitor
     }
 
     /// <summary>Creates the monitor over the in-flight runs, the status store and the ledger graph (scheduled counts then come from this node's in-flight runs only).</summary>
-    public ReconciliationMonitor(ReconciliationRunRegistry registry, IStatusStore statusStore, ILedgerGraph ledgerGraph)
+    internal ReconciliationMonitor(ReconciliationRunRegistry registry, IStatusStore statusStore, ILedgerGraph ledgerGraph)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(statusStore);

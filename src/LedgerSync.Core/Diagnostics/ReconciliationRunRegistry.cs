@@ -4,33 +4,30 @@ namespace LedgerSync.Diagnostics;
 
 /// <summary>
 /// The in-flight runs of this node (queued, backing off, or running; both roles). Runs are added by the scheduler
-/// and removed when they end. Observers (metrics, logs) subscribe to the events.
+/// and removed when they end. Their events go to one internal <see cref="RunTelemetryListener"/>, given at construction
+/// (in a host, the composite of the run spans, the metrics and the recovery worker).
 /// </summary>
-public sealed class ReconciliationRunRegistry
+internal sealed class ReconciliationRunRegistry
 {
     private readonly ConcurrentDictionary<Guid, RunTracker> _runs = new();
 
-    /// <summary>Creates a registry that reads time from <paramref name="timeProvider"/>.</summary>
-    public ReconciliationRunRegistry(TimeProvider timeProvider)
+    /// <summary>Creates a registry that reads time from <paramref name="timeProvider"/>; its runs report to their spans only.</summary>
+    internal ReconciliationRunRegistry(TimeProvider timeProvider)
+        : this(timeProvider, CompositeRunTelemetryListener.TracingOnly())
     {
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        TimeProvider = timeProvider;
     }
 
-    /// <summary>Raised when a run is added.</summary>
-    public event Action<RunTracker>? RunStarted;
+    /// <summary>Creates a registry that reads time from <paramref name="timeProvider"/> and reports its runs' events to <paramref name="telemetry"/>.</summary>
+    internal ReconciliationRunRegistry(TimeProvider timeProvider, RunTelemetryListener telemetry)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(telemetry);
+        TimeProvider = timeProvider;
+        Telemetry = telemetry;
+    }
 
-    /// <summary>Raised once when a run ends: the tracker, its final state, the differences found and the error text.</summary>
-    public event Action<RunTracker, ReconciliationState, int, string?>? RunEnded;
-
-    /// <summary>Raised when a run sends (<c>true</c>) or receives (<c>false</c>) bytes.</summary>
-    public event Action<RunTracker, long, bool>? BytesTransferred;
-
-    /// <summary>Raised when a run completes an exchange.</summary>
-    public event Action<RunTracker>? ExchangeCompleted;
-
-    /// <summary>Raised when a run starts or stops waiting: the tracker, the new reason (<see cref="RunWaitReason.None"/> when it resumes work) and since when.</summary>
-    public event Action<RunTracker, RunWaitReason, DateTimeOffset>? WaitChanged;
+    /// <summary>The one listener the runs' events go to.</summary>
+    internal RunTelemetryListener Telemetry { get; }
 
     internal TimeProvider TimeProvider { get; }
 
@@ -49,7 +46,7 @@ public sealed class ReconciliationRunRegistry
         }
 
         tracker.Stage(role == ReconciliationRole.Requester ? "created" : "admitted");
-        RunStarted?.Invoke(tracker);
+        Write(tracker, new RunStartedArguments(tracker.Started));
         return tracker;
     }
 
@@ -62,15 +59,14 @@ public sealed class ReconciliationRunRegistry
     /// <summary>Point-in-time copies of all in-flight runs, oldest first.</summary>
     public IReadOnlyList<RunSnapshot> Snapshot() => [.. _runs.Values.Select(r => r.Snapshot()).OrderBy(s => s.Started)];
 
-    internal void OnBytes(RunTracker tracker, long bytes, bool sent) => BytesTransferred?.Invoke(tracker, bytes, sent);
+    /// <summary>Reports an event of <paramref name="tracker"/> to the registry's listener.</summary>
+    internal void Write<TArgs>(RunTracker tracker, TArgs arguments)
+        where TArgs : struct => Telemetry.Write(new RunTelemetryEvent<TArgs>(tracker, arguments));
 
-    internal void OnExchange(RunTracker tracker) => ExchangeCompleted?.Invoke(tracker);
-
-    internal void OnWaitChanged(RunTracker tracker, RunWaitReason reason, DateTimeOffset since) => WaitChanged?.Invoke(tracker, reason, since);
-
-    internal void OnEnded(RunTracker tracker, ReconciliationState outcome, int differences, string? error)
+    /// <summary>Removes an ended run and reports its end.</summary>
+    internal void OnEnded(RunTracker tracker, RunEndedArguments ended)
     {
         _runs.TryRemove(tracker.RunId, out _);
-        RunEnded?.Invoke(tracker, outcome, differences, error);
+        Write(tracker, ended);
     }
 }

@@ -24,7 +24,11 @@ public sealed record RunSnapshot
     /// <summary>Since when it has waited on <see cref="WaitingOn"/> (or worked, when <see cref="RunWaitReason.None"/>).</summary>
     public required DateTimeOffset WaitingSince { get; init; }
 
-    /// <summary>When the run last moved forward (<see langword="null"/> until the protocol has started); see <see cref="RunTracker.ReportProgress"/>.</summary>
+    /// <summary>
+    /// When the run last moved forward (<see langword="null"/> until the protocol has started): coded symbols that matter
+    /// arrived or left, or the exchange advanced. The stuck-session monitor tells a run that trickles from one that
+    /// progresses by it.
+    /// </summary>
     public DateTimeOffset? LastProgress { get; init; }
 
     /// <summary>The number of completed request/response exchanges.</summary>
@@ -36,7 +40,7 @@ public sealed record RunSnapshot
     /// <summary>Bytes received so far.</summary>
     public required long BytesReceived { get; init; }
 
-    /// <summary>Coded symbols received (requester) or sent (responder) so far; see <see cref="RunTracker.ReportSymbols"/>.</summary>
+    /// <summary>Coded symbols received (requester) or sent (responder) so far.</summary>
     public long CodedSymbols { get; init; }
 
     /// <summary>

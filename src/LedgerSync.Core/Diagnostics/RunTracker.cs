@@ -7,7 +7,7 @@ namespace LedgerSync.Diagnostics;
 /// stuck-session monitor and the metrics read from it. Thread-safe. Dispose (or <see cref="End"/>) removes it from
 /// its registry.
 /// </summary>
-public sealed class RunTracker : IDisposable
+internal sealed class RunTracker : IDisposable
 {
     private const int MaxStages = 256;
 
@@ -61,6 +61,9 @@ public sealed class RunTracker : IDisposable
 
     /// <summary>The span of the current execution, if one was started.</summary>
     internal Activity? Activity => Volatile.Read(ref _activity)?.Activity;
+
+    /// <summary>The span of the current execution with its bookkeeping, if one was started.</summary>
+    internal RunActivity? RunActivity => Volatile.Read(ref _activity);
 
     /// <summary>The run's ID.</summary>
     public Guid RunId { get; }
@@ -119,8 +122,7 @@ public sealed class RunTracker : IDisposable
             _waitingSince = now;
         }
 
-        Volatile.Read(ref _activity)?.OnWaitChanged(reason, now);
-        _registry.OnWaitChanged(this, reason, now);
+        _registry.Write(this, new WaitChangedArguments(reason, now));
     }
 
     /// <summary>
@@ -179,22 +181,21 @@ public sealed class RunTracker : IDisposable
     public void AddBytesSent(long bytes)
     {
         Interlocked.Add(ref _bytesSent, bytes);
-        _registry.OnBytes(this, bytes, sent: true);
+        _registry.Write(this, new BytesTransferredArguments(bytes, Sent: true));
     }
 
     /// <summary>Adds to the bytes received.</summary>
     public void AddBytesReceived(long bytes)
     {
         Interlocked.Add(ref _bytesReceived, bytes);
-        _registry.OnBytes(this, bytes, sent: false);
+        _registry.Write(this, new BytesTransferredArguments(bytes, Sent: false));
     }
 
     /// <summary>Counts one completed request/response exchange.</summary>
     public void ExchangeCompleted()
     {
-        Interlocked.Increment(ref _exchanges);
-        Volatile.Read(ref _activity)?.OnExchangeCompleted(this);
-        _registry.OnExchange(this);
+        var exchange = Interlocked.Increment(ref _exchanges);
+        _registry.Write(this, new ExchangeCompletedArguments(exchange));
     }
 
     /// <summary>Records how the run ended (once) and removes it from the registry.</summary>
@@ -209,8 +210,7 @@ public sealed class RunTracker : IDisposable
         }
 
         Stage(error is null ? $"ended {outcome.ToName()}" : $"ended {outcome.ToName()}: {error}");
-        Volatile.Read(ref _activity)?.OnEnded(this, outcome, differences, error);
-        _registry.OnEnded(this, outcome, differences, error);
+        _registry.OnEnded(this, new RunEndedArguments(outcome, differences, error, _registry.TimeProvider.GetUtcNow()));
     }
 
     /// <summary>Ends the run as <see cref="ReconciliationState.Failed"/> if nothing else ended it.</summary>

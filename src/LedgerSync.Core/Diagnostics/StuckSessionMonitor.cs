@@ -20,7 +20,7 @@ public sealed partial class StuckSessionMonitor : BackgroundService
     private readonly ILogger _logger;
 
     /// <summary>Creates the monitor of <paramref name="registry"/>'s runs.</summary>
-    public StuckSessionMonitor(ReconciliationRunRegistry registry, IOptions<LedgerSyncOptions> options, ILogger<StuckSessionMonitor>? logger = null)
+    internal StuckSessionMonitor(ReconciliationRunRegistry registry, IOptions<LedgerSyncOptions> options, ILogger<StuckSessionMonitor>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(options);

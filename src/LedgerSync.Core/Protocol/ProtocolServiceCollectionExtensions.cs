@@ -1,4 +1,3 @@
-using LedgerSync.Diagnostics;
 using LedgerSync.Protocol;
 using LedgerSync.Transport;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,7 +16,7 @@ internal static class ProtocolServiceCollectionExtensions
 
     internal static IServiceCollection AddLedgerSyncProtocol(this IServiceCollection services)
     {
-        services.TryAddSingleton(sp => new ReconciliationRunRegistry(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(DiagnosticsServiceCollectionExtensions.CreateRunRegistry);
         services.TryAddSingleton<IncomingRequestRateLimiter>();
         services.TryAddSingleton<WarmEncoderCache>();
 

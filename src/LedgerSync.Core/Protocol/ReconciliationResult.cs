@@ -6,7 +6,7 @@ namespace LedgerSync.Protocol;
 /// <param name="Exchanges">The number of request/response exchanges used.</param>
 /// <param name="BytesSent">Bytes this node sent, headers included.</param>
 /// <param name="BytesReceived">Bytes this node received, headers included.</param>
-public sealed record ReconciliationResult(
+internal sealed record ReconciliationResult(
     IReadOnlyList<TransactionId> Missing,
     long LocalOnlyCount,
     int Exchanges,

@@ -65,6 +65,8 @@ internal static class RecoveryServiceCollectionExtensions
             () => sp.GetRequiredService<RecoveryCoordinator>(),
             sp.GetService<ILogger<RecoveryWorker>>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RecoveryWorker>(sp => sp.GetRequiredService<RecoveryWorker>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<RunTelemetryListener, RecoveryWorkerTelemetryListener>(
+            sp => new RecoveryWorkerTelemetryListener(sp.GetRequiredService<RecoveryWorker>())));
         services.TryAddSingleton(sp => new RecoveryCoordinator(
             sp.GetRequiredService<IRecoveryStore>(),
             sp.GetRequiredService<IStatusStore>(),

@@ -36,7 +36,7 @@ internal sealed partial class RecoveryWorker : IHostedService, IAsyncDisposable,
     private readonly ConcurrentDictionary<Guid, RunningRecovery> _running = new();
     private readonly BackgroundLoop _loop;
     private CancellationTokenSource _shutdown = new();
-    private bool _subscribed;
+    private volatile bool _autoRecovering;
     private int _disposed;
 
     public RecoveryWorker(
@@ -88,11 +88,7 @@ internal sealed partial class RecoveryWorker : IHostedService, IAsyncDisposable,
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!_subscribed && _coordinator is not null)
-        {
-            _registry.RunEnded += OnReconciliationEnded;
-            _subscribed = true;
-        }
+        _autoRecovering = _coordinator is not null;
 
         if (_shutdown.IsCancellationRequested)
         {
@@ -106,11 +102,7 @@ internal sealed partial class RecoveryWorker : IHostedService, IAsyncDisposable,
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_subscribed)
-        {
-            _registry.RunEnded -= OnReconciliationEnded;
-            _subscribed = false;
-        }
+        _autoRecovering = false;
 
         await _shutdown.CancelAsync().ConfigureAwait(false);
         await _loop.StopAsync().ConfigureAwait(false);
@@ -366,9 +358,14 @@ internal sealed partial class RecoveryWorker : IHostedService, IAsyncDisposable,
         }
     }
 
-    private void OnReconciliationEnded(RunTracker tracker, ReconciliationState outcome, int differences, string? error)
+    /// <summary>
+    /// Queues a recovery after an outgoing reconciliation that found differences, when <c>autoRecoverTransactions</c> is
+    /// on and the worker runs (its <see cref="RecoveryWorkerTelemetryListener"/> calls it for every ended run).
+    /// </summary>
+    internal void OnReconciliationEnded(RunTracker tracker, ReconciliationState outcome, int differences)
     {
-        if (!_options.Value.AutoRecoverTransactions
+        if (!_autoRecovering
+            || !_options.Value.AutoRecoverTransactions
             || tracker.Role != ReconciliationRole.Requester
             || tracker.FlowName != FlowNames.ReconcileWithParty
             || outcome != ReconciliationState.DifferencesFound

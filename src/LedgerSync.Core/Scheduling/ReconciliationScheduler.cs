@@ -12,8 +12,8 @@ using Microsoft.Extensions.Options;
 namespace LedgerSync.Scheduling;
 
 /// <summary>
-/// The scheduler's thin entry point (the flows are the API): queues outgoing reconciliations and stops them, answers
-/// whether a party is scheduled or responding, and starts and stops its parts with the host. The work is done by small
+/// The scheduler's thin entry point: the host starts and stops it, and the flows (<c>ReconciliationFlows</c>, the public
+/// entry for scheduling, stopping and asking whether a party is scheduled or responding) call its internal methods. The work is done by small
 /// internal parts: the <c>ExecutionPool</c> shared by outgoing and incoming runs, the <c>ReconciliationDispatcher</c>
 /// that claims due jobs, the <c>LeaseKeeper</c> that renews leases and takes over expired ones, the
 /// <c>RunOutcomeRecorder</c> that owns every end-of-run transition, the <c>ReconciliationRetryPolicy</c> and the
@@ -95,7 +95,7 @@ public sealed class ReconciliationScheduler : IHostedService, IAsyncDisposable, 
     /// <exception cref="ReconciliationAlreadyScheduledException">An outgoing reconciliation with a party is already queued or running, or the party is reconciling with this node.</exception>
     /// <exception cref="PeerUnreachableException">The peer transport has no way to reach a party (<see cref="IPeerTransport.CanReach"/>).</exception>
     /// <exception cref="LedgerGraphNotReadyException">The ledger graph is not initialized or not self-consistent.</exception>
-    public async Task ScheduleAsync(
+    internal async Task ScheduleAsync(
         IReadOnlyCollection<PartyName> parties,
         DateTimeOffset? startAt = null,
         TimeSpan? repeatEvery = null,
@@ -137,7 +137,7 @@ public sealed class ReconciliationScheduler : IHostedService, IAsyncDisposable, 
     /// backing-off jobs and running runs, records <c>STOPPED</c>, and frees their pool slots at once. A status row left
     /// <c>IN_PROGRESS</c> with nothing running behind it is set to <c>STOPPED</c> too. Returns whether anything was stopped.
     /// </summary>
-    public async Task<bool> StopReconciliationAsync(PartyName party, CancellationToken cancellationToken = default)
+    internal async Task<bool> StopReconciliationAsync(PartyName party, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(party);
         using var scope = _logger.BeginFlowScope(FlowNames.StopReconciliationForParty, party: party);
@@ -147,7 +147,7 @@ public sealed class ReconciliationScheduler : IHostedService, IAsyncDisposable, 
     }
 
     /// <summary>Whether an outgoing reconciliation with <paramref name="party"/> is queued, timed, backing off or running (on any instance sharing the job store).</summary>
-    public async Task<bool> IsScheduledAsync(PartyName party, CancellationToken cancellationToken = default)
+    internal async Task<bool> IsScheduledAsync(PartyName party, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(party);
         if (_pool.Runs.Any(r => r.IsRequester && r.Party == party && !r.HasEnded))
@@ -160,7 +160,7 @@ public sealed class ReconciliationScheduler : IHostedService, IAsyncDisposable, 
     }
 
     /// <summary>Whether an incoming reconciliation from <paramref name="party"/> is in progress (on this or, with a shared store, another instance).</summary>
-    public async Task<bool> IsRespondingAsync(PartyName party, CancellationToken cancellationToken = default)
+    internal async Task<bool> IsRespondingAsync(PartyName party, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(party);
         if (_pool.Runs.Any(r => !r.IsRequester && r.Party == party && !r.HasEnded))

@@ -11,7 +11,7 @@ namespace LedgerSync.Sketches;
 /// (symbols read from the wire have count 0) and <see cref="RatelessDecoder"/> does not use it: the requester
 /// tells the side of a recovered ID by its own set membership (see docs/sketches.md).
 /// </remarks>
-public struct CodedSymbol : IEquatable<CodedSymbol>
+internal struct CodedSymbol : IEquatable<CodedSymbol>
 {
     // Fields rather than properties: the encoder and the decoder update them in place in flat arrays.
     internal ulong S0;

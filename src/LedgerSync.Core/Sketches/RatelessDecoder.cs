@@ -21,7 +21,7 @@ namespace LedgerSync.Sketches;
 /// throws <see cref="InvalidOperationException"/> if the encoder's <see cref="RatelessEncoder.Version"/> moved.
 /// Not thread-safe.</para>
 /// </remarks>
-public sealed class RatelessDecoder
+internal sealed class RatelessDecoder
 {
     private readonly ILocalSymbols _local;
     private readonly SketchKey _key;

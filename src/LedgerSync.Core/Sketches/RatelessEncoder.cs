@@ -13,7 +13,7 @@ namespace LedgerSync.Sketches;
 /// Not thread-safe: callers serialize access (one encoder per counterparty and key). <see cref="Version"/>
 /// changes with every change of the set, so a <see cref="RatelessDecoder"/> can tell when its local set moved.
 /// </remarks>
-public sealed class RatelessEncoder : ILocalSymbols
+internal sealed class RatelessEncoder : ILocalSymbols
 {
     /// <summary>The prefix length a new encoder maintains unless told otherwise.</summary>
     public const int DefaultPrefixLength = 1024;

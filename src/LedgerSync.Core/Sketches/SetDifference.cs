@@ -1,7 +1,7 @@
 namespace LedgerSync.Sketches;
 
 /// <summary>The decoded difference between a remote set and the local set.</summary>
-public sealed class SetDifference
+internal sealed class SetDifference
 {
     internal SetDifference(TransactionId[] remoteOnly, TransactionId[] localOnly, long symbolsUsed)
     {

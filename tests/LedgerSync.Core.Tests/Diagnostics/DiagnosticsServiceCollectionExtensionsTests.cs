@@ -28,8 +28,22 @@ public sealed class DiagnosticsServiceCollectionExtensionsTests
 
         Assert.That(services.Count(d => d.ServiceType == typeof(ReconciliationRunRegistry)), Is.EqualTo(1));
         Assert.That(services.Count(d => d.ServiceType == typeof(LedgerSyncMetrics)), Is.EqualTo(1));
-        Assert.That(services.Count(d => d.ImplementationType == typeof(StuckSessionMonitor)), Is.EqualTo(1));
+        Assert.That(services.Count(d => d.ServiceType == typeof(IHostedService) && d.ImplementationFactory?.Method.ReturnType == typeof(StuckSessionMonitor)), Is.EqualTo(1));
         Assert.That(services.Count(d => d.ImplementationType == typeof(DiagnosticsInstrumentationService)), Is.EqualTo(1));
+        Assert.That(services.Count(d => d.ServiceType == typeof(RunTelemetryListener)), Is.EqualTo(2)); // the metrics and the recovery worker
+    }
+
+    [Test]
+    public void Registry_Resolved_ItsCompositeFansOutToTheSpansTheMetricsAndTheRecoveryWorker()
+    {
+        using var provider = CreateServices().BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+        var telemetry = provider.GetRequiredService<ReconciliationRunRegistry>().Telemetry;
+
+        Assert.That(telemetry, Is.TypeOf<CompositeRunTelemetryListener>());
+        Assert.That(
+            ((CompositeRunTelemetryListener)telemetry).Listeners.Select(l => l.GetType().Name),
+            Is.EqualTo(new[] { nameof(TracingTelemetryListener), nameof(MetricsTelemetryListener), "RecoveryWorkerTelemetryListener" }));
     }
 
     [Test]

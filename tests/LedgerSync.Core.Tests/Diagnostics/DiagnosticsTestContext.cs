@@ -3,6 +3,7 @@ using LedgerSync.Ledger;
 using LedgerSync.Status;
 using LedgerSync.Testing;
 using NSubstitute;
+using LedgerSync.Testing.Diagnostics;
 
 namespace LedgerSync.Tests.Diagnostics;
 
@@ -16,7 +17,7 @@ internal sealed class DiagnosticsTestContext
 
     public DiagnosticsTestContext()
     {
-        Registry = new ReconciliationRunRegistry(Time);
+        Registry = Telemetry.CreateRegistry(Time);
         StatusStore.QueryAsync(Arg.Any<StatusQuery>(), Arg.Any<CancellationToken>())
             .Returns(call => StoreFailure is { } failure
                 ? Task.FromException<IReadOnlyList<ReconciliationStatus>>(failure)
@@ -38,6 +39,9 @@ internal sealed class DiagnosticsTestContext
     }
 
     public FakeTimeProvider Time { get; } = new();
+
+    /// <summary>Receives the registry's run events; tests add listeners and handlers to it.</summary>
+    public RunTelemetryProbe Telemetry { get; } = new();
 
     public ReconciliationRunRegistry Registry { get; }
 

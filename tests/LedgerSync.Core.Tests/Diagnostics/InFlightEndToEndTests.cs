@@ -54,6 +54,7 @@ public sealed class InFlightEndToEndTests
         a.Fake.Add(PartyB, shared);
         b.Fake.Add(PartyA, shared.Concat(onlyB));
         using var metrics = new LedgerSyncMetrics(a.Registry, new ReconciliationMonitor(a.Registry, NSubstitute.Substitute.For<LedgerSync.Status.IStatusStore>(), a.Graph), a.Graph);
+        a.Telemetry.Add(new MetricsTelemetryListener(metrics));
         var outcomes = new ConcurrentQueue<string>();
         using var listener = new MeterListener
         {

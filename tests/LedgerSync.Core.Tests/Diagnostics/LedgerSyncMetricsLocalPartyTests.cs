@@ -72,6 +72,7 @@ public sealed class LedgerSyncMetricsLocalPartyTests
     {
         var context = new DiagnosticsTestContext();
         using var metrics = new LedgerSyncMetrics(context.Registry, context.Monitor, context.LedgerGraph, meterFactory: MeterFactory);
+        context.Telemetry.Add(new MetricsTelemetryListener(metrics));
         using var runs = new MetricCollector<long>(metrics.Meter, LedgerSyncTelemetry.RunsInstrument);
 
         context.StartRun(PartyC).End(ReconciliationState.DifferencesNotFound);
@@ -85,6 +86,8 @@ public sealed class LedgerSyncMetricsLocalPartyTests
     {
         var context = new DiagnosticsTestContext();
         var options = Options.Create(new LedgerSyncOptions { LocalParty = localParty });
-        return (context, new LedgerSyncMetrics(context.Registry, context.Monitor, context.LedgerGraph, meterFactory: MeterFactory, options: options));
+        var metrics = new LedgerSyncMetrics(context.Registry, context.Monitor, context.LedgerGraph, meterFactory: MeterFactory, options: options);
+        context.Telemetry.Add(new MetricsTelemetryListener(metrics));
+        return (context, metrics);
     }
 }

@@ -19,6 +19,7 @@ public sealed class LedgerSyncMetricsTests
     {
         _context = new DiagnosticsTestContext();
         _metrics = new LedgerSyncMetrics(_context.Registry, _context.Monitor, _context.LedgerGraph);
+        _context.Telemetry.Add(new MetricsTelemetryListener(_metrics));
         _recorded = new ConcurrentQueue<Recorded>();
         _listener = new MeterListener
         {

@@ -14,7 +14,7 @@ public sealed class RunTrackerTests
     public void WaitingOn_ReasonChanges_RaisesWaitChangedOncePerChangeWithTheTime()
     {
         var changes = new List<(RunWaitReason Reason, DateTimeOffset Since)>();
-        _context.Registry.WaitChanged += (_, reason, since) => changes.Add((reason, since));
+        _context.Telemetry.On<WaitChangedArguments>((_, e) => changes.Add((e.Reason, e.Since)));
         var run = _context.StartRun(PartyB);
         var start = _context.Time.GetUtcNow();
 

@@ -4,6 +4,7 @@ using LedgerSync.Ledger;
 using LedgerSync.Protocol;
 using LedgerSync.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
+using LedgerSync.Testing.Diagnostics;
 
 namespace LedgerSync.Tests.Protocol;
 
@@ -18,7 +19,7 @@ internal sealed class ProtocolNode : IInboundSessionHandler
         Options = new LedgerSyncOptions { LocalParty = party };
         configure?.Invoke(Options);
         var monitor = new TestOptionsMonitor<LedgerSyncOptions>(Options);
-        Registry = new ReconciliationRunRegistry(time);
+        Registry = Telemetry.CreateRegistry(time);
         Admission = new StandaloneIncomingReconciliationAdmission(Microsoft.Extensions.Options.Options.Create(Options), Registry);
         RateLimiter = new IncomingRequestRateLimiter(monitor, time);
         Encoders = new WarmEncoderCache(Graph);
@@ -28,6 +29,9 @@ internal sealed class ProtocolNode : IInboundSessionHandler
     }
 
     public PartyName Party { get; }
+
+    /// <summary>Receives the registry's run events; tests add handlers to it.</summary>
+    public RunTelemetryProbe Telemetry { get; } = new();
 
     public ILedgerGraph Graph { get; }
 

@@ -3,6 +3,7 @@ using LedgerSync.Protocol;
 using LedgerSync.Sketches;
 using LedgerSync.Testing;
 using LedgerSync.Transport;
+using LedgerSync.Diagnostics;
 
 namespace LedgerSync.Tests.Protocol;
 
@@ -247,7 +248,7 @@ public sealed class ReconciliationProtocolHostilePeerTests
     {
         _b.Options.MaxReconciliationDuration = TimeSpan.FromSeconds(1);
         var ended = new List<(ReconciliationState State, string? Error)>();
-        _b.Registry.RunEnded += (_, state, _, error) => ended.Add((state, error));
+        _b.Telemetry.On<RunEndedArguments>((_, e) => ended.Add((e.Outcome, e.Error)));
         await using var session = await _network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
         await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, 1300)));
         var clock = Stopwatch.StartNew();

@@ -1,5 +1,6 @@
 using LedgerSync.Testing;
 using LedgerSync.Transport;
+using LedgerSync.Diagnostics;
 
 namespace LedgerSync.Tests.Protocol;
 
@@ -284,7 +285,7 @@ public sealed class ReconciliationProtocolTests
     {
         var (a, b) = CreatePair();
         var ended = new List<ReconciliationState>();
-        b.Registry.RunEnded += (_, state, _, _) => ended.Add(state);
+        b.Telemetry.On<RunEndedArguments>((_, e) => ended.Add(e.Outcome));
         a.Fake.Add(PartyB, Ids(new Random(1), 10));
         b.Fake.Add(PartyA, Ids(new Random(2), 10));
 
