@@ -37,7 +37,10 @@ internal sealed class DiagnosticsTestContext
         Monitor = new ReconciliationMonitor(Registry, StatusStore, LedgerGraph);
     }
 
-    public FakeTimeProvider Time { get; } = new();
+    /// <summary>Where the fake clock starts (the dump file names in the tests are derived from it).</summary>
+    public static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public TimerObservingTimeProvider Time { get; } = new(Start);
 
     public ReconciliationRunRegistry Registry { get; }
 
