@@ -150,7 +150,7 @@ public static class LedgerSyncDuration
                 return $"the number '{text[start..]}' has no unit";
             }
 
-            var unit = char.ToUpperInvariant(text[i]) switch
+            var unit = (char.IsAsciiLetter(text[i]) ? char.ToUpperInvariant(text[i]) : '\0') switch
             {
                 'H' => 0,
                 'M' => 1,

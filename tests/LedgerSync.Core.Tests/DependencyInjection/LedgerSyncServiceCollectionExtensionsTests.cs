@@ -107,7 +107,7 @@ public sealed class LedgerSyncServiceCollectionExtensionsTests
     public async Task AddLedgerSync_TimeProviderRegisteredFirst_KeepsIt()
     {
         var services = new ServiceCollection();
-        var clock = new LedgerSync.Testing.FakeTimeProvider();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         services.AddSingleton<TimeProvider>(clock);
         services.AddLedgerSync(SetLocalParty);
         await using var provider = services.BuildServiceProvider();

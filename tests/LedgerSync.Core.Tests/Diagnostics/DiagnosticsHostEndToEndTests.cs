@@ -4,13 +4,14 @@ using System.Text.Json;
 using LedgerSync.Diagnostics;
 using LedgerSync.Flows;
 using LedgerSync.Ledger;
-using LedgerSync.Testing;
 using LedgerSync.Testing.Logging;
 using LedgerSync.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LedgerSync.Tests.Diagnostics;
 
@@ -78,10 +79,10 @@ public sealed class DiagnosticsHostEndToEndTests
         // The hosted stuck-session monitor (default interval 30 s) warns once the fake clock passes the interval. The
         // clock moves a second at a time so the scheduler's lease renewals keep up, as they would in real time.
         await AdvanceAsync(TimeSpan.FromSeconds(40));
-        Assert.That(await WaitForAsync(() => logsA.WithEventId(6000).Count > 0), Is.True, "no stuck-session warning");
-        var warning = logsA.WithEventId(6000)[0];
+        Assert.That(await WaitForAsync(() => logsA.WithEventId(LedgerSyncEventId.RunWaitingForPeer).Count > 0), Is.True, "no stuck-session warning");
+        var warning = logsA.WithEventId(LedgerSyncEventId.RunWaitingForPeer)[0];
         Assert.That(warning.Message, Does.Match($"Reconciliation {runId} has been waiting (30|40) seconds for messages from {PartyB}"));
-        Assert.That(warning.ScopeValues[FlowLogScope.FlowNameKey], Is.EqualTo(FlowNames.ReconcileWithParty));
+        Assert.That(warning.ScopeValues()[FlowLogScope.FlowNameKey], Is.EqualTo(FlowNames.ReconcileWithParty));
 
         var path = await a.Services.GetRequiredService<InFlightDumper>().WriteAsync(_directory);
         using (var zip = ZipFile.OpenRead(path))
@@ -145,9 +146,9 @@ public sealed class DiagnosticsHostEndToEndTests
         return true;
     }
 
-    private (IHost Host, CollectingLoggerProvider Logs) BuildNode(PartyName party, IEnumerable<TransactionMetadata> transactions, TimeSpan sessionTimeout)
+    private (IHost Host, FakeLogCollector Logs) BuildNode(PartyName party, IEnumerable<TransactionMetadata> transactions, TimeSpan sessionTimeout)
     {
-        var logs = new CollectingLoggerProvider();
+        var logs = new FakeLoggerProvider();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddSingleton<TimeProvider>(_time);
         builder.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
@@ -161,6 +162,6 @@ public sealed class DiagnosticsHostEndToEndTests
         builder.Services.AddHealthChecks().AddCheck<LedgerSyncHealthCheck>(LedgerSyncHealthCheck.DefaultName);
         var host = builder.Build();
         _network.Register(party, host.Services.GetRequiredService<IInboundSessionHandler>());
-        return (host, logs);
+        return (host, logs.Collector);
     }
 }

@@ -2,10 +2,10 @@ using System.Diagnostics.Metrics;
 using LedgerSync.Diagnostics;
 using LedgerSync.Ledger;
 using LedgerSync.Status;
-using LedgerSync.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
 using static LedgerSync.Tests.Diagnostics.DiagnosticsTestContext;
 

@@ -38,7 +38,10 @@ internal sealed class DiagnosticsTestContext
         Monitor = new ReconciliationMonitor(Registry, StatusStore, LedgerGraph);
     }
 
-    public FakeTimeProvider Time { get; } = new();
+    /// <summary>Where the fake clock starts (the dump file names in the tests are derived from it).</summary>
+    public static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public TimerObservingTimeProvider Time { get; } = new(Start);
 
     /// <summary>Receives the registry's run events; tests add listeners and handlers to it.</summary>
     public RunTelemetryProbe Telemetry { get; } = new();

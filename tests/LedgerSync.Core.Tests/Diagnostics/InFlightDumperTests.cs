@@ -107,7 +107,7 @@ public sealed class InFlightDumperTests
     [Test]
     public async Task WriteAsync_NoRuns_WritesAnEmptyZipAndLogsIt()
     {
-        using var factory = CollectingLoggerProvider.CreateFactory(out var logs);
+        using var factory = FakeLogs.CreateFactory(out var logs);
         var dumper = new InFlightDumper(_context.Registry, factory.CreateLogger<InFlightDumper>());
 
         var path = await dumper.WriteAsync(_directory);
@@ -117,7 +117,7 @@ public sealed class InFlightDumperTests
             Assert.That(zip.Entries, Is.Empty);
         }
 
-        var entry = logs.WithEventId(6030).Single();
+        var entry = logs.WithEventId(LedgerSyncEventId.InFlightDumpWritten).Single();
         Assert.That(entry.Level, Is.EqualTo(LogLevel.Information));
         Assert.That(entry.Message, Does.Contain(path).And.Contain("0 reconciliations"));
     }

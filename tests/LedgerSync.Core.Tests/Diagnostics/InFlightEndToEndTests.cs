@@ -3,12 +3,12 @@ using System.Diagnostics.Metrics;
 using System.IO.Compression;
 using System.Text.Json;
 using LedgerSync.Diagnostics;
-using LedgerSync.Testing;
 using LedgerSync.Testing.Logging;
 using LedgerSync.Tests.Protocol;
 using LedgerSync.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LedgerSync.Tests.Diagnostics;
 
@@ -96,15 +96,15 @@ public sealed class InFlightEndToEndTests
             Assert.That(root.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("stage").GetString()), Does.Contain("hello sent"));
         }
 
-        using var loggerFactory = CollectingLoggerProvider.CreateFactory(out var logs);
+        using var loggerFactory = FakeLogs.CreateFactory(out var logs);
         using var stuckMonitor = new StuckSessionMonitor(
             a.Registry,
             Options.Create(new LedgerSyncOptions { StuckSessionWarningInterval = TimeSpan.FromSeconds(30) }),
             loggerFactory.CreateLogger<StuckSessionMonitor>());
         stuckMonitor.CheckNow();
-        var warning = logs.WithEventId(6000).Single();
+        var warning = logs.WithEventId(LedgerSyncEventId.RunWaitingForPeer).Single();
         Assert.That(warning.Message, Does.Contain($"Reconciliation {held.RunId} has been waiting 40 seconds for messages from {PartyB}"));
-        Assert.That(warning.ScopeValues[FlowLogScope.RunIdKey], Is.EqualTo(held.RunId));
+        Assert.That(warning.ScopeValues()[FlowLogScope.RunIdKey], Is.EqualTo(held.RunId));
 
         _time.Advance(TimeSpan.FromSeconds(50));
 

@@ -176,7 +176,7 @@ public sealed class LedgerSyncMetricsTests
     public async Task RefreshStoreCounts_StoreThrows_LogsWarningAndKeepsLastValues()
     {
         _context.AddRow(PartyB, ReconciliationState.Failed);
-        using var factory = CollectingLoggerProvider.CreateFactory(out var logs);
+        using var factory = FakeLogs.CreateFactory(out var logs);
         using var metrics = new LedgerSyncMetrics(_context.Registry, _context.Monitor, _context.LedgerGraph, factory.CreateLogger<LedgerSyncMetrics>());
         await metrics.RefreshStoreCountsAsync();
         _context.StoreFailure = new InvalidOperationException("database is locked");
@@ -198,7 +198,7 @@ public sealed class LedgerSyncMetricsTests
         // Each collection of stale counts starts a refresh (unless one is running); it fails in the background. (The
         // refresh started by the constructor may also still be running and fail first.)
         listener.RecordObservableInstruments();
-        for (var attempt = 0; attempt < 200 && logs.WithEventId(6010).Count == 0; attempt++)
+        for (var attempt = 0; attempt < 200 && logs.WithEventId(LedgerSyncEventId.MetricsStatusReadFailed).Count == 0; attempt++)
         {
             _context.Time.Advance(LedgerSyncMetrics.StoreCountsMaxAge);
             listener.RecordObservableInstruments();
@@ -206,7 +206,7 @@ public sealed class LedgerSyncMetricsTests
         }
 
         Assert.That(values, Is.Not.Empty.And.All.EqualTo(1));
-        var warning = logs.WithEventId(6010)[0];
+        var warning = logs.WithEventId(LedgerSyncEventId.MetricsStatusReadFailed)[0];
         Assert.That(warning.Level, Is.EqualTo(LogLevel.Warning));
         Assert.That(warning.Exception?.Message, Is.EqualTo("database is locked"));
     }

@@ -1,6 +1,7 @@
 using LedgerSync.Diagnostics;
 using LedgerSync.Testing.Logging;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using static LedgerSync.Tests.Diagnostics.DiagnosticsTestContext;
 
@@ -11,14 +12,14 @@ public sealed class StuckSessionMonitorProgressTests
 {
     private DiagnosticsTestContext _context = null!;
     private ILoggerFactory _loggerFactory = null!;
-    private CollectingLoggerProvider _logs = null!;
+    private FakeLogCollector _logs = null!;
     private StuckSessionMonitor _monitor = null!;
 
     [SetUp]
     public void SetUp()
     {
         _context = new DiagnosticsTestContext();
-        _loggerFactory = CollectingLoggerProvider.CreateFactory(out _logs);
+        _loggerFactory = FakeLogs.CreateFactory(out _logs);
         var options = Options.Create(new LedgerSyncOptions { StuckSessionWarningInterval = TimeSpan.FromSeconds(30) });
         _monitor = new StuckSessionMonitor(_context.Registry, options, _loggerFactory.CreateLogger<StuckSessionMonitor>());
     }
@@ -46,10 +47,10 @@ public sealed class StuckSessionMonitorProgressTests
         var stuck = _monitor.CheckNow();
 
         Assert.That(stuck.Select(r => r.RunId), Is.EqualTo(new[] { run.RunId }));
-        var entry = _logs.WithEventId(6002).Single();
+        var entry = _logs.WithEventId(LedgerSyncEventId.RunNoProgress).Single();
         Assert.That(entry.Level, Is.EqualTo(LogLevel.Warning));
         Assert.That(entry.Message, Does.Contain($"Reconciliation {run.RunId} has made no progress with O=PartyB, L=London, C=GB for 40 seconds"));
-        Assert.That(_logs.WithEventId(6000), Is.Empty);
+        Assert.That(_logs.WithEventId(LedgerSyncEventId.RunWaitingForPeer), Is.Empty);
     }
 
     [Test]
@@ -80,7 +81,7 @@ public sealed class StuckSessionMonitorProgressTests
 
         Assert.That(stuck.Select(r => r.WaitingOn), Is.EqualTo(new[] { RunWaitReason.Connecting }));
         Assert.That(
-            _logs.WithEventId(6001).Single().Message,
+            _logs.WithEventId(LedgerSyncEventId.RunConnecting).Single().Message,
             Is.EqualTo($"Reconciliation {run.RunId} has been connecting to O=PartyC, L=Ottawa, C=CA for 45 seconds (this node is the requester)"));
     }
 

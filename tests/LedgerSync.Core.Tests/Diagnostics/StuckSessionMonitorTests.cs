@@ -1,6 +1,7 @@
 using LedgerSync.Diagnostics;
 using LedgerSync.Testing.Logging;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using static LedgerSync.Tests.Diagnostics.DiagnosticsTestContext;
 
@@ -8,16 +9,18 @@ namespace LedgerSync.Tests.Diagnostics;
 
 public sealed class StuckSessionMonitorTests
 {
+    private static readonly TimeSpan RealTimeout = TimeSpan.FromSeconds(30);
+
     private DiagnosticsTestContext _context = null!;
     private ILoggerFactory _loggerFactory = null!;
-    private CollectingLoggerProvider _logs = null!;
+    private FakeLogCollector _logs = null!;
     private StuckSessionMonitor _monitor = null!;
 
     [SetUp]
     public void SetUp()
     {
         _context = new DiagnosticsTestContext();
-        _loggerFactory = CollectingLoggerProvider.CreateFactory(out _logs);
+        _loggerFactory = FakeLogs.CreateFactory(out _logs);
         var options = Options.Create(new LedgerSyncOptions { StuckSessionWarningInterval = TimeSpan.FromSeconds(30) });
         _monitor = new StuckSessionMonitor(_context.Registry, options, _loggerFactory.CreateLogger<StuckSessionMonitor>());
     }
@@ -37,16 +40,16 @@ public sealed class StuckSessionMonitorTests
         var stuck = _monitor.CheckNow();
 
         Assert.That(stuck.Select(r => r.RunId), Is.EqualTo(new[] { run.RunId }));
-        var entry = _logs.WithEventId(6000).Single();
+        var entry = _logs.WithEventId(LedgerSyncEventId.RunWaitingForPeer).Single();
         Assert.That(entry.Level, Is.EqualTo(LogLevel.Warning));
         Assert.That(entry.Category, Is.EqualTo(typeof(StuckSessionMonitor).FullName));
         Assert.That(
             entry.Message,
             Is.EqualTo($"Reconciliation {run.RunId} has been waiting 30 seconds for messages from O=PartyB, L=London, C=GB (this node is the requester)"));
-        Assert.That(entry.ScopeValues["FlowName"], Is.EqualTo("ReconcileWithPartyFlow"));
-        Assert.That(entry.ScopeValues["RunId"], Is.EqualTo(run.RunId));
-        Assert.That(entry.ScopeValues["Party"], Is.EqualTo("O=PartyB, L=London, C=GB"));
-        Assert.That(entry.GetStateValue("Seconds"), Is.EqualTo(30L));
+        Assert.That(entry.ScopeValues()["FlowName"], Is.EqualTo("ReconcileWithPartyFlow"));
+        Assert.That(entry.ScopeValues()["RunId"], Is.EqualTo(run.RunId));
+        Assert.That(entry.ScopeValues()["Party"], Is.EqualTo("O=PartyB, L=London, C=GB"));
+        Assert.That(entry.GetStructuredStateValue("Seconds"), Is.EqualTo("30"));
     }
 
     [Test]
@@ -60,7 +63,7 @@ public sealed class StuckSessionMonitorTests
         _context.Time.Advance(TimeSpan.FromSeconds(29));
 
         Assert.That(_monitor.CheckNow(), Is.Empty);
-        Assert.That(_logs.Entries, Is.Empty);
+        Assert.That(_logs.GetSnapshot(), Is.Empty);
     }
 
     [Test]
@@ -79,34 +82,21 @@ public sealed class StuckSessionMonitorTests
     public async Task ExecuteAsync_ClockAdvancedPastTheInterval_WarnsEachPeriod()
     {
         var run = _context.StartRun(PartyB, waitingOn: RunWaitReason.PeerMessage);
+        var ticking = _context.Time.NextTimerAsync(_monitor.Interval, RealTimeout);
         await _monitor.StartAsync(CancellationToken.None);
+        await ticking; // the service's loop (on another thread) now waits on its periodic timer
 
-        // The service's loop starts on another thread; advance the fake clock one period at a time until it ticks.
-        for (var attempt = 0; attempt < 100 && _logs.WithEventId(6000).Count == 0; attempt++)
-        {
-            _context.Time.Advance(_monitor.Interval);
-            await WaitForAsync(() => _logs.WithEventId(6000).Count > 0, TimeSpan.FromMilliseconds(100));
-        }
-
-        var first = _logs.WithEventId(6000);
-        Assert.That(first, Is.Not.Empty, "no warning after advancing the clock");
-        Assert.That((long)first[0].GetStateValue("Seconds")! % 30, Is.Zero);
-        Assert.That(first[0].ScopeValues["RunId"], Is.EqualTo(run.RunId));
-
-        var count = first.Count;
         _context.Time.Advance(_monitor.Interval);
-        await WaitForAsync(() => _logs.WithEventId(6000).Count > count, TimeSpan.FromSeconds(10));
-        Assert.That(_logs.WithEventId(6000), Has.Count.GreaterThan(count));
+        var first = await _logs.WaitForEventAsync(LedgerSyncEventId.RunWaitingForPeer, RealTimeout);
+        Assert.That(first, Has.Count.EqualTo(1), "one warning per period");
+        Assert.That(first[0].Level, Is.EqualTo(LogLevel.Warning));
+        Assert.That(first[0].GetStructuredStateValue("Seconds"), Is.EqualTo("30"), "warned one interval (30 s) after the run started waiting");
+        Assert.That(first[0].ScopeValues()["RunId"], Is.EqualTo(run.RunId));
+
+        _context.Time.Advance(_monitor.Interval);
+        var second = await _logs.WaitForEventAsync(LedgerSyncEventId.RunWaitingForPeer, RealTimeout, count: 2);
+        Assert.That(second[1].GetStructuredStateValue("Seconds"), Is.EqualTo("60"));
 
         await _monitor.StopAsync(CancellationToken.None);
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
     }
 }

@@ -1,5 +1,8 @@
+using LedgerSync.Diagnostics;
 using LedgerSync.Ledger;
-using LedgerSync.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 using static LedgerSync.Tests.Ledger.LedgerTestData;
 
 namespace LedgerSync.Tests.Ledger;
@@ -114,7 +117,7 @@ public sealed class LedgerGraphLoadingTests
     public async Task InitializeAsync_SlowSourceWithBadRow_LogsStartProgressWithPercentBadRowAndCompletion()
     {
         var time = new FakeTimeProvider();
-        var logger = new ListLogger();
+        var logger = new FakeLogger<LedgerGraph>();
         var options = new LedgerSyncOptions { LocalParty = Local, TransactionReaderPageSize = 10, TransactionReaderPoolSize = 5 };
         _graph = new LedgerGraph(options, time, logger) { LoadProgressInterval = TimeSpan.FromSeconds(10) };
         var ledger = RandomLedger(seed: 8, count: 100);
@@ -124,10 +127,18 @@ public sealed class LedgerGraphLoadingTests
 
         await _graph.InitializeAsync(source);
 
-        var events = logger.Entries;
-        Assert.That(events.Select(e => e.EventId), Does.Contain(5000).And.Contain(5001).And.Contain(5003).And.Contain(5004).And.Contain(5005));
-        Assert.That(events.First(e => e.EventId == 5001).Message, Does.Contain("of 101 transactions").And.Contain("%").And.Contain("per second"));
-        Assert.That(events.Single(e => e.EventId == 5005).Message, Does.Contain("row-x"));
+        var events = logger.Collector.GetSnapshot();
+        Assert.That(
+            events.Select(e => (e.Id.Id, e.Level)),
+            Does.Contain((LedgerSyncEventId.LedgerGraphLoadStarted, LogLevel.Information))
+                .And.Contain((LedgerSyncEventId.LedgerGraphLoadProgressWithPercent, LogLevel.Information))
+                .And.Contain((LedgerSyncEventId.LedgerGraphLoadCompleted, LogLevel.Information))
+                .And.Contain((LedgerSyncEventId.LedgerGraphNotSelfConsistent, LogLevel.Warning))
+                .And.Contain((LedgerSyncEventId.LedgerGraphInvalidData, LogLevel.Warning)));
+        Assert.That(
+            events.First(e => e.Id.Id == LedgerSyncEventId.LedgerGraphLoadProgressWithPercent).Message,
+            Does.Contain("of 101 transactions").And.Contain("%").And.Contain("per second"));
+        Assert.That(events.Single(e => e.Id.Id == LedgerSyncEventId.LedgerGraphInvalidData).Message, Does.Contain("row-x"));
     }
 
     [Test]
@@ -330,35 +341,6 @@ public sealed class LedgerGraphLoadingTests
 
         public ValueTask<TransactionPage> ReadPageAsync(object? continuation, int pageSize, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("database unreachable");
-    }
-
-    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger<LedgerGraph>
-    {
-        private readonly List<(int EventId, string Message)> _entries = [];
-
-        public IReadOnlyList<(int EventId, string Message)> Entries
-        {
-            get
-            {
-                lock (_entries)
-                {
-                    return [.. _entries];
-                }
-            }
-        }
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
-
-        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (_entries)
-            {
-                _entries.Add((eventId.Id, formatter(state, exception)));
-            }
-        }
     }
 
     private sealed class SynchronousProgress(List<LedgerGraphLoadProgress> reports) : IProgress<LedgerGraphLoadProgress>

@@ -54,11 +54,7 @@ public sealed class LedgerServiceCollectionExtensionsTests
 
         await host.StartAsync();
         var graph = host.Services.GetRequiredService<ILedgerGraph>();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!graph.IsInitialized && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
+        await graph.WhenInitializedAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
         await host.StopAsync();
         Assert.That(graph.IsInitialized, Is.True);

@@ -1,5 +1,5 @@
 using LedgerSync.Protocol;
-using LedgerSync.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LedgerSync.Tests.Protocol;
 

@@ -1,8 +1,8 @@
 using LedgerSync.Ledger;
 using LedgerSync.Protocol;
-using LedgerSync.Testing;
 using LedgerSync.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LedgerSync.Tests.Protocol;
 

@@ -3,6 +3,7 @@ using LedgerSync.Diagnostics;
 using LedgerSync.Ledger;
 using LedgerSync.Recovery;
 using LedgerSync.Testing;
+using LedgerSync.Testing.Logging;
 using LedgerSync.Testing.Scheduling;
 
 namespace LedgerSync.Tests.Recovery;
@@ -63,8 +64,8 @@ public sealed class RecoveryEndToEndTests : RecoveryNodeTests
         await TestParties.EventuallyAsync(async () => (await a.Flows.GetReconciliationStatusForPartyAsync(B, true))?.LastSuccessfulReconciliationStatus == ReconciliationState.DifferencesNotFound, "the refreshed status");
         var status = await a.Flows.GetReconciliationStatusForPartyAsync(B, true);
         Assert.That(status!.LastSuccessfulReconciliationResult, Is.Empty);
-        Assert.That(a.Logs.WithEventId(7011).Single().ScopeValues[FlowLogScope.FlowNameKey], Is.EqualTo(RecoveryFlowNames.RecoverTransactions));
-        Assert.That(b.Logs.WithEventId(7100), Is.Not.Empty, "the responder served it");
+        Assert.That(a.Logs.WithEventId(LedgerSyncEventId.RecoveryFinished).Single().ScopeValues()[FlowLogScope.FlowNameKey], Is.EqualTo(RecoveryFlowNames.RecoverTransactions));
+        Assert.That(b.Logs.WithEventId(LedgerSyncEventId.RecoverySessionAdmitted), Is.Not.Empty, "the responder served it");
     }
 
     [Test]
@@ -86,7 +87,7 @@ public sealed class RecoveryEndToEndTests : RecoveryNodeTests
         Assert.That(items.Select(i => i.Reason).Distinct().Count(), Is.EqualTo(1), "an existing transaction and an unknown ID are refused in the same words");
         Assert.That(a.Sink.Calls, Is.Empty);
         Assert.That(b.Payloads.TotalOpened, Is.Zero, "the payload source is never asked for an ID outside the requester's relevant set");
-        Assert.That(b.Logs.WithEventId(7103), Has.Count.EqualTo(4), "each refusal is logged on the responder");
+        Assert.That(b.Logs.WithEventId(LedgerSyncEventId.RecoveryRefusedOutsideRelevantSet), Has.Count.EqualTo(4), "each refusal is logged on the responder");
     }
 
     [Test]
@@ -137,7 +138,7 @@ public sealed class RecoveryEndToEndTests : RecoveryNodeTests
 
         Assert.That(ended.RefusedCount, Is.EqualTo(1));
         Assert.That((await a.ItemsAsync(queued.RecoveryId)).Single().Reason, Does.Contain("larger than the counterparty's maxAllowedSizeInBytes"));
-        Assert.That(b.Logs.WithEventId(7105), Has.Count.EqualTo(1));
+        Assert.That(b.Logs.WithEventId(LedgerSyncEventId.RecoveryRefusedTooLarge), Has.Count.EqualTo(1));
     }
 
     [Test]
@@ -220,6 +221,6 @@ public sealed class RecoveryEndToEndTests : RecoveryNodeTests
 
         Assert.That(ended.State, Is.EqualTo(RecoveryState.Finished), ended.Error);
         Assert.That(a.Sink.Stored.Keys, Is.EquivalentTo(lost.Select(t => t.Id)));
-        Assert.That(a.Logs.WithEventId(7019), Has.Count.EqualTo(1));
+        Assert.That(a.Logs.WithEventId(LedgerSyncEventId.RecoveryQueuedAutomatically), Has.Count.EqualTo(1));
     }
 }

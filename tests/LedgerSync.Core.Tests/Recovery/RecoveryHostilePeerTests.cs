@@ -1,6 +1,8 @@
+using LedgerSync.Diagnostics;
 using LedgerSync.Ledger;
 using LedgerSync.Protocol;
 using LedgerSync.Recovery;
+using LedgerSync.Testing.Logging;
 using LedgerSync.Transport;
 using static LedgerSync.Tests.Recovery.RecoveryEndToEndTests;
 
@@ -61,7 +63,7 @@ public sealed class RecoveryHostilePeerTests : RecoveryNodeTests
         Assert.That(ended.State, Is.EqualTo(RecoveryState.Finished), ended.Error);
         Assert.That(ended.RecoveredCount, Is.EqualTo(3));
         Assert.That(cut, Is.GreaterThanOrEqualTo(2));
-        Assert.That(a.Logs.WithEventId(7201).Single().Message, Does.Contain("ended the session"));
+        Assert.That(a.Logs.WithEventId(LedgerSyncEventId.RecoveryRetrying).Single().Message, Does.Contain("ended the session"));
         Assert.That(a.Sink.Stored.Values.Select(p => p.Length), Is.All.LessThan(10_000), "the cut-off payload was never stored");
     }
 
@@ -112,7 +114,7 @@ public sealed class RecoveryHostilePeerTests : RecoveryNodeTests
         Assert.That(ended.State, Is.EqualTo(RecoveryState.Finished), ended.Error);
         Assert.That(await requesterEnded.Task, Is.Null, "the requester ends its side cleanly instead of dropping the session");
         Assert.That(await statusWhileResponderOpen.Task, Is.EqualTo(RecoveryState.InProgress), "the requester waits for the responder's end before it finishes");
-        Assert.That(a.Logs.WithEventId(7201), Is.Empty);
+        Assert.That(a.Logs.WithEventId(LedgerSyncEventId.RecoveryRetrying), Is.Empty);
     }
 
     [Test]
@@ -200,7 +202,7 @@ public sealed class RecoveryHostilePeerTests : RecoveryNodeTests
 
         Assert.That(answer.Reason, Is.EqualTo(RecoveryRefusalReason.UnsupportedVersion));
         Assert.That(answer.Detail, Does.Contain("version 2, not 1"));
-        Assert.That(b.Logs.WithEventId(7101), Has.Count.EqualTo(1));
+        Assert.That(b.Logs.WithEventId(LedgerSyncEventId.RecoverySessionRefused), Has.Count.EqualTo(1));
         Assert.That(b.Payloads.TotalOpened, Is.Zero);
     }
 

@@ -1,10 +1,11 @@
 using LedgerSync.Diagnostics;
 using LedgerSync.Ledger;
 using LedgerSync.Recovery;
-using LedgerSync.Testing;
+using LedgerSync.Testing.Logging;
 using LedgerSync.Testing.Scheduling;
 using LedgerSync.Transport;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using static LedgerSync.Tests.Recovery.RecoveryEndToEndTests;
 
 namespace LedgerSync.Tests.Recovery;
@@ -95,9 +96,9 @@ public sealed class RecoveryPacingAndRestartTests
         var paused = (await a.Recovery.GetRecoveryStatusForPartyAsync(B))!;
         Assert.That(paused.State, Is.EqualTo(RecoveryState.InProgress));
         Assert.That(paused.PendingCount, Is.EqualTo(2));
-        Assert.That(b.Logs.WithEventId(7106), Is.Not.Empty, "the responder cut the third request short");
-        Assert.That(a.Logs.WithEventId(7200), Is.Not.Empty, "the requester paused");
-        Assert.That(a.Logs.WithEventId(7012), Is.Empty, "pausing is not failing");
+        Assert.That(b.Logs.WithEventId(LedgerSyncEventId.RecoveryAnswerThrottled), Is.Not.Empty, "the responder cut the third request short");
+        Assert.That(a.Logs.WithEventId(LedgerSyncEventId.RecoveryPaused), Is.Not.Empty, "the requester paused");
+        Assert.That(a.Logs.WithEventId(LedgerSyncEventId.RecoveryFailed), Is.Empty, "pausing is not failing");
 
         await AdvanceUntilAsync(async () => (await a.Recovery.GetRecoveryStatusForPartyAsync(B))!.State.IsEnded(), TimeSpan.FromMinutes(5));
 

@@ -1,11 +1,11 @@
 using LedgerSync.Flows;
 using LedgerSync.Ledger;
 using LedgerSync.Recovery;
-using LedgerSync.Testing.Logging;
 using LedgerSync.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace LedgerSync.Tests.Recovery;
 
@@ -14,7 +14,7 @@ internal sealed class RecoveryTestNode : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private RecoveryTestNode(IHost host, PartyName party, CollectingLoggerProvider logs, CountingPayloadSource payloads, RecordingSink sink)
+    private RecoveryTestNode(IHost host, PartyName party, FakeLogCollector logs, CountingPayloadSource payloads, RecordingSink sink)
     {
         _host = host;
         Party = party;
@@ -27,7 +27,7 @@ internal sealed class RecoveryTestNode : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public CollectingLoggerProvider Logs { get; }
+    public FakeLogCollector Logs { get; }
 
     public CountingPayloadSource Payloads { get; }
 
@@ -53,7 +53,7 @@ internal sealed class RecoveryTestNode : IAsyncDisposable
         bool withSink = true,
         bool withSource = true)
     {
-        var logs = new CollectingLoggerProvider();
+        var logs = new FakeLoggerProvider();
         var payloads = new CountingPayloadSource();
         var sink = new RecordingSink();
         var transactions = ledger.ToList();
@@ -99,7 +99,7 @@ internal sealed class RecoveryTestNode : IAsyncDisposable
         network.Register(party, host.Services.GetRequiredService<IInboundSessionHandler>());
         await host.StartAsync();
         await host.Services.GetRequiredService<ILedgerGraph>().WhenInitializedAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        return new RecoveryTestNode(host, party, logs, payloads, sink);
+        return new RecoveryTestNode(host, party, logs.Collector, payloads, sink);
     }
 
     /// <summary>Waits (real time, generous) until the party's latest recovery has ended, and returns it.</summary>

@@ -11,10 +11,17 @@ namespace LedgerSync.Tests.Scheduling;
 [TestFixture]
 public sealed class ReconciliationSchedulerTests
 {
+    private static readonly TimeSpan RealTimeout = TimeSpan.FromSeconds(30);
+
+    private ClaimObservingJobStore _jobs = null!;
     private SchedulerTestHost _host = null!;
 
     [SetUp]
-    public void SetUp() => _host = new SchedulerTestHost();
+    public void SetUp()
+    {
+        _jobs = new ClaimObservingJobStore();
+        _host = new SchedulerTestHost(jobStore: _jobs);
+    }
 
     [TearDown]
     public async Task TearDown() => await _host.DisposeAsync();
@@ -195,13 +202,17 @@ public sealed class ReconciliationSchedulerTests
     public async Task StopReconciliationForPartyAsync_QueuedTimedJob_RemovesItAndRecordsStopped()
     {
         await _host.Scheduler.StartAsync();
-        await _host.Flows.ScheduleReconciliationAsync([B], startAt: _host.Time.GetUtcNow().AddHours(1));
+        var due = _host.Time.GetUtcNow().AddHours(1);
+        await _host.Flows.ScheduleReconciliationAsync([B], startAt: due);
 
         Assert.That(await _host.Flows.StopReconciliationForPartyAsync(B), Is.True);
         _host.Time.Advance(TimeSpan.FromHours(2));
-        await Task.Delay(50);
 
-        Assert.That(_host.Initiator.Calls, Is.Empty);
+        // Proof that the dispatcher looked after B's due time: C wakes it, and its next claim finds nothing due.
+        var nothingDue = _jobs.NothingDueAsync(due, RealTimeout);
+        await _host.Flows.ScheduleReconciliationAsync([C]);
+        await nothingDue;
+        Assert.That(_jobs.ClaimedParties, Is.EqualTo(new[] { C }), "only C was claimed after B's due time");
         Assert.That(await _host.HasStateAsync(B, ReconciliationState.Stopped), Is.True);
         Assert.That(await _host.Flows.IsReconciliationScheduledForPartyAsync(B), Is.False);
     }
@@ -273,8 +284,12 @@ public sealed class ReconciliationSchedulerTests
         Assert.That(tracker.Snapshot().WaitingOn, Is.EqualTo(RunWaitReason.ScheduledTime));
 
         _host.Time.Advance(TimeSpan.FromMinutes(9));
-        await Task.Delay(50);
-        Assert.That(_host.Initiator.Calls, Is.Empty);
+
+        // Proof that the dispatcher looked at 9 minutes: C wakes it, and its next claim finds B not yet due.
+        var nothingDue = _jobs.NothingDueAsync(_host.Time.GetUtcNow(), RealTimeout);
+        await _host.Flows.ScheduleReconciliationAsync([C]);
+        await nothingDue;
+        Assert.That(_jobs.ClaimedParties, Is.EqualTo(new[] { C }), "B was not claimed a minute before its time");
 
         _host.Time.Advance(TimeSpan.FromMinutes(1));
         await EventuallyAsync(() => _host.HasStateAsync(B, ReconciliationState.DifferencesNotFound), "ran at its time");
@@ -367,10 +382,12 @@ public sealed class ReconciliationSchedulerTests
         var interruptedRun = crashed.Initiator.Calls.Single().RunId;
 
         var laterClock = new FakeTimeProvider(crashedClock.GetUtcNow());
-        await using var survivor = new SchedulerTestHost(status, jobs, laterClock);
+        var survivorJobs = new ClaimObservingJobStore(jobs);
+        await using var survivor = new SchedulerTestHost(status, survivorJobs, laterClock);
+        var nothingDue = survivorJobs.NothingDueAsync(laterClock.GetUtcNow(), RealTimeout);
         await survivor.Scheduler.StartAsync();
-        await Task.Delay(50);
-        Assert.That(survivor.Initiator.Calls, Is.Empty, "the lease is still valid");
+        await nothingDue;
+        Assert.That(survivorJobs.ClaimedParties, Is.Empty, "the lease is still valid: the survivor's first claim finds nothing");
 
         await laterClock.AdvanceUntilAsync(TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(5), () => survivor.HasStateAsync(B, ReconciliationState.DifferencesNotFound), "taken over");
 

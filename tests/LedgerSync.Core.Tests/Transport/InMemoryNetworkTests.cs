@@ -69,19 +69,22 @@ public sealed class InMemoryNetworkTests
     [Test]
     public async Task Latency_FakeClock_DeliversOnlyWhenTheClockAdvances()
     {
-        var time = new FakeTimeProvider();
-        await using var network = new InMemoryNetwork(time) { Latency = TimeSpan.FromSeconds(5) };
-        var silent = new SilentHandler();
+        var latency = TimeSpan.FromSeconds(5);
+        var time = new TimerObservingTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var network = new InMemoryNetwork(time) { Latency = latency };
+        var silent = new SilentHandler(time);
         network.Register(PartyB, silent);
         await using var session = await network.CreateTransport(PartyA).OpenSessionAsync(PartyB);
+        var receiverWaits = time.NextTimerAsync(latency, TimeSpan.FromSeconds(10));
+        var sentAt = time.GetUtcNow();
         await session.SendAsync(new byte[] { 3 });
-        await Task.Yield();
 
-        await Task.Delay(50);
-        Assert.That(silent.Ended.IsCompleted, Is.False);
-        time.Advance(TimeSpan.FromSeconds(5));
+        // The receiver holds the message on the fake clock for the whole latency, and gets it when the clock gets there.
+        await receiverWaits;
+        time.Advance(latency);
 
         Assert.That((await silent.Ended.WaitAsync(TimeSpan.FromSeconds(10)))!.Value.ToArray(), Is.EqualTo(new byte[] { 3 }));
+        Assert.That(silent.ReceivedAt, Is.EqualTo(sentAt + latency));
     }
 
     private sealed class EchoHandler : IInboundSessionHandler
@@ -100,15 +103,19 @@ public sealed class InMemoryNetworkTests
         }
     }
 
-    private sealed class SilentHandler : IInboundSessionHandler
+    private sealed class SilentHandler(TimeProvider? time = null) : IInboundSessionHandler
     {
         private readonly TaskCompletionSource<ReadOnlyMemory<byte>?> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task<ReadOnlyMemory<byte>?> Ended => _ended.Task;
 
+        /// <summary>The time on the network's clock when the message arrived.</summary>
+        public DateTimeOffset? ReceivedAt { get; private set; }
+
         public async Task HandleAsync(IPeerSession session, CancellationToken cancellationToken = default)
         {
             var message = await session.ReceiveAsync(cancellationToken);
+            ReceivedAt = time?.GetUtcNow();
             _ended.TrySetResult(message is { } m ? new ReadOnlyMemory<byte>(m.ToArray()) : (ReadOnlyMemory<byte>?)null);
         }
     }

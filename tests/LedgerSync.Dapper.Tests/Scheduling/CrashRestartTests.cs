@@ -49,7 +49,10 @@ public sealed class CrashRestartTests : CrashTestNetwork
         using (var third = StartNode([_database], loadDelayMs: 1500, schedule: null))
         {
             await WaitForAsync(async () => (await CompletedPartiesAsync()) == Peers, "every job done", 120);
-            await Task.Delay(500);
+
+            // Nothing is claimed or running any more (only the recurring job, queued for its next day): no run can
+            // still complete a job a second time after this point.
+            await WaitForAsync(async () => await UnqueuedJobsAsync() == 0, "no job claimed or running", 60);
             third.Kill();
             await third.WaitForExitAsync();
         }
@@ -86,6 +89,12 @@ public sealed class CrashRestartTests : CrashTestNetwork
 
         Assert.That(interrupted, Is.GreaterThan(0), "the kills did cut runs off");
         Assert.That(queued, Is.EqualTo(1), "only the recurring job is left, queued for its next day");
+    }
+
+    private async Task<long> UnqueuedJobsAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={_database};Mode=ReadOnly");
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM CR_RECONCILIATION_JOB WHERE state <> 'QUEUED'");
     }
 
     private async Task<int> CompletedPartiesAsync()

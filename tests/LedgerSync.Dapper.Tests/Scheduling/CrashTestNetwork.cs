@@ -170,7 +170,7 @@ public abstract class CrashTestNetwork
         var host = builder.Build();
         host.StartAsync().GetAwaiter().GetResult();
         var graph = host.Services.GetRequiredService<LedgerSync.Ledger.ILedgerGraph>();
-        SpinWait.SpinUntil(() => graph.IsInitialized, TimeSpan.FromSeconds(30));
+        graph.WhenInitializedAsync().WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
         return host;
     });
 

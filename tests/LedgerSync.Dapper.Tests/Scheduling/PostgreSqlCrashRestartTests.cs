@@ -72,7 +72,10 @@ public sealed class PostgreSqlCrashRestartTests : CrashTestNetwork
         _ = await StartAsync(loadDelayMs: 1500, schedule: null);
 
         await WaitForAsync(async () => await CompletedPartiesAsync() == Peers, "every job done", 75);
-        await Task.Delay(500);
+
+        // Nothing is claimed or running any more (only the recurring job, queued for its next day): no run can still
+        // complete a job a second time after this point.
+        await WaitForAsync(async () => await UnqueuedJobsAsync() == 0, "no job claimed or running", 60);
 
         await using var connection = _database.CreateConnection();
         var completed = (await connection.QueryAsync<(string Party, long Runs)>(
@@ -127,6 +130,12 @@ public sealed class PostgreSqlCrashRestartTests : CrashTestNetwork
     {
         node.Kill(); // SIGKILL on Linux
         await node.WaitForExitAsync();
+    }
+
+    private async Task<long> UnqueuedJobsAsync()
+    {
+        await using var connection = _database.CreateConnection();
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM CR_RECONCILIATION_JOB WHERE state <> 'QUEUED'");
     }
 
     private async Task<int> CompletedPartiesAsync()

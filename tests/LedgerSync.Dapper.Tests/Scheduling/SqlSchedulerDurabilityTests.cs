@@ -94,7 +94,12 @@ public abstract class SqlSchedulerDurabilityTests(SqlDialect dialect)
         await a.Flows.ScheduleReconciliationAsync(parties[..10]);
         await b.Flows.ScheduleReconciliationAsync(parties[10..]);
         await EventuallyAsync(() => a.Initiator.Completed.Count + b.Initiator.Completed.Count == 20, "all 20 done", 60);
-        await Task.Delay(300);
+
+        // No job left in the shared store and neither instance running: nothing can still start a second run.
+        await EventuallyAsync(
+            async () => a.Scheduler.RunningCount == 0 && b.Scheduler.RunningCount == 0 && (await a.JobQueries.GetAllAsync()).Count == 0,
+            "both instances idle with no job left",
+            60);
 
         var all = a.Initiator.Calls.Concat(b.Initiator.Calls).Select(c => c.Counterparty).ToList();
         Assert.That(all, Has.Count.EqualTo(20));

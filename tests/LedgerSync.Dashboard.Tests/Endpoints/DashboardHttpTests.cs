@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using LedgerSync.Dashboard.Tests.Support;
+using LedgerSync.Testing.Logging;
 using LedgerSync.Testing.Status;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -161,7 +162,7 @@ public sealed partial class DashboardHttpTests
         using var response = await anonymous.GetAsync("ledgersync/");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        var warning = _host.Logs.WithEventId(8000).Single();
+        var warning = _host.Logs.WithEventId(LedgerSyncDashboardEventId.AnonymousAccess).Single();
         Assert.That(warning.Level, Is.EqualTo(Microsoft.Extensions.Logging.LogLevel.Warning));
         Assert.That(warning.Message, Does.Contain("/ledgersync allows anonymous access"));
     }
@@ -171,7 +172,7 @@ public sealed partial class DashboardHttpTests
     {
         _host = await DashboardHost.StartAsync();
 
-        Assert.That(_host.Logs.WithEventId(8000), Is.Empty);
+        Assert.That(_host.Logs.WithEventId(LedgerSyncDashboardEventId.AnonymousAccess), Is.Empty);
     }
 
     [Test]
@@ -188,7 +189,7 @@ public sealed partial class DashboardHttpTests
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("Refreshed the statuses: 0 transactions found earlier"));
-        Assert.That(_host.Logs.WithEventId(8010).Single().Message, Does.Contain("Dashboard user alice ran refresh"));
+        Assert.That(_host.Logs.WithEventId(LedgerSyncDashboardEventId.ActionDone).Single().Message, Does.Contain("Dashboard user alice ran refresh"));
     }
 
     [Test]

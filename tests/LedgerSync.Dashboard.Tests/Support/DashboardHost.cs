@@ -5,7 +5,6 @@ using LedgerSync.Ledger;
 using LedgerSync.Recovery;
 using LedgerSync.Status;
 using LedgerSync.Testing;
-using LedgerSync.Testing.Logging;
 using LedgerSync.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -14,6 +13,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace LedgerSync.Dashboard.Tests.Support;
 
@@ -40,15 +40,16 @@ internal sealed class DashboardHost : IAsyncDisposable
 
     private readonly IHost _nodeC;
     private readonly IHost _nodeD;
+    private readonly FakeLoggerProvider _logs;
 
-    private DashboardHost(InMemoryNetwork network, WebApplication app, IHost nodeB, IHost nodeC, IHost nodeD, CollectingLoggerProvider logs, Uri root)
+    private DashboardHost(InMemoryNetwork network, WebApplication app, IHost nodeB, IHost nodeC, IHost nodeD, FakeLoggerProvider logs, Uri root)
     {
         Network = network;
         App = app;
         NodeB = nodeB;
         _nodeC = nodeC;
         _nodeD = nodeD;
-        Logs = logs;
+        _logs = logs;
         Root = root;
     }
 
@@ -58,7 +59,7 @@ internal sealed class DashboardHost : IAsyncDisposable
 
     public IHost NodeB { get; }
 
-    public CollectingLoggerProvider Logs { get; }
+    public FakeLogCollector Logs => _logs.Collector;
 
     /// <summary>The server's root, for example <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri Root { get; }
@@ -87,7 +88,7 @@ internal sealed class DashboardHost : IAsyncDisposable
         var sink = new InMemoryRecoveredTransactionSink();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
-        var logs = new CollectingLoggerProvider();
+        var logs = new FakeLoggerProvider();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Information);
         builder.Services.AddLedgerSync(o =>
             {
@@ -219,7 +220,7 @@ internal sealed class DashboardHost : IAsyncDisposable
         _nodeC.Dispose();
         _nodeD.Dispose();
         await Network.DisposeAsync();
-        Logs.Dispose();
+        _logs.Dispose();
     }
 
     private static InMemoryTransactionPayloadSource Payloads(IEnumerable<TransactionMetadata> transactions)

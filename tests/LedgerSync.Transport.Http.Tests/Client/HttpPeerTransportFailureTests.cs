@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using LedgerSync.Diagnostics;
 using LedgerSync.Protocol;
-using LedgerSync.Testing;
 using LedgerSync.Tests.Support;
 using LedgerSync.Transport.Http;
 using Microsoft.AspNetCore.Builder;
@@ -13,6 +12,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using static LedgerSync.Tests.Support.TestParties;
 
 namespace LedgerSync.Tests.Client;

@@ -58,6 +58,15 @@ public sealed class FairnessTests
         var hello = ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, withA.Count));
         using var stop = new CancellationTokenSource(AttackDuration);
         var attackerSessions = 0;
+        var attackerHoldsSlots = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        void AttackerOpenedSession()
+        {
+            if (Interlocked.Increment(ref attackerSessions) >= 3)
+            {
+                attackerHoldsSlots.TrySetResult(); // as many attacker sessions as the pool has slots
+            }
+        }
 
         async Task SlotHolderAsync()
         {
@@ -66,7 +75,7 @@ public sealed class FairnessTests
                 try
                 {
                     await using var session = await a.Transport.OpenSessionAsync(PartyB, stop.Token);
-                    Interlocked.Increment(ref attackerSessions);
+                    AttackerOpenedSession();
                     await session.SendAsync(hello, stop.Token);
                     while (await session.ReceiveAsync(stop.Token) is not null)
                     {
@@ -99,7 +108,7 @@ public sealed class FairnessTests
                             await Task.Delay(200, ct);
                         }
                     }, cancellationToken: stop.Token);
-                    Interlocked.Increment(ref attackerSessions);
+                    AttackerOpenedSession();
                     var stream = await response.Content.ReadAsStreamAsync(stop.Token);
                     await stream.CopyToAsync(Stream.Null, stop.Token);
                 }
@@ -123,7 +132,7 @@ public sealed class FairnessTests
                         await body.WriteAsync(RawSessionClient.Frame(hello), ct);
                         await body.FlushAsync(ct);
                     }, cancellationToken: stop.Token);
-                    Interlocked.Increment(ref attackerSessions);
+                    AttackerOpenedSession();
                 }
                 catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
                 {
@@ -136,7 +145,7 @@ public sealed class FairnessTests
         attack.AddRange(Enumerable.Range(0, 3).Select(_ => Task.Run(SlotHolderAsync)));
         attack.AddRange(Enumerable.Range(0, 3).Select(_ => Task.Run(TricklerAsync)));
         attack.Add(Task.Run(ReconnectFloodAsync));
-        await Task.Delay(500); // let the attacker take the slots first
+        await attackerHoldsSlots.Task.WaitAsync(AttackDuration); // the attacker takes the slots first
 
         var attempts = 0;
         var successes = 0;

@@ -216,11 +216,7 @@ public sealed class HttpReconciliationTests
             configureLedgerSync: builder => builder.UseTransactionSource(new InMemoryTransactionSource(transactions)));
         _nodes.Add(node);
         var graph = node.Services.GetRequiredService<ILedgerGraph>();
-        var loading = Stopwatch.StartNew();
-        while (!graph.IsInitialized && loading.Elapsed < Generous)
-        {
-            await Task.Delay(10);
-        }
+        await graph.WhenInitializedAsync().WaitAsync(Generous);
 
         Assert.That(graph.IsInitialized, Is.True, "the ledger graph loaded at start");
         return node;

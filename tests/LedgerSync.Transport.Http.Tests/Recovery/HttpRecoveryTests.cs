@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Text;
+using LedgerSync.Diagnostics;
 using LedgerSync.Ledger;
 using LedgerSync.Recovery;
-using LedgerSync.Tests.Support;
 using LedgerSync.Testing.Logging;
+using LedgerSync.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using static LedgerSync.Tests.Support.TestParties;
 
 namespace LedgerSync.Tests.Recovery;
@@ -28,7 +30,7 @@ public sealed class HttpRecoveryTests : HttpNodeTests
         }
 
         var sink = new InMemoryRecoveredTransactionSink();
-        var logsB = new CollectingLoggerProvider();
+        var logsB = new FakeLoggerProvider();
         var b = await StartAsync(PartyB, [.. shared, .. notForA], listen: true, builder =>
         {
             builder.UseTransactionPayloadSource(payloads);
@@ -49,8 +51,8 @@ public sealed class HttpRecoveryTests : HttpNodeTests
 
         // The requester ends each session cleanly and waits for B's end before it finishes, so by now B has logged
         // every session it served, and none as failed (no "connection closed or reset while receiving").
-        Assert.That(logsB.WithEventId(7100), Is.Not.Empty, "B served the recovery");
-        Assert.That(logsB.WithEventId(7107).Select(e => e.Message), Is.Empty);
+        Assert.That(logsB.Collector.WithEventId(LedgerSyncEventId.RecoverySessionAdmitted), Is.Not.Empty, "B served the recovery");
+        Assert.That(logsB.Collector.WithEventId(LedgerSyncEventId.RecoverySessionFailed).Select(e => e.Message), Is.Empty);
     }
 
     private static async Task<RecoveryStatus> WaitForEndAsync(LedgerSync.Flows.RecoveryFlows flows, PartyName party)

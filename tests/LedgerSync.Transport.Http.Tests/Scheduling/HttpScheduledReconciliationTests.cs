@@ -118,11 +118,7 @@ public sealed class HttpScheduledReconciliationTests : HttpNodeTests
         }
 
         var graph = node.Services.GetRequiredService<ILedgerGraph>();
-        var loading = Stopwatch.StartNew();
-        while (!graph.IsInitialized && loading.Elapsed < Generous)
-        {
-            await Task.Delay(10);
-        }
+        await graph.WhenInitializedAsync().WaitAsync(Generous);
 
         return node;
     }

@@ -1,10 +1,12 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using LedgerSync.Testing.Logging;
 using LedgerSync.Tests.Support;
 using LedgerSync.Transport.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using static LedgerSync.Tests.Support.TestParties;
 
 namespace LedgerSync.Tests.Security;
@@ -183,7 +185,7 @@ public sealed class MutualTlsTests
     [Test]
     public async Task Endpoint_RawClientWithoutCertificate_RefusedWith401AndWarningLogged()
     {
-        var log = new RecordingLoggerProvider();
+        var log = new FakeLoggerProvider();
         var handler = ScriptedHandler.Echo();
         var b = await StartAsync(PartyB, _pki.Issue(PartyB), [_pki.Root], handler, log: log);
         using var http = RawClient(null);
@@ -196,20 +198,20 @@ public sealed class MutualTlsTests
             Assert.That((int)response.StatusCode, Is.EqualTo(401));
             Assert.That(text, Does.Contain("client certificate is required"));
             Assert.That(handler.Sessions, Is.Zero);
-            Assert.That(log.Events(3011).Select(e => e.Level), Has.Some.EqualTo(LogLevel.Warning));
+            Assert.That(log.Collector.WithEventId(LedgerSyncHttpEventId.ClientCertificateMissing).Select(e => e.Level), Has.Some.EqualTo(LogLevel.Warning));
         });
     }
 
     [Test]
     public async Task OpenSessionAsync_UntrustedClientCertificate_ServerLogsWarningWithReason()
     {
-        var log = new RecordingLoggerProvider();
+        var log = new FakeLoggerProvider();
         var b = await StartAsync(PartyB, _pki.Issue(PartyB), [_pki.Root], ScriptedHandler.Echo(), log: log);
         var a = await StartAsync(PartyA, _otherPki.Issue(PartyA), [_pki.Root]);
         a.Knows(b);
 
         Assert.That(async () => await a.Transport.OpenSessionAsync(PartyB), Throws.TypeOf<PeerAuthenticationException>());
-        var refused = log.Events(3012);
+        var refused = log.Collector.WithEventId(LedgerSyncHttpEventId.ClientCertificateRefused);
         Assert.That(refused, Has.Count.EqualTo(1));
         Assert.That(refused[0].Level, Is.EqualTo(LogLevel.Warning));
         Assert.That(refused[0].Message, Does.Contain("does not chain to a trusted root"));
@@ -318,7 +320,7 @@ public sealed class MutualTlsTests
         ScriptedHandler? handler = null,
         X509Certificate2? pin = null,
         bool validate = true,
-        RecordingLoggerProvider? log = null,
+        FakeLoggerProvider? log = null,
         Action<LedgerSyncHttpOptions>? http = null)
     {
         var node = await HttpNode.StartAsync(party, certificate, roots, handler, configureHttp: o =>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using LedgerSync.Testing.Logging;
 using LedgerSync.Tests.Support;
 using LedgerSync.Transport;
 using LedgerSync.Transport.Http;
@@ -10,6 +11,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using static LedgerSync.Tests.Support.TestParties;
 
 namespace LedgerSync.Tests.Server;
@@ -49,7 +51,7 @@ public sealed class CertificateForwardingTests
     [Test]
     public void MapLedgerSync_HostWithCertificateForwarding_RefusesToStart()
     {
-        var builder = CreateBuilder(ScriptedHandler.Echo(), new RecordingLoggerProvider(), configure: null);
+        var builder = CreateBuilder(ScriptedHandler.Echo(), new FakeLoggerProvider(), configure: null);
         builder.Services.AddCertificateForwarding(o => o.CertificateHeader = ArrHeader);
         var app = builder.Build();
         _disposables.Add(app);
@@ -67,7 +69,7 @@ public sealed class CertificateForwardingTests
         // The attack: A connects with its own certificate, puts C's public certificate in the forwarding header and
         // says hello as C. The host enables certificate forwarding (started in trusted-proxy mode, since the default
         // refuses such a host; A is not the proxy).
-        var log = new RecordingLoggerProvider();
+        var log = new FakeLoggerProvider();
         var handler = ScriptedHandler.Echo();
         using var proxy = TestPki.SelfSigned(PartyName.Parse("O=Proxy, L=London, C=GB"));
         var address = await StartForwardingHostAsync(handler, log, trustedProxy: proxy, addOptions: true);
@@ -89,14 +91,14 @@ public sealed class CertificateForwardingTests
             Assert.That((int)response.StatusCode, Is.EqualTo(403));
             Assert.That(text, Does.Contain(ArrHeader).And.Contain("TLS handshake"));
             Assert.That(handler.Sessions, Is.Zero, "nothing may be served to a forwarded identity");
-            Assert.That(log.Events(3018).Select(e => e.Level), Is.EqualTo(new[] { LogLevel.Warning }));
+            Assert.That(log.Collector.WithEventId(LedgerSyncHttpEventId.ForwardedCertificateRefused).Select(e => e.Level), Is.EqualTo(new[] { LogLevel.Warning }));
         });
     }
 
     [Test]
     public async Task Endpoint_UseCertificateForwardingWithDefaultHeader_ForwardedCertificateRefused()
     {
-        var log = new RecordingLoggerProvider();
+        var log = new FakeLoggerProvider();
         var handler = ScriptedHandler.Echo();
         // UseCertificateForwarding() without AddCertificateForwarding(): nothing to detect at start, refused per request.
         var address = await StartForwardingHostAsync(handler, log, trustedProxy: null, addOptions: false);
@@ -111,7 +113,7 @@ public sealed class CertificateForwardingTests
         {
             Assert.That((int)response.StatusCode, Is.EqualTo(403));
             Assert.That(handler.Sessions, Is.Zero);
-            Assert.That(log.Events(3018), Has.Count.EqualTo(1));
+            Assert.That(log.Collector.WithEventId(LedgerSyncHttpEventId.ForwardedCertificateRefused), Has.Count.EqualTo(1));
         });
     }
 
@@ -120,7 +122,7 @@ public sealed class CertificateForwardingTests
     {
         var handler = ScriptedHandler.Echo();
         using var proxyCertificate = TestPki.SelfSigned(PartyName.Parse("O=Proxy, L=London, C=GB"));
-        var address = await StartForwardingHostAsync(handler, new RecordingLoggerProvider(), trustedProxy: proxyCertificate, addOptions: true);
+        var address = await StartForwardingHostAsync(handler, new FakeLoggerProvider(), trustedProxy: proxyCertificate, addOptions: true);
         using var proxy = new RawSessionClient(proxyCertificate);
 
         using var response = await proxy.PostAsync(
@@ -147,7 +149,7 @@ public sealed class CertificateForwardingTests
         using var unknown = new TestPki("Unknown CA");
         var handler = ScriptedHandler.Echo();
         using var proxyCertificate = TestPki.SelfSigned(PartyName.Parse("O=Proxy, L=London, C=GB"));
-        var address = await StartForwardingHostAsync(handler, new RecordingLoggerProvider(), trustedProxy: proxyCertificate, addOptions: true);
+        var address = await StartForwardingHostAsync(handler, new FakeLoggerProvider(), trustedProxy: proxyCertificate, addOptions: true);
         using var proxy = new RawSessionClient(proxyCertificate);
 
         using var response = await proxy.PostAsync(
@@ -170,7 +172,7 @@ public sealed class CertificateForwardingTests
         return buffer[..read];
     }
 
-    private WebApplicationBuilder CreateBuilder(IInboundSessionHandler handler, RecordingLoggerProvider log, Action<LedgerSyncHttpOptions>? configure)
+    private WebApplicationBuilder CreateBuilder(IInboundSessionHandler handler, FakeLoggerProvider log, Action<LedgerSyncHttpOptions>? configure)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.AddProvider(log);
@@ -185,7 +187,7 @@ public sealed class CertificateForwardingTests
         return builder;
     }
 
-    private async Task<Uri> StartForwardingHostAsync(IInboundSessionHandler handler, RecordingLoggerProvider log, X509Certificate2? trustedProxy, bool addOptions)
+    private async Task<Uri> StartForwardingHostAsync(IInboundSessionHandler handler, FakeLoggerProvider log, X509Certificate2? trustedProxy, bool addOptions)
     {
         var builder = CreateBuilder(handler, log, o =>
         {

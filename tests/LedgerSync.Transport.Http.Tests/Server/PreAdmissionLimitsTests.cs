@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
-using LedgerSync.Testing;
+using LedgerSync.Testing.Logging;
 using LedgerSync.Tests.Support;
 using LedgerSync.Transport;
 using LedgerSync.Transport.Http;
@@ -11,6 +11,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 using static LedgerSync.Tests.Support.TestParties;
 
 namespace LedgerSync.Tests.Server;
@@ -46,7 +48,7 @@ public sealed class PreAdmissionLimitsTests
     [Test]
     public async Task Endpoint_FirstFrameLargerThanHelloLimit_RefusedUnreadAndWarningLogged()
     {
-        var log = new RecordingLoggerProvider();
+        var log = new FakeLoggerProvider();
         var handler = new ScriptedHandler(async (session, ct) => await session.ReceiveAsync(ct));
         // The maximum message size allows 10 MiB; before admission only MaxHelloSize (4 KiB) is read.
         var b = await StartNodeAsync(PartyB, handler, log, core: o => o.MaxMessageSize = 16 * 1024 * 1024);
@@ -76,7 +78,7 @@ public sealed class PreAdmissionLimitsTests
         Assert.Multiple(() =>
         {
             Assert.That(outcome, Is.TypeOf<LedgerSyncProtocolException>().And.Message.Contains("10485760").And.Message.Contains("before a session is admitted"));
-            Assert.That(log.Events(3024).Select(e => e.Level), Is.EqualTo(new[] { LogLevel.Warning }));
+            Assert.That(log.Collector.WithEventId(LedgerSyncHttpEventId.PreAdmissionLimitReached).Select(e => e.Level), Is.EqualTo(new[] { LogLevel.Warning }));
         });
     }
 
@@ -84,7 +86,7 @@ public sealed class PreAdmissionLimitsTests
     public async Task Endpoint_HelloNotSentWithinHelloTimeout_SessionTimesOutAndWarningLogged()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var log = new RecordingLoggerProvider();
+        var log = new FakeLoggerProvider();
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var handler = new ScriptedHandler(async (session, ct) =>
         {
@@ -107,7 +109,7 @@ public sealed class PreAdmissionLimitsTests
         Assert.Multiple(() =>
         {
             Assert.That(outcome, Is.TypeOf<PeerSessionTimeoutException>().With.Property(nameof(PeerSessionTimeoutException.Timeout)).EqualTo(TimeSpan.FromSeconds(2)));
-            Assert.That(log.Events(3024), Has.Count.EqualTo(1));
+            Assert.That(log.Collector.WithEventId(LedgerSyncHttpEventId.PreAdmissionLimitReached), Has.Count.EqualTo(1));
         });
     }
 
@@ -122,7 +124,7 @@ public sealed class PreAdmissionLimitsTests
             entered.TrySetResult();
             await release.Task;
         });
-        var b = await StartNodeAsync(PartyB, handler, new RecordingLoggerProvider(), http: o => o.HelloTimeout = TimeSpan.FromSeconds(1), time: time);
+        var b = await StartNodeAsync(PartyB, handler, new FakeLoggerProvider(), http: o => o.HelloTimeout = TimeSpan.FromSeconds(1), time: time);
         using var a = new RawSessionClient(_pki.Issue(PartyA));
         using var response = await a.PostAsync(Endpoint(b), async (body, ct) =>
         {
@@ -144,7 +146,7 @@ public sealed class PreAdmissionLimitsTests
     [Test]
     public async Task OpenSessionAsync_PartyOverItsSessionLimit_RefusedBeforeReadingAndOtherPartyStillServed()
     {
-        var log = new RecordingLoggerProvider();
+        var log = new FakeLoggerProvider();
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var handler = new ScriptedHandler(async (session, ct) =>
         {
@@ -153,8 +155,8 @@ public sealed class PreAdmissionLimitsTests
             await session.CompleteAsync(ct);
         });
         var b = await StartNodeAsync(PartyB, handler, log, http: o => o.MaxSessionsPerParty = 2);
-        var a = await StartNodeAsync(PartyA, null, new RecordingLoggerProvider(), listen: false);
-        var c = await StartNodeAsync(PartyC, null, new RecordingLoggerProvider(), listen: false);
+        var a = await StartNodeAsync(PartyA, null, new FakeLoggerProvider(), listen: false);
+        var c = await StartNodeAsync(PartyC, null, new FakeLoggerProvider(), listen: false);
         a.Knows(b);
         c.Knows(b);
 
@@ -171,8 +173,8 @@ public sealed class PreAdmissionLimitsTests
         await ofC.CompleteAsync();
         Assert.Multiple(() =>
         {
-            Assert.That(log.Events(3017).Select(e => e.Level), Is.EqualTo(new[] { LogLevel.Warning }));
-            Assert.That(log.Events(3017)[0].Message, Does.Contain(PartyA.ToString()));
+            Assert.That(log.Collector.WithEventId(LedgerSyncHttpEventId.SessionLimitReached).Select(e => e.Level), Is.EqualTo(new[] { LogLevel.Warning }));
+            Assert.That(log.Collector.WithEventId(LedgerSyncHttpEventId.SessionLimitReached)[0].Message, Does.Contain(PartyA.ToString()));
         });
         Assert.That(await ofC.ReceiveAsync().AsTask().WaitAsync(Generous), Is.Null);
 
@@ -208,7 +210,7 @@ public sealed class PreAdmissionLimitsTests
             o.MaxSessionsPerConnection = 2;
             o.MaxSessionsPerParty = 10;
         });
-        var a = await StartNodeAsync(PartyA, null, new RecordingLoggerProvider(), listen: false, http: o =>
+        var a = await StartNodeAsync(PartyA, null, new FakeLoggerProvider(), listen: false, http: o =>
             o.Peers.Add(new LedgerSyncHttpPeer { Party = PartyB.ToString(), Address = address }));
 
         await using var first = await a.Transport.OpenSessionAsync(PartyB);
@@ -239,8 +241,8 @@ public sealed class PreAdmissionLimitsTests
 
             await session.CompleteAsync(ct);
         });
-        var b = await StartNodeAsync(PartyB, handler, new RecordingLoggerProvider(), core: o => o.MaxMessageSize = 16 * 1024 * 1024);
-        var c = await StartNodeAsync(PartyC, null, new RecordingLoggerProvider(), listen: false);
+        var b = await StartNodeAsync(PartyB, handler, new FakeLoggerProvider(), core: o => o.MaxMessageSize = 16 * 1024 * 1024);
+        var c = await StartNodeAsync(PartyC, null, new FakeLoggerProvider(), listen: false);
         c.Knows(b);
         var chunk = new byte[64 * 1024];
         var header = new byte[4];
@@ -320,7 +322,7 @@ public sealed class PreAdmissionLimitsTests
     private async Task<HttpNode> StartNodeAsync(
         PartyName party,
         IInboundSessionHandler? handler,
-        RecordingLoggerProvider log,
+        FakeLoggerProvider log,
         Action<LedgerSyncOptions>? core = null,
         Action<LedgerSyncHttpOptions>? http = null,
         TimeProvider? time = null,

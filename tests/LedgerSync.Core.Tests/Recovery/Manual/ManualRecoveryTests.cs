@@ -5,7 +5,7 @@ using System.Text.Json;
 using LedgerSync.Ledger;
 using LedgerSync.Recovery;
 using LedgerSync.Recovery.Manual;
-using LedgerSync.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LedgerSync.Tests.Recovery.Manual;
 
