@@ -1,7 +1,7 @@
 using LedgerSync.Diagnostics;
-using LedgerSync.Testing;
 using LedgerSync.Testing.Logging;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using static LedgerSync.Tests.Diagnostics.DiagnosticsTestContext;
 
 namespace LedgerSync.Tests.Diagnostics;
@@ -16,7 +16,7 @@ public sealed class CompositeRunTelemetryListenerTests
     [Test]
     public void Write_SubscriberThrows_LogsItAndTheRunAndTheNextSubscriberGoOn()
     {
-        using var factory = CollectingLoggerProvider.CreateFactory(out var logs);
+        using var factory = FakeLogs.CreateFactory(out var logs);
         var recorder = new Recorder();
         var composite = new CompositeRunTelemetryListener(() => [new Throwing(), recorder], factory.CreateLogger<CompositeRunTelemetryListener>());
         var registry = new ReconciliationRunRegistry(_time, composite);
@@ -74,7 +74,7 @@ public sealed class CompositeRunTelemetryListenerTests
     [Test]
     public void Write_SubscribersCannotBeCreated_LogsOnceAndRunsStillEnd()
     {
-        using var factory = CollectingLoggerProvider.CreateFactory(out var logs);
+        using var factory = FakeLogs.CreateFactory(out var logs);
         var composite = new CompositeRunTelemetryListener(() => throw new InvalidOperationException("no meter"), factory.CreateLogger<CompositeRunTelemetryListener>());
         var registry = new ReconciliationRunRegistry(_time, composite);
 

@@ -1,3 +1,4 @@
+using LedgerSync.Testing;
 using System.Collections.Immutable;
 using System.IO.Compression;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using LedgerSync.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.IO.Compression;

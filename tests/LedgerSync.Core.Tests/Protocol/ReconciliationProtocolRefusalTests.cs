@@ -1,5 +1,6 @@
 using LedgerSync.Ledger;
 using LedgerSync.Protocol;
+using LedgerSync.Testing;
 using LedgerSync.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

@@ -1,6 +1,7 @@
 using LedgerSync.Diagnostics;
 using LedgerSync.Ledger;
 using LedgerSync.Recovery;
+using LedgerSync.Testing;
 using LedgerSync.Testing.Logging;
 using LedgerSync.Testing.Scheduling;
 using LedgerSync.Transport;
