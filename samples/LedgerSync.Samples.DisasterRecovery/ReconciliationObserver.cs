@@ -58,7 +58,7 @@ internal sealed class ReconciliationObserver : IDisposable
             if (node.Monitor.GetInFlightReconciliations().Any(r =>
                     r.Party == party && r.Role == ReconciliationRole.Requester && r.WaitingOn == RunWaitReason.PeerMessage))
             {
-                return await node.Dumper.WriteAsync(directory);
+                return await node.Dumper.WriteToDirectoryAsync(directory);
             }
 
             await Task.Delay(1);

@@ -82,7 +82,7 @@ internal sealed partial class NodeShell(
                     await ExplainRunAsync(command, cancellationToken);
                     return true;
                 case "CHECKPOINTS" or "DUMP":
-                    output.WriteLine($"Wrote {await dumper.WriteAsync(dumpDirectory, cancellationToken)} ({monitor.GetInFlightReconciliations().Count} reconciliations in flight)");
+                    output.WriteLine($"Wrote {await dumper.WriteToDirectoryAsync(dumpDirectory, cancellationToken)} ({monitor.GetInFlightReconciliations().Count} reconciliations in flight)");
                     return true;
                 case "METRICS":
                     await PrintMetricsAsync(cancellationToken);

@@ -46,7 +46,7 @@ public sealed partial class InFlightDumper
     /// </summary>
     /// <param name="directory">Where to write, typically the node's <c>logs</c> directory.</param>
     /// <param name="cancellationToken">Cancels writing; a partial file is deleted.</param>
-    public async Task<string> WriteAsync(string directory, CancellationToken cancellationToken = default)
+    public async Task<string> WriteToDirectoryAsync(string directory, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         var now = _registry.TimeProvider.GetUtcNow();

@@ -49,7 +49,7 @@ public sealed partial class ReconciliationFlows
             throw new InvalidOperationException("These flows were created without an InFlightDumper; register LedgerSync with AddLedgerSync().");
         }
 
-        return _dumper.WriteAsync(string.IsNullOrWhiteSpace(directory) ? DefaultDumpDirectory : directory, cancellationToken);
+        return _dumper.WriteToDirectoryAsync(string.IsNullOrWhiteSpace(directory) ? DefaultDumpDirectory : directory, cancellationToken);
     }
 
     /// <summary>The names of the flows, as accepted by <see cref="StartFlowAsync(FlowCommand, CancellationToken)"/>.</summary>

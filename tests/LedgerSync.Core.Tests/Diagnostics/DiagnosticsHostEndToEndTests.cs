@@ -85,7 +85,7 @@ public sealed class DiagnosticsHostEndToEndTests
         Assert.That(warning.Message, Does.Match($"Reconciliation {runId} has been waiting (30|40) seconds for messages from {PartyB}"));
         Assert.That(warning.ScopeValues()[FlowLogScope.FlowNameKey], Is.EqualTo(FlowNames.ReconcileWithParty));
 
-        var path = await a.Services.GetRequiredService<InFlightDumper>().WriteAsync(_directory);
+        var path = await a.Services.GetRequiredService<InFlightDumper>().WriteToDirectoryAsync(_directory);
         using (var zip = ZipFile.OpenRead(path))
         {
             var entry = zip.Entries.Single();

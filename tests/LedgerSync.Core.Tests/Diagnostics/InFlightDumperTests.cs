@@ -36,7 +36,7 @@ public sealed class InFlightDumperTests
         run.ReportSymbols(1500, 2100);
         var dumper = new InFlightDumper(_context.Registry);
 
-        var path = await dumper.WriteAsync(_directory);
+        var path = await dumper.WriteToDirectoryAsync(_directory);
 
         Assert.That(Path.GetFileName(path), Is.EqualTo("checkpoints_dump-20260101-000048.zip"));
         using var zip = ZipFile.OpenRead(path);
@@ -75,7 +75,7 @@ public sealed class InFlightDumperTests
         ended.End(ReconciliationState.DifferencesNotFound);
         _context.Time.Advance(TimeSpan.FromSeconds(3));
 
-        var path = await new InFlightDumper(_context.Registry).WriteAsync(_directory);
+        var path = await new InFlightDumper(_context.Registry).WriteToDirectoryAsync(_directory);
 
         using var zip = ZipFile.OpenRead(path);
         Assert.That(
@@ -96,8 +96,8 @@ public sealed class InFlightDumperTests
         _context.StartRun(PartyB, waitingOn: RunWaitReason.PoolSlot);
         var dumper = new InFlightDumper(_context.Registry);
 
-        var first = await dumper.WriteAsync(_directory);
-        var second = await dumper.WriteAsync(_directory);
+        var first = await dumper.WriteToDirectoryAsync(_directory);
+        var second = await dumper.WriteToDirectoryAsync(_directory);
 
         Assert.That(Path.GetFileName(first), Is.EqualTo("checkpoints_dump-20260101-000000.zip"));
         Assert.That(Path.GetFileName(second), Is.EqualTo("checkpoints_dump-20260101-000000-2.zip"));
@@ -110,7 +110,7 @@ public sealed class InFlightDumperTests
         using var factory = FakeLogs.CreateFactory(out var logs);
         var dumper = new InFlightDumper(_context.Registry, factory.CreateLogger<InFlightDumper>());
 
-        var path = await dumper.WriteAsync(_directory);
+        var path = await dumper.WriteToDirectoryAsync(_directory);
 
         using (var zip = ZipFile.OpenRead(path))
         {

@@ -79,7 +79,7 @@ public sealed class InFlightEndToEndTests
         Assert.That(held, Is.Not.Null, "the requester never waited on the stalled peer");
         _time.Advance(TimeSpan.FromSeconds(40));
 
-        var path = await new InFlightDumper(a.Registry).WriteAsync(_directory);
+        var path = await new InFlightDumper(a.Registry).WriteToDirectoryAsync(_directory);
 
         using (var zip = ZipFile.OpenRead(path))
         {
