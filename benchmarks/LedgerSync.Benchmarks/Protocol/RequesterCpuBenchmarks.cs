@@ -74,7 +74,7 @@ public class RequesterCpuBenchmarks
                 }
 
                 granted = Math.Min(cap, extended);
-                sketch.EnsurePrefixLength(Math.Min(granted, ReconciliationInitiator.PrefixAllowance(received, _local.Length)));
+                sketch.ComputeAhead(granted, ReconciliationInitiator.PrefixAllowance(received, _local.Length));
             }
 
             var count = (int)Math.Min(Math.Min(SymbolFlowPolicy.MaxSymbolsPerChunk, granted - received), _remoteSymbols.Length - received);
@@ -86,7 +86,7 @@ public class RequesterCpuBenchmarks
             decoder.AddRemoteSymbols(received, _remoteSymbols.AsSpan((int)received, count));
             if (!decoder.IsDecoded)
             {
-                sketch.EnsurePrefixLength(Math.Min(granted, ReconciliationInitiator.PrefixAllowance(decoder.NextExpectedIndex, _local.Length)));
+                sketch.ComputeAhead(granted, ReconciliationInitiator.PrefixAllowance(decoder.NextExpectedIndex, _local.Length));
             }
         }
 

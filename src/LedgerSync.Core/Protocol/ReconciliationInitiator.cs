@@ -185,7 +185,7 @@ internal sealed partial class ReconciliationInitiator(
         var decoder = new RatelessDecoder(sketch, responderSize);
 
         // Computes the local symbols for the credit granted so far, as far as the allowance lets it (while symbols are on the way).
-        void ComputeAhead() => sketch.EnsurePrefixLength(Math.Min(granted, PrefixAllowance(decoder.NextExpectedIndex, ids.Length)));
+        void ComputeAhead() => sketch.ComputeAhead(granted, PrefixAllowance(decoder.NextExpectedIndex, ids.Length));
         var tailStalls = 0;
         var estimateSent = false;
         var awaitingGrant = false;

@@ -134,6 +134,21 @@ internal sealed class LocalSketch : ILocalSymbols
     }
 
     /// <summary>
+    /// Computes the symbols up to <paramref name="wanted"/> ahead of their use, growing the prefix by at least a quarter
+    /// (every extension reads each ID's parked index once, so many small steps would cost more than the symbols), but
+    /// never past <paramref name="limit"/> or <see cref="MaxPrefixLength"/>.
+    /// </summary>
+    public void ComputeAhead(long wanted, long limit)
+    {
+        limit = Math.Min(limit, _maxPrefixLength);
+        wanted = Math.Min(wanted, limit);
+        if (wanted > _prefixLength)
+        {
+            EnsurePrefixLength(Math.Min(limit, Math.Max(wanted, _prefixLength + (_prefixLength / 4L))));
+        }
+    }
+
+    /// <summary>
     /// Copies the symbols from <paramref name="firstIndex"/> on into <paramref name="destination"/>, first computing
     /// more of the prefix if needed (by at least a quarter, so consecutive requests cost a logarithmic number of
     /// passes, and never past <see cref="MaxPrefixLength"/>).
@@ -270,10 +285,13 @@ internal sealed class LocalSketch : ILocalSymbols
             for (var e = start; e < end; e++)
             {
                 var index = next[e];
-                lanes[count] = e;
-                indices[count] = index;
-                draws[count] = states[e];
-                count += index < newLength ? 1 : 0;
+                if (index < newLength)
+                {
+                    lanes[count] = e;
+                    indices[count] = index;
+                    draws[count] = states[e];
+                    count++;
+                }
             }
 
             while (count > 0)

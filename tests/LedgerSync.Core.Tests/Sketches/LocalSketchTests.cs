@@ -182,6 +182,28 @@ public sealed class LocalSketchTests
         Assert.That(buffer, Is.EqualTo(expected));
     }
 
+    [TestCase(110, 1000, 125)] // a small step grows by a quarter
+    [TestCase(300, 1000, 300)] // a large one to what is wanted
+    [TestCase(300, 120, 120)] // never past the limit
+    [TestCase(900, 5000, 400)] // nor past the cap
+    [TestCase(50, 1000, 100)] // nothing to do
+    public void ComputeAhead_GrowsByAQuarterAtLeast_WithinTheLimitAndTheCap(long wanted, long limit, int expected)
+    {
+        var random = new Random(9400);
+        var key = SketchKey.FromRandom(random);
+        var ids = SketchTestSets.RandomIds(random, 300);
+        var sketch = new LocalSketch(key, ids, 100, maxPrefixLength: 400);
+
+        sketch.ComputeAhead(wanted, limit);
+
+        Assert.That(sketch.PrefixLength, Is.EqualTo(expected));
+        var expectedSymbols = new CodedSymbol[expected];
+        var actual = new CodedSymbol[expected];
+        SketchTestSets.Encoder(key, ids, expected).CopySymbols(0, expectedSymbols);
+        sketch.CopySymbols(0, actual);
+        Assert.That(actual, Is.EqualTo(expectedSymbols));
+    }
+
     [TestCase(0)]
     [TestCase(101)]
     public void Constructor_PrefixOutsideOneToTheCap_Throws(int prefixLength)
