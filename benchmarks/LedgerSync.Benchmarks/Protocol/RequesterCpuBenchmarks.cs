@@ -5,11 +5,12 @@ using LedgerSync.Sketches;
 namespace LedgerSync.Benchmarks.Protocol;
 
 /// <summary>
-/// The requester's whole work for one run, as the version-2 initiator does it: encode its <see cref="N"/> IDs under the
-/// responder's new key starting from the first burst's prefix (at most 4,096 symbols; no fixed 1,024-symbol minimum),
-/// then subtract and peel the responder's symbols in 512-symbol messages until decoded (one-sided: <see cref="D"/>
-/// IDs only on the responder's side). The encoder's prefix grows only as symbols arrive, so the cost follows the
-/// symbols needed.
+/// The requester's whole work for one run, as the initiator does it: build the <see cref="LocalSketch"/> of its
+/// <see cref="N"/> IDs under the responder's new key (one pass: hash, difference estimator, membership table, and the
+/// first burst's symbols), then subtract and peel the responder's symbols in messages of at most
+/// <see cref="SymbolFlowPolicy.MaxSymbolsPerChunk"/>, granting further credit from the decoder's estimate as the
+/// initiator does and computing local symbols only for the credit granted, until decoded (one-sided: <see cref="D"/>
+/// IDs only on the responder's side). No transport: this is the CPU and memory of the requester alone.
 /// </summary>
 [MemoryDiagnoser]
 public class RequesterCpuBenchmarks
@@ -22,7 +23,7 @@ public class RequesterCpuBenchmarks
     [Params(1_000_000)]
     public int N { get; set; }
 
-    [Params(1, 100, 10_000)]
+    [Params(1, 10, 100, 1_000, 10_000)]
     public int D { get; set; }
 
     [GlobalSetup]
@@ -32,7 +33,7 @@ public class RequesterCpuBenchmarks
         _key = Sketches.SketchBenchmarkData.Key(random);
         _local = Sketches.SketchBenchmarkData.RandomIds(random, N);
         var extra = Sketches.SketchBenchmarkData.RandomIds(random, D);
-        var length = (D * 2) + 64;
+        var length = (D * 2) + 1024;
         var remote = new RatelessEncoder(_key, length, N + D);
         remote.AddRange(_local);
         remote.AddRange(extra);
@@ -48,14 +49,45 @@ public class RequesterCpuBenchmarks
     [Benchmark]
     public int EncodeAndDecode()
     {
-        var burst = SymbolFlowPolicy.FirstBurst(_local.Length, _remoteCount);
-        var encoder = new RatelessEncoder(_key, (int)Math.Clamp(burst, 1, ReconciliationInitiator.InitialPrefixLimit), _local.Length);
-        encoder.AddRange(_local);
-        var decoder = new RatelessDecoder(encoder, _remoteCount);
-        for (var first = 0; !decoder.IsDecoded && first < _remoteSymbols.Length; first += SymbolFlowPolicy.MaxSymbolsPerChunk)
+        long requesterSize = _local.Length;
+        var lowerBound = SymbolFlowPolicy.LowerBound(requesterSize, _remoteCount);
+        var cap = SymbolFlowPolicy.SymbolCap(requesterSize, _remoteCount);
+        var granted = SymbolFlowPolicy.FirstBurst(requesterSize, _remoteCount);
+        var sketch = new LocalSketch(
+            _key,
+            _local,
+            (int)Math.Clamp(Math.Min(granted, ReconciliationInitiator.PrefixAllowance(0, _local.Length)), 1, cap),
+            (int)cap,
+            trackDifferences: true);
+        var decoder = new RatelessDecoder(sketch, _remoteCount);
+        var tailStalls = 0;
+        while (!decoder.IsDecoded)
         {
-            var count = Math.Min(SymbolFlowPolicy.MaxSymbolsPerChunk, _remoteSymbols.Length - first);
-            decoder.AddRemoteSymbols(first, _remoteSymbols.AsSpan(first, count));
+            var received = decoder.NextExpectedIndex;
+            if (received == granted)
+            {
+                var estimate = SymbolFlowPolicy.CombineEstimates(decoder.EstimateDifferences(), decoder.RawEmptyCount, null);
+                var extended = SymbolFlowPolicy.NextCredit(received, cap, estimate, lowerBound, tailStalls);
+                if (SymbolFlowPolicy.IsPastEstimate(received, estimate, lowerBound))
+                {
+                    tailStalls++;
+                }
+
+                granted = Math.Min(cap, extended);
+                sketch.ComputeAhead(granted, ReconciliationInitiator.PrefixAllowance(received, _local.Length));
+            }
+
+            var count = (int)Math.Min(Math.Min(SymbolFlowPolicy.MaxSymbolsPerChunk, granted - received), _remoteSymbols.Length - received);
+            if (count <= 0)
+            {
+                return -1;
+            }
+
+            decoder.AddRemoteSymbols(received, _remoteSymbols.AsSpan((int)received, count));
+            if (!decoder.IsDecoded)
+            {
+                sketch.ComputeAhead(granted, ReconciliationInitiator.PrefixAllowance(decoder.NextExpectedIndex, _local.Length));
+            }
         }
 
         return decoder.TryDecode(out var difference) ? difference.RemoteOnly.Count : -1;

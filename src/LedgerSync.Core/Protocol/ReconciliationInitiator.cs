@@ -26,8 +26,17 @@ internal sealed partial class ReconciliationInitiator(
 {
     private readonly ILogger _log = (ILogger?)logger ?? NullLogger.Instance;
 
-    /// <summary>The longest prefix the requester's encoder starts with; it grows (by doubling) only as symbols arrive.</summary>
+    /// <summary>
+    /// How far the requester's local sketch may run ahead of the symbols actually received, at least: it computes its
+    /// symbols for the credit it grants, but never more than this (or 1/16 of its own set size, or as many again as
+    /// were received, whichever is most) beyond the symbols that arrived, so a forged acceptance cannot make it
+    /// allocate for symbols that never come.
+    /// </summary>
     internal const int InitialPrefixLimit = 4096;
+
+    /// <summary>The longest prefix the requester's sketch may hold after <paramref name="received"/> symbols, for a set of <paramref name="setSize"/> IDs (see <see cref="InitialPrefixLimit"/>).</summary>
+    internal static long PrefixAllowance(long received, int setSize) =>
+        received + Math.Max(Math.Max(InitialPrefixLimit, setSize / 16), received);
 
     public async Task<ReconciliationResult> ReconcileAsync(ReconciliationRequest request, CancellationToken cancellationToken)
     {
@@ -164,11 +173,19 @@ internal sealed partial class ReconciliationInitiator(
         var roundTrips = new RoundTripCounter(granted);
         tracker.Stage($"accepted: {responderSize} relevant transactions there; first burst of {granted} symbols");
 
-        // The encoder starts with the first burst (at most 4,096 symbols) and grows only as symbols actually arrive.
-        var encoder = new RatelessEncoder(accepted.Key, (int)Math.Clamp(granted, 1, InitialPrefixLimit), ids.Length);
-        encoder.TrackDifferences();
-        encoder.AddRange(ids);
-        var decoder = new RatelessDecoder(encoder, responderSize);
+        // The local sketch computes the symbols of the credit granted (the first burst at once, in its construction
+        // pass), never past the cap, and never further ahead of the symbols received than PrefixAllowance. Its
+        // difference estimator costs one mix of the hash per ID, in the same pass.
+        var sketch = new LocalSketch(
+            accepted.Key,
+            ids,
+            (int)Math.Clamp(Math.Min(granted, PrefixAllowance(0, ids.Length)), 1, cap),
+            (int)cap,
+            trackDifferences: true);
+        var decoder = new RatelessDecoder(sketch, responderSize);
+
+        // Computes the local symbols for the credit granted so far, as far as the allowance lets it (while symbols are on the way).
+        void ComputeAhead() => sketch.ComputeAhead(granted, PrefixAllowance(decoder.NextExpectedIndex, ids.Length));
         var tailStalls = 0;
         var estimateSent = false;
         var awaitingGrant = false;
@@ -196,7 +213,7 @@ internal sealed partial class ReconciliationInitiator(
             {
                 estimateSent = true;
                 awaitingGrant = true;
-                await session.SendAsync(ProtocolCodec.EncodeDifferenceEstimate(extended - granted, encoder.Estimator!), cancellationToken).ConfigureAwait(false);
+                await session.SendAsync(ProtocolCodec.EncodeDifferenceEstimate(extended - granted, sketch.Estimator!), cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -205,6 +222,7 @@ internal sealed partial class ReconciliationInitiator(
 
             granted = extended;
             roundTrips.Granted(granted);
+            ComputeAhead();
         }
 
         while (!decoder.IsDecoded)
@@ -268,6 +286,10 @@ internal sealed partial class ReconciliationInitiator(
                     roundTrips.Processing(firstIndex + symbols.Length - 1);
                     decoder.AddRemoteSymbols(firstIndex, symbols);
                     tracker.ReportProgress();
+                    if (!decoder.IsDecoded)
+                    {
+                        ComputeAhead();
+                    }
                     var next = decoder.NextExpectedIndex;
                     if (!decoder.IsDecoded && !decoder.IsAllPeeled && !awaitingGrant && next < granted
                         && granted - next <= Math.Max(SymbolFlowPolicy.MinWindow, next / SymbolFlowPolicy.WindowDivisor) && Estimate() is { } estimate)
@@ -295,6 +317,7 @@ internal sealed partial class ReconciliationInitiator(
                     granted = total;
                     exchangeEnd = Math.Max(exchangeEnd, granted);
                     roundTrips.Granted(granted);
+                    ComputeAhead();
                     tracker.Stage($"{party} sized the burst from the difference estimate: {granted} symbols");
                     break;
                 case ProtocolMessageType.Abort:

@@ -67,6 +67,34 @@ public sealed class ReconciliationProtocolHostilePeerTests
     }
 
     [Test]
+    public async Task ReconcileAsync_AcceptedAnnouncesLargestDecodableSet_ComputesOnlyAheadOfSymbolsReceived()
+    {
+        // Decodable sizes whose first burst is the longest prefix there is (2^26 symbols, 3 GiB): the requester's local
+        // sketch may run only a bounded way ahead of the symbols that actually arrive (600 here).
+        var announced = 1000 + SymbolFlowPolicy.MaxDecodableDifferences;
+        var symbols = new Random(31);
+        var peer = new ScriptedPeer(async (_, session, ct) =>
+        {
+            await session.ReceiveAsync(ct);
+            await session.SendAsync(ProtocolCodec.EncodeAccepted(new AcceptedMessage(ProtocolCodec.CurrentVersion, SketchKey.FromRandom(new Random(3)), announced)), ct);
+            for (var first = 0; first < 600; first += 300)
+            {
+                await session.SendAsync(ProtocolCodec.EncodeSymbols(first, [.. Enumerable.Range(0, 300).Select(_ => ScriptedPeer.RandomSymbol(symbols))]), ct);
+            }
+        });
+        _network.Register(PartyB, peer);
+        Assert.That(SymbolFlowPolicy.FirstBurst(1000, announced), Is.EqualTo(RatelessEncoder.MaxPrefixLength));
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+
+        var ex = Assert.ThrowsAsync<LedgerSyncProtocolException>(async () => await _a.ReconcileAsync(PartyB));
+
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.That(ex!.Message, Does.Contain("ended the session"));
+        var allowance = ReconciliationInitiator.PrefixAllowance(600, 1000) * System.Runtime.CompilerServices.Unsafe.SizeOf<CodedSymbol>();
+        Assert.That(allocated, Is.LessThan((4 * allowance) + (2L << 20)), "the sketch computed symbols that never came");
+    }
+
+    [Test]
     public async Task ReconcileAsync_ResponderStreamsRandomSymbols_FailsTypedWithinTwiceTheHonestMemory()
     {
         // Honest reference: the same two set sizes (1,000 each) at their largest possible difference (disjoint sets).

@@ -14,7 +14,7 @@ public sealed class LocalSketchTests
             var ids = SketchTestSets.RandomIds(random, random.Next(0, 300));
             var length = random.Next(1, 700);
             var encoder = SketchTestSets.Encoder(key, ids, 8);
-            var sketch = new LocalSketch(key, ids);
+            var sketch = new LocalSketch(key, ids, random.Next(1, length + 1));
 
             var expected = new CodedSymbol[length];
             var actual = new CodedSymbol[length];
@@ -107,6 +107,109 @@ public sealed class LocalSketchTests
             Assert.That(fromSketch.RemoteOnly, Is.EqualTo(fromEncoder!.RemoteOnly));
             Assert.That(fromSketch.LocalOnly, Is.EqualTo(fromEncoder.LocalOnly));
         }
+    }
+
+    [Test]
+    public void Symbols_LargeSetsAndPrefixes_EqualTheEncoders()
+    {
+        // Sets larger than one block of the construction pass, prefixes long enough for many rounds per block.
+        for (var seed = 0; seed < 4; seed++)
+        {
+            var random = new Random(8000 + seed);
+            var key = SketchKey.FromRandom(random);
+            var ids = SketchTestSets.RandomIds(random, random.Next(2000, 6000));
+            var length = random.Next(3000, 9000);
+            var encoder = SketchTestSets.Encoder(key, ids, length);
+            var sketch = new LocalSketch(key, ids, random.Next(1, 64));
+            sketch.EnsurePrefixLength(length / 3);
+
+            var expected = new CodedSymbol[length];
+            var actual = new CodedSymbol[length];
+            encoder.CopySymbols(0, expected);
+            sketch.CopySymbols(0, actual);
+
+            Assert.That(actual, Is.EqualTo(expected), $"seed {seed}");
+        }
+    }
+
+    [Test]
+    public void Estimator_EqualsTheEncodersEstimator()
+    {
+        var random = new Random(9000);
+        var key = SketchKey.FromRandom(random);
+        var ids = SketchTestSets.RandomIds(random, 3000);
+        var encoder = SketchTestSets.Encoder(key, ids, 1);
+        encoder.TrackDifferences();
+        var sketch = new LocalSketch(key, ids, trackDifferences: true);
+
+        var expected = new byte[DifferenceEstimator.EncodedSize];
+        var actual = new byte[DifferenceEstimator.EncodedSize];
+        encoder.Estimator!.WriteTo(expected);
+        sketch.Estimator!.WriteTo(actual);
+
+        Assert.That(actual, Is.EqualTo(expected));
+        Assert.That(expected, Has.Some.Not.Zero);
+        Assert.That(new LocalSketch(key, ids).Estimator, Is.Null);
+    }
+
+    [Test]
+    public void CopySymbols_PastTheCap_ThrowsProtocolErrorWithoutGrowing()
+    {
+        var random = new Random(9100);
+        var sketch = new LocalSketch(SketchKey.FromRandom(random), SketchTestSets.RandomIds(random, 500), 10, maxPrefixLength: 100);
+        var buffer = new CodedSymbol[8];
+
+        Assert.That(() => sketch.CopySymbols(95, buffer), Throws.TypeOf<LedgerSyncProtocolException>().With.Message.Contain("at most 100"));
+        Assert.That(sketch.PrefixLength, Is.EqualTo(10));
+        Assert.That(() => sketch.EnsurePrefixLength(101), Throws.TypeOf<ArgumentOutOfRangeException>());
+        Assert.That(sketch.PrefixLength, Is.EqualTo(10));
+    }
+
+    [Test]
+    public void CopySymbols_NearTheCap_GrowsToTheCapAtMost()
+    {
+        var random = new Random(9200);
+        var key = SketchKey.FromRandom(random);
+        var ids = SketchTestSets.RandomIds(random, 500);
+        var sketch = new LocalSketch(key, ids, 90, maxPrefixLength: 100);
+        var buffer = new CodedSymbol[4];
+
+        sketch.CopySymbols(90, buffer);
+
+        Assert.That(sketch.PrefixLength, Is.EqualTo(100), "growth by a quarter is clamped to the cap");
+        var expected = new CodedSymbol[4];
+        SketchTestSets.Encoder(key, ids, 100).CopySymbols(90, expected);
+        Assert.That(buffer, Is.EqualTo(expected));
+    }
+
+    [TestCase(110, 1000, 125)] // a small step grows by a quarter
+    [TestCase(300, 1000, 300)] // a large one to what is wanted
+    [TestCase(300, 120, 120)] // never past the limit
+    [TestCase(900, 5000, 400)] // nor past the cap
+    [TestCase(50, 1000, 100)] // nothing to do
+    public void ComputeAhead_GrowsByAQuarterAtLeast_WithinTheLimitAndTheCap(long wanted, long limit, int expected)
+    {
+        var random = new Random(9400);
+        var key = SketchKey.FromRandom(random);
+        var ids = SketchTestSets.RandomIds(random, 300);
+        var sketch = new LocalSketch(key, ids, 100, maxPrefixLength: 400);
+
+        sketch.ComputeAhead(wanted, limit);
+
+        Assert.That(sketch.PrefixLength, Is.EqualTo(expected));
+        var expectedSymbols = new CodedSymbol[expected];
+        var actual = new CodedSymbol[expected];
+        SketchTestSets.Encoder(key, ids, expected).CopySymbols(0, expectedSymbols);
+        sketch.CopySymbols(0, actual);
+        Assert.That(actual, Is.EqualTo(expectedSymbols));
+    }
+
+    [TestCase(0)]
+    [TestCase(101)]
+    public void Constructor_PrefixOutsideOneToTheCap_Throws(int prefixLength)
+    {
+        var ids = SketchTestSets.RandomIds(new Random(9300), 10);
+        Assert.That(() => new LocalSketch(SketchKey.FromRandom(new Random(9301)), ids, prefixLength, maxPrefixLength: 100), Throws.TypeOf<ArgumentOutOfRangeException>());
     }
 
     [Test]
