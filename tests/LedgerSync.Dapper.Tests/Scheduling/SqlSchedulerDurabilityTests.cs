@@ -81,13 +81,19 @@ public abstract class SqlSchedulerDurabilityTests(SqlDialect dialect)
         var parties = Enumerable.Range(1, 20).Select(Numbered).ToList();
         await using var a = CreateHost(TimeProvider.System);
         await using var b = CreateHost(TimeProvider.System);
-        Func<ReconciliationRequest, CancellationToken, Task<ReconciliationResult>> slow = async (_, ct) =>
+        // Each instance's runs wait until the other instance has started one (at most 3 run at once per instance, so
+        // neither can take all 20 while the other idles): both must take part, whatever the machine's load.
+        var aStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var bStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Func<ReconciliationRequest, CancellationToken, Task<ReconciliationResult>> Slow(TaskCompletionSource started, TaskCompletionSource other) => async (_, ct) =>
         {
+            started.TrySetResult();
+            await other.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
             await Task.Delay(20, ct);
             return FakeReconciliationInitiator.NoDifferences;
         };
-        a.Initiator.Behavior = slow;
-        b.Initiator.Behavior = slow;
+        a.Initiator.Behavior = Slow(aStarted, bStarted);
+        b.Initiator.Behavior = Slow(bStarted, aStarted);
         await a.Scheduler.StartAsync();
         await b.Scheduler.StartAsync();
 
