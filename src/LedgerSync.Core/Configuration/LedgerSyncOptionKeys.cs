@@ -85,31 +85,17 @@ internal static class LedgerSyncOptionKeys
             ? $"{LedgerSyncDuration.Format(min)} or more"
             : $"{LedgerSyncDuration.Format(min)} to {LedgerSyncDuration.Format(max)}";
 
-    private static LedgerSyncOptionKey Int(string name, int min, int max, Func<LedgerSyncOptions, int> get, Action<LedgerSyncOptions, int> set)
-    {
-        var accepted = $"{min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}";
-        return new LedgerSyncOptionKey(
+    private static LedgerSyncOptionKey Int(string name, int min, int max, Func<LedgerSyncOptions, int> get, Action<LedgerSyncOptions, int> set) =>
+        Ranged(
             name,
-            accepted,
-            (options, text) =>
-            {
-                if (!int.TryParse(text, NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-                {
-                    return "is not a whole number in range";
-                }
-
-                set(options, value);
-                return null;
-            },
-            (from, to) => set(to, get(from)),
-            options =>
-            {
-                var value = get(options);
-                return value < min || value > max
-                    ? OutOfRange(name, value.ToString(CultureInfo.InvariantCulture), accepted)
-                    : null;
-            });
-    }
+            min,
+            max,
+            $"{min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}",
+            static (string text, out int value) => int.TryParse(text, NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value),
+            "is not a whole number in range",
+            static value => value.ToString(CultureInfo.InvariantCulture),
+            get,
+            set);
 
     private static LedgerSyncOptionKey Bool(string name, Func<LedgerSyncOptions, bool> get, Action<LedgerSyncOptions, bool> set) =>
         new(
@@ -127,17 +113,40 @@ internal static class LedgerSyncOptionKeys
             },
             (from, to) => set(to, get(from)));
 
-    private static LedgerSyncOptionKey Duration(string name, TimeSpan min, TimeSpan max, Func<LedgerSyncOptions, TimeSpan> get, Action<LedgerSyncOptions, TimeSpan> set)
-    {
-        var accepted = DescribeRange(min, max);
-        return new LedgerSyncOptionKey(
+    private static LedgerSyncOptionKey Duration(string name, TimeSpan min, TimeSpan max, Func<LedgerSyncOptions, TimeSpan> get, Action<LedgerSyncOptions, TimeSpan> set) =>
+        Ranged(
+            name,
+            min,
+            max,
+            DescribeRange(min, max),
+            LedgerSyncDuration.TryParse,
+            "is not a duration (such as 1H, 30M, 5H3M2S or hh:mm:ss)",
+            LedgerSyncDuration.Format,
+            get,
+            set);
+
+    private delegate bool TryParser<T>(string text, out T value);
+
+    /// <summary>A key whose value is read by <paramref name="tryParse"/> and must lie in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    private static LedgerSyncOptionKey Ranged<T>(
+        string name,
+        T min,
+        T max,
+        string accepted,
+        TryParser<T> tryParse,
+        string notParsed,
+        Func<T, string> format,
+        Func<LedgerSyncOptions, T> get,
+        Action<LedgerSyncOptions, T> set)
+        where T : IComparable<T> =>
+        new(
             name,
             accepted,
             (options, text) =>
             {
-                if (!LedgerSyncDuration.TryParse(text, out var value))
+                if (!tryParse(text, out var value))
                 {
-                    return "is not a duration (such as 1H, 30M, 5H3M2S or hh:mm:ss)";
+                    return notParsed;
                 }
 
                 set(options, value);
@@ -147,11 +156,10 @@ internal static class LedgerSyncOptionKeys
             options =>
             {
                 var value = get(options);
-                return value < min || value > max
-                    ? OutOfRange(name, LedgerSyncDuration.Format(value), accepted)
+                return value.CompareTo(min) < 0 || value.CompareTo(max) > 0
+                    ? OutOfRange(name, format(value), accepted)
                     : null;
             });
-    }
 
     /// <summary>The message of a value outside its range: <c>&lt;key&gt; = &lt;value&gt; is out of range; accepted: &lt;range&gt;.</c></summary>
     private static string OutOfRange(string name, string shown, string accepted) =>
