@@ -12,11 +12,10 @@ public sealed partial class DocsPublicSurfaceTests
 {
     private static readonly string Root = FindRoot();
 
-    /// <summary>Docs not yet held to the rule; each still presents internal types outside a contributor section.</summary>
+    /// <summary>Docs not yet held to the rule: each still presents internal types outside a contributor section.</summary>
     private static readonly string[] NotYetChecked =
     [
         "docs/scheduler-and-flows.md",
-        "docs/extending.md",
     ];
 
     /// <summary>The README, every package README and every page under docs/, minus <see cref="NotYetChecked"/>.</summary>
@@ -38,6 +37,16 @@ public sealed partial class DocsPublicSurfaceTests
         var findings = InternalNamesOutsideContributorSections(text, internalTypes);
 
         Assert.That(findings, Is.Empty, $"{doc} presents internal types as API (move them to a 'For contributors' section or describe the behaviour)");
+    }
+
+    [TestCaseSource(nameof(NotYetChecked))]
+    public void NotYetCheckedDoc_StillPresentsInternalTypes_ElseItJoinsTheCheckedDocs(string doc)
+    {
+        var text = File.ReadAllText(Path.Combine(Root, doc));
+
+        var findings = InternalNamesOutsideContributorSections(text, InternalTypeNames());
+
+        Assert.That(findings, Is.Not.Empty, $"{doc} now speaks only the public API: remove it from {nameof(NotYetChecked)}");
     }
 
     [Test]
