@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.IO.Hashing;
 using System.Text;
 using Dapper;
 using LedgerSync.Dapper.Schema;
@@ -337,17 +338,15 @@ public sealed class SqlStatusStore : IStatusStore, IReconciliationRunHistory
             transaction,
             cancellationToken: cancellationToken));
 
-    // FNV-1a over the row's key: stable across processes, so every node sharing the database takes the same lock.
+    // XxHash32 of the row's key (party name in UTF-8, then the role byte): stable across processes and machines, so every
+    // node sharing the database takes the same lock. A non-keyed hash is enough: a collision only serializes two rows.
     private static int RowLockKey(StatusKey key)
     {
-        var hash = 2166136261u;
-        foreach (var b in Encoding.UTF8.GetBytes(key.Party.ToString()))
-        {
-            hash = (hash ^ b) * 16777619u;
-        }
-
-        hash = (hash ^ (key.IsRequester ? 1u : 0u)) * 16777619u;
-        return unchecked((int)hash);
+        var party = key.Party.ToString();
+        var bytes = new byte[Encoding.UTF8.GetByteCount(party) + 1];
+        Encoding.UTF8.GetBytes(party, bytes);
+        bytes[^1] = key.IsRequester ? (byte)1 : (byte)0;
+        return unchecked((int)XxHash32.HashToUInt32(bytes));
     }
 
     private static ReconciliationStatus ToStatus(IDictionary<string, object?> row) => new()

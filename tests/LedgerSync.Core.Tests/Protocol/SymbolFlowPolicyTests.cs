@@ -78,9 +78,9 @@ public sealed class SymbolFlowPolicyTests
         var many = SymbolFlowPolicy.CombineEstimates(1000, 400, 1000)!.Value;
 
         Assert.That(few, Is.GreaterThan(many));
-        Assert.That(many, Is.InRange(1000, 1000 * 1.05));
+        Assert.That(many, Is.InRange(1000, 1000 * 1.06));
         Assert.That(SymbolFlowPolicy.CombineEstimates(null, 0, null), Is.Null);
-        Assert.That(SymbolFlowPolicy.CombineEstimates(null, 0, 800), Is.EqualTo(800 * Math.Exp(2.3 * 0.27)).Within(1e-6));
+        Assert.That(SymbolFlowPolicy.CombineEstimates(null, 0, 800), Is.EqualTo(800 * Math.Exp(SymbolFlowPolicy.UncertaintyMargin * 0.27)).Within(1e-6));
         Assert.That(SymbolFlowPolicy.CombineEstimates(null, 0, 800, margin: 0), Is.EqualTo(800).Within(1e-6));
         Assert.That(SymbolFlowPolicy.CombineEstimates(1000, 400, 1000, margin: 0), Is.EqualTo(1000).Within(1e-6));
     }
