@@ -3,14 +3,13 @@ using LedgerSync.Flows;
 using LedgerSync.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace LedgerSync;
 
 /// <summary>
 /// A LedgerSync node assembled by <see cref="LedgerSyncNodeBuilder"/>, without a host: the flows, the monitor and the
-/// handler for inbound sessions, over the components <c>AddLedgerSync</c> registers (composed by those same
-/// registrations, in a container the node owns). <see cref="StartAsync"/> starts what a host would start (the ledger
+/// handler for inbound sessions, over the components of the builder's one composition (the same step
+/// <c>AddLedgerSync</c> runs in a host), in a container the node owns. <see cref="StartAsync"/> starts what a host would start (the ledger
 /// graph's loading, the scheduler, recovery, diagnostics, the transport's membership); <see cref="StopAsync"/> stops
 /// them in reverse order; <see cref="DisposeAsync"/> stops the node if needed and releases everything it created.
 /// </summary>
@@ -22,25 +21,9 @@ public sealed class LedgerSyncNode : IAsyncDisposable
     private int _started;
     private bool _disposed;
 
-    internal LedgerSyncNode(LedgerSyncNodeConfiguration configuration)
+    internal LedgerSyncNode(LedgerSyncNodeConfiguration configuration, IServiceCollection services)
     {
         Configuration = configuration;
-        var services = new ServiceCollection();
-        services.AddSingleton(configuration.TimeProvider);
-        services.AddSingleton(configuration.LoggerFactory);
-        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-        if (configuration.MeterFactory is { } meterFactory)
-        {
-            services.AddSingleton(meterFactory);
-        }
-
-        // The same registrations as AddLedgerSync in a host: the options are the configuration's frozen copy.
-        var builder = services.AddLedgerSync(configuration.CopyOptionsTo);
-        foreach (var plugin in configuration.Plugins)
-        {
-            plugin(builder);
-        }
-
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = true });
         try
         {

@@ -4,17 +4,22 @@ using LedgerSync.Recovery;
 using LedgerSync.Scheduling;
 using LedgerSync.Status;
 using LedgerSync.Transport;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace LedgerSync;
 
 /// <summary>
 /// Assembles a LedgerSync node without a host or a container of your own: set the options and the plug-ins, then
 /// <see cref="Build"/> validates everything (every failure at once) and returns a <see cref="LedgerSyncNode"/> made
-/// from an immutable <see cref="LedgerSyncNodeConfiguration"/>. The node is composed by the same registrations as
-/// <c>services.AddLedgerSync(...)</c>, so both ways give the same components; the typed <c>Use…</c> methods here are
+/// from an immutable <see cref="LedgerSyncNodeConfiguration"/>. The builder owns the one composition of a node:
+/// <see cref="Build"/> runs it into a container the node owns, and <c>services.AddLedgerSync(...)</c> runs the same step
+/// into the host's services (where the configuration is resolvable, made by <see cref="BuildConfiguration"/> from the
+/// bound options), so both ways give the same components; the typed <c>Use…</c> methods here are
 /// shorthands for the <see cref="ILedgerSyncBuilder"/> extensions, and <see cref="ConfigurePlugins"/> accepts any of
 /// them (for example <c>UseSqlStatusStore</c> from <c>LedgerSync.Dapper</c>).
 /// </summary>
@@ -192,7 +197,84 @@ public sealed class LedgerSyncNodeBuilder
     /// <summary>Validates the configuration (see <see cref="BuildConfiguration"/>) and composes a node from it, not yet started.</summary>
     /// <returns>The node; start it with <see cref="LedgerSyncNode.StartAsync"/> and dispose it when done.</returns>
     /// <exception cref="LedgerSyncConfigurationException">A value is invalid; <see cref="LedgerSyncConfigurationException.Errors"/> lists every failure.</exception>
-    public LedgerSyncNode Build() => new(BuildConfiguration());
+    public LedgerSyncNode Build()
+    {
+        var configuration = BuildConfiguration();
+        var services = new ServiceCollection();
+        services.AddSingleton(configuration);
+        services.AddSingleton(configuration.TimeProvider);
+        services.AddSingleton(configuration.LoggerFactory);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        if (configuration.MeterFactory is { } meterFactory)
+        {
+            services.AddSingleton(meterFactory);
+        }
+
+        // The one composition, into the node's own container: the options are the configuration's frozen copy.
+        var builder = Compose(services, configuration: null, configuration.CopyOptionsTo);
+        foreach (var plugin in configuration.Plugins)
+        {
+            plugin(builder);
+        }
+
+        return new LedgerSyncNode(configuration, services);
+    }
+
+    /// <summary>
+    /// The one composition of a node: registers its options (bound from <paramref name="configuration"/>, then set by
+    /// <paramref name="configure"/>, validated at start), its <see cref="LedgerSyncNodeConfiguration"/> and its components
+    /// into <paramref name="services"/>, with in-memory defaults for the plug-ins. <c>AddLedgerSync</c> runs it into a
+    /// host's services, <see cref="Build"/> into the node's own. Every registration is TryAdd-style, so running it twice
+    /// is harmless.
+    /// </summary>
+    internal static LedgerSyncBuilder Compose(IServiceCollection services, IConfiguration? configuration, Action<LedgerSyncOptions>? configure)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddLedgerSyncOptions(configuration, configure);
+
+        // A node built here registered its configuration first; in a host it is made from the bound options on first use.
+        services.TryAddSingleton(ConfigurationFromServices);
+        services.AddLedgerSyncDiagnostics();
+        services.AddLedgerSyncLedger();
+        services.AddLedgerSyncProtocol();
+        services.AddLedgerSyncScheduling();
+        services.AddLedgerSyncRecovery();
+        services.AddLedgerSyncFlows();
+        return new LedgerSyncBuilder(services);
+    }
+
+    /// <summary>
+    /// A host's configuration: a builder given the options as the container binds them (every configure and
+    /// post-configure step, not the validators, which <see cref="BuildConfiguration"/> runs itself) and the container's
+    /// clock, logging and metrics. A snapshot: a later reload of the options reaches the components through
+    /// <c>IOptionsMonitor</c>, not this object.
+    /// </summary>
+    internal static LedgerSyncNodeConfiguration ConfigurationFromServices(IServiceProvider services)
+    {
+        var builder = new LedgerSyncNodeBuilder()
+            .UseTimeProvider(services.GetRequiredService<TimeProvider>())
+            .UseLoggerFactory(services.GetService<ILoggerFactory>())
+            .UseMeterFactory(services.GetService<IMeterFactory>());
+        var name = Microsoft.Extensions.Options.Options.DefaultName;
+        foreach (var setup in services.GetServices<IConfigureOptions<LedgerSyncOptions>>())
+        {
+            if (setup is IConfigureNamedOptions<LedgerSyncOptions> named)
+            {
+                named.Configure(name, builder.Options);
+            }
+            else
+            {
+                setup.Configure(builder.Options);
+            }
+        }
+
+        foreach (var post in services.GetServices<IPostConfigureOptions<LedgerSyncOptions>>())
+        {
+            post.PostConfigure(name, builder.Options);
+        }
+
+        return builder.BuildConfiguration();
+    }
 
     // Every validator message starts with the key it is about ("maxMessageSize = 1 is out of range; ...").
     private static string? KeyNamedAtStart(string failure) =>

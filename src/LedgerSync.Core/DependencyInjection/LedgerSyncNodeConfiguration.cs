@@ -8,7 +8,12 @@ namespace LedgerSync;
 /// What a <see cref="LedgerSyncNode"/> is built from, validated and frozen by <see cref="LedgerSyncNodeBuilder.BuildConfiguration"/>:
 /// a copy of the options taken when it was built (a later change to the builder's <see cref="LedgerSyncNodeBuilder.Options"/>
 /// changes neither this configuration nor a node built from it), the plug-ins chosen and the time, logging and metrics
-/// services.
+/// services. Under <c>services.AddLedgerSync(...)</c> it is resolvable from the container
+/// (<c>GetRequiredService&lt;LedgerSyncNodeConfiguration&gt;()</c>): made on first use by a
+/// <see cref="LedgerSyncNodeBuilder"/> from the bound options and the host's clock, logging and metrics, with the same
+/// validation (a <see cref="LedgerSyncConfigurationException"/> listing every failure), and a snapshot from then on (a
+/// configuration reload reaches the components through <c>IOptionsMonitor</c>, not this object). There the plug-ins are
+/// the host's own registrations.
 /// </summary>
 public sealed class LedgerSyncNodeConfiguration
 {

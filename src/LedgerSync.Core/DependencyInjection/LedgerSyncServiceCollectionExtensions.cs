@@ -1,6 +1,5 @@
 using LedgerSync;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -10,15 +9,17 @@ public static class LedgerSyncServiceCollectionExtensions
     /// <summary>
     /// Adds LedgerSync: options (validated at start), the ledger graph, the protocol, the scheduler, the flows and
     /// diagnostics, with in-memory defaults for the plug-ins. Calling it more than once is harmless: services are
-    /// registered once. These registrations are the one composition of a node: <see cref="LedgerSync.LedgerSyncNodeBuilder"/>
-    /// builds a node without a host from the same ones.
+    /// registered once. The registrations are <see cref="LedgerSync.LedgerSyncNodeBuilder"/>'s one composition of a node, run
+    /// here into the host's services; the immutable <see cref="LedgerSync.LedgerSyncNodeConfiguration"/> is resolvable from
+    /// the container, made by the builder's <see cref="LedgerSync.LedgerSyncNodeBuilder.BuildConfiguration"/> from the bound
+    /// options and the host's clock, logging and metrics.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <returns>A builder to choose the transaction source, peer transport and status store.</returns>
     public static ILedgerSyncBuilder AddLedgerSync(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        return services.AddLedgerSyncCore(configuration: null, configure: null);
+        return LedgerSyncNodeBuilder.Compose(services, configuration: null, configure: null);
     }
 
     /// <summary>
@@ -32,7 +33,7 @@ public static class LedgerSyncServiceCollectionExtensions
     public static ILedgerSyncBuilder AddLedgerSync(this IServiceCollection services, Action<LedgerSyncOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(services);
-        return services.AddLedgerSyncCore(configuration: null, configure);
+        return LedgerSyncNodeBuilder.Compose(services, configuration: null, configure);
     }
 
     /// <summary>
@@ -49,7 +50,7 @@ public static class LedgerSyncServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        return services.AddLedgerSyncCore(configuration, configure: null);
+        return LedgerSyncNodeBuilder.Compose(services, configuration, configure: null);
     }
 
     /// <summary>
@@ -64,20 +65,6 @@ public static class LedgerSyncServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        return services.AddLedgerSyncCore(configuration, configure);
-    }
-
-    private static LedgerSyncBuilder AddLedgerSyncCore(this IServiceCollection services, IConfiguration? configuration, Action<LedgerSyncOptions>? configure)
-    {
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddLedgerSyncOptions(configuration, configure);
-        services.AddLedgerSyncDiagnostics();
-        services.AddLedgerSyncLedger();
-        services.AddLedgerSyncProtocol();
-        services.AddLedgerSyncScheduling();
-        services.AddLedgerSyncRecovery();
-        services.AddLedgerSyncFlows();
-
-        return new LedgerSyncBuilder(services);
+        return LedgerSyncNodeBuilder.Compose(services, configuration, configure);
     }
 }

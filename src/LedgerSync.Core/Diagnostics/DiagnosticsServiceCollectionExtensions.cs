@@ -27,9 +27,12 @@ internal static class DiagnosticsServiceCollectionExtensions
             sp => new MetricsTelemetryListener(sp.GetRequiredService<LedgerSyncMetrics>())));
 
         // Factories, not constructor activation: the constructors are internal (users resolve these from DI).
-        services.TryAddSingleton(sp => sp.GetService<IReconciliationJobQueries>() is { } jobQueries
-            ? new ReconciliationMonitor(sp.GetRequiredService<ReconciliationRunRegistry>(), sp.GetRequiredService<IStatusStore>(), sp.GetRequiredService<ILedgerGraph>(), jobQueries)
-            : new ReconciliationMonitor(sp.GetRequiredService<ReconciliationRunRegistry>(), sp.GetRequiredService<IStatusStore>(), sp.GetRequiredService<ILedgerGraph>()));
+        services.TryAddSingleton(sp => (sp.GetService<IReconciliationJobQueries>(), sp.GetService<ReconciliationScheduler>()) switch
+        {
+            (var jobQueries, { } scheduler) => new ReconciliationMonitor(sp.GetRequiredService<ReconciliationRunRegistry>(), sp.GetRequiredService<IStatusStore>(), sp.GetRequiredService<ILedgerGraph>(), jobQueries, scheduler),
+            ({ } jobQueries, null) => new ReconciliationMonitor(sp.GetRequiredService<ReconciliationRunRegistry>(), sp.GetRequiredService<IStatusStore>(), sp.GetRequiredService<ILedgerGraph>(), jobQueries),
+            _ => new ReconciliationMonitor(sp.GetRequiredService<ReconciliationRunRegistry>(), sp.GetRequiredService<IStatusStore>(), sp.GetRequiredService<ILedgerGraph>()),
+        });
         services.TryAddSingleton(sp => new LedgerSyncMetrics(
             sp.GetRequiredService<ReconciliationRunRegistry>(),
             sp.GetRequiredService<ReconciliationMonitor>(),

@@ -18,6 +18,7 @@ public sealed class ReconciliationMonitor
     private readonly IStatusStore _statusStore;
     private readonly ILedgerGraph _ledgerGraph;
     private readonly IReconciliationJobQueries? _jobQueries;
+    private readonly ReconciliationScheduler? _scheduler;
     private int _queuedInStore = -1;
 
     /// <summary>Creates the monitor over the in-flight runs, the status store, the ledger graph and the job queue.</summary>
@@ -27,6 +28,27 @@ public sealed class ReconciliationMonitor
         ArgumentNullException.ThrowIfNull(jobQueries);
         _jobQueries = jobQueries;
     }
+
+    /// <summary>Creates the monitor over the in-flight runs, the status store, the ledger graph, the job queue and the scheduler's pool.</summary>
+    internal ReconciliationMonitor(ReconciliationRunRegistry registry, IStatusStore statusStore, ILedgerGraph ledgerGraph, IReconciliationJobQueries? jobQueries, ReconciliationScheduler scheduler)
+        : this(registry, statusStore, ledgerGraph)
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        _jobQueries = jobQueries;
+        _scheduler = scheduler;
+    }
+
+    /// <summary>
+    /// The size of the execution pool (<see cref="LedgerSyncOptions.MaxNumberOfParallelReconciliationRequests"/>), shared by
+    /// outgoing and incoming runs; 0 for a monitor without a scheduler.
+    /// </summary>
+    public int ExecutionPoolSize => _scheduler?.PoolSize ?? 0;
+
+    /// <summary>The execution pool's slots in use now, by outgoing and incoming runs; at <see cref="ExecutionPoolSize"/> a peer's run is refused as too busy.</summary>
+    public int ExecutionPoolSlotsInUse => _scheduler?.RunningCount ?? 0;
+
+    /// <summary>Whether the scheduler is dispatching jobs (it starts with the host or the node, once the ledger graph has loaded it claims due jobs).</summary>
+    public bool IsSchedulerStarted => _scheduler?.IsStarted ?? false;
 
     /// <summary>Creates the monitor over the in-flight runs, the status store and the ledger graph (scheduled counts then come from this node's in-flight runs only).</summary>
     internal ReconciliationMonitor(ReconciliationRunRegistry registry, IStatusStore statusStore, ILedgerGraph ledgerGraph)

@@ -20,13 +20,13 @@ namespace LedgerSync.Scheduling;
 /// <c>ReconciliationRequestValidator</c> (see docs/scheduler-and-flows.md).
 /// </summary>
 /// <remarks>
-/// Register it with <c>AddLedgerSync()</c>; it is a hosted service (<see cref="StartAsync"/> starts dispatching once
+/// Internal: <c>AddLedgerSync()</c> registers it as a hosted service, and <c>LedgerSyncNode</c> starts it with the
+/// node's other parts; operators read its pool through <c>ReconciliationMonitor</c>. It is a hosted service (<see cref="StartAsync"/> starts dispatching once
 /// the ledger graph has loaded, <see cref="StopAsync"/> stops claiming new jobs, waits for running ones until the
-/// host's shutdown timeout, then interrupts them and gives their jobs back to the queue). Without a host, resolve it
-/// and call <see cref="StartAsync"/> and <see cref="StopAsync"/> (or <see cref="DisposeAsync"/>) yourself. Jobs can be
+/// host's shutdown timeout, then interrupts them and gives their jobs back to the queue). Jobs can be
 /// scheduled before it starts; they run once it has started.
 /// </remarks>
-public sealed class ReconciliationScheduler : IHostedService, IAsyncDisposable, IDisposable
+internal sealed class ReconciliationScheduler : IHostedService, IAsyncDisposable, IDisposable
 {
     private readonly ExecutionPool _pool;
     private readonly RunOutcomeRecorder _recorder;

@@ -1,3 +1,4 @@
+using LedgerSync.Diagnostics;
 using LedgerSync.Flows;
 using LedgerSync.Ledger;
 using LedgerSync.Protocol;
@@ -64,9 +65,11 @@ public sealed class SchedulingServiceCollectionExtensionsTests
 
         await flows.ScheduleReconciliationAsync([TestParties.B]);
         await TestParties.EventuallyAsync(async () => (await flows.GetReconciliationStatusForPartyAsync(TestParties.B, true))?.LastReconciliationStatus == ReconciliationState.DifferencesNotFound, "ran under the host");
+        var monitor = host.Services.GetRequiredService<ReconciliationMonitor>();
+        Assert.That(monitor.IsSchedulerStarted, Is.True);
         await host.StopAsync();
 
-        Assert.That(host.Services.GetRequiredService<ReconciliationScheduler>().IsStarted, Is.False);
+        Assert.That(monitor.IsSchedulerStarted, Is.False);
     }
 
     private sealed class CountingStatusStore : IStatusStore

@@ -53,7 +53,7 @@ internal sealed class SchedulerTestHost : IAsyncDisposable
             new Random(42),
             transport);
         Flows = new ReconciliationFlows(Scheduler, StatusStore, Graph);
-        Monitor = new ReconciliationMonitor(Registry, StatusStore, Graph, JobQueries);
+        Monitor = new ReconciliationMonitor(Registry, StatusStore, Graph, JobQueries, Scheduler);
     }
 
     public Microsoft.Extensions.Time.Testing.FakeTimeProvider Time { get; }
