@@ -12,20 +12,14 @@ public sealed partial class DocsPublicSurfaceTests
 {
     private static readonly string Root = FindRoot();
 
-    /// <summary>Docs not yet held to the rule: each still presents internal types outside a contributor section.</summary>
-    private static readonly string[] NotYetChecked =
-    [
-        "docs/scheduler-and-flows.md",
-    ];
-
-    /// <summary>The README, every package README and every page under docs/, minus <see cref="NotYetChecked"/>.</summary>
+    /// <summary>The README, every package README and every page under docs/.</summary>
     public static IEnumerable<string> UserFacingDocs()
     {
         var root = FindRoot();
         var docs = new List<string> { "README.md" };
         docs.AddRange(Directory.GetFiles(Path.Combine(root, "src"), "README.md", SearchOption.AllDirectories).Select(f => Relative(root, f)));
         docs.AddRange(Directory.GetFiles(Path.Combine(root, "docs"), "*.md").Select(f => Relative(root, f)));
-        return docs.Except(NotYetChecked, StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        return docs.Order(StringComparer.Ordinal);
     }
 
     [TestCaseSource(nameof(UserFacingDocs))]
@@ -37,16 +31,6 @@ public sealed partial class DocsPublicSurfaceTests
         var findings = InternalNamesOutsideContributorSections(text, internalTypes);
 
         Assert.That(findings, Is.Empty, $"{doc} presents internal types as API (move them to a 'For contributors' section or describe the behaviour)");
-    }
-
-    [TestCaseSource(nameof(NotYetChecked))]
-    public void NotYetCheckedDoc_StillPresentsInternalTypes_ElseItJoinsTheCheckedDocs(string doc)
-    {
-        var text = File.ReadAllText(Path.Combine(Root, doc));
-
-        var findings = InternalNamesOutsideContributorSections(text, InternalTypeNames());
-
-        Assert.That(findings, Is.Not.Empty, $"{doc} now speaks only the public API: remove it from {nameof(NotYetChecked)}");
     }
 
     [Test]
