@@ -208,8 +208,8 @@ public sealed class ReconciliationSchedulerTests
         Assert.That(await _host.Flows.StopReconciliationForPartyAsync(B), Is.True);
         _host.Time.Advance(TimeSpan.FromHours(2));
 
-        // Proof that the dispatcher looked after B's due time: C wakes it, and its next claim finds nothing due.
-        var nothingDue = _jobs.NothingDueAsync(due, RealTimeout);
+        // Proof that the dispatcher looked after B's due time: C wakes it, and its claim after C's finds nothing due.
+        var nothingDue = _jobs.NothingDueAsync(due, RealTimeout, afterClaims: 1);
         await _host.Flows.ScheduleReconciliationAsync([C]);
         await nothingDue;
         Assert.That(_jobs.ClaimedParties, Is.EqualTo(new[] { C }), "only C was claimed after B's due time");
@@ -285,8 +285,9 @@ public sealed class ReconciliationSchedulerTests
 
         _host.Time.Advance(TimeSpan.FromMinutes(9));
 
-        // Proof that the dispatcher looked at 9 minutes: C wakes it, and its next claim finds B not yet due.
-        var nothingDue = _jobs.NothingDueAsync(_host.Time.GetUtcNow(), RealTimeout);
+        // Proof that the dispatcher looked at 9 minutes: C wakes it, and its claim after C's finds B not yet due (an empty
+        // claim woken by the clock before C was queued does not count).
+        var nothingDue = _jobs.NothingDueAsync(_host.Time.GetUtcNow(), RealTimeout, afterClaims: 1);
         await _host.Flows.ScheduleReconciliationAsync([C]);
         await nothingDue;
         Assert.That(_jobs.ClaimedParties, Is.EqualTo(new[] { C }), "B was not claimed a minute before its time");

@@ -10,7 +10,7 @@ namespace LedgerSync.Testing.Scheduling;
 internal sealed class ClaimObservingJobStore(IReconciliationJobStore inner) : IReconciliationJobStore, IReconciliationJobQueries
 {
     private readonly Lock _lock = new();
-    private readonly List<(DateTimeOffset NotBefore, TaskCompletionSource<DateTimeOffset> Seen)> _emptyClaimWaiters = [];
+    private readonly List<(DateTimeOffset NotBefore, int AfterClaims, TaskCompletionSource<DateTimeOffset> Seen)> _emptyClaimWaiters = [];
     private readonly System.Collections.Concurrent.ConcurrentQueue<PartyName> _claimed = new();
     private int _claims;
 
@@ -29,14 +29,15 @@ internal sealed class ClaimObservingJobStore(IReconciliationJobStore inner) : IR
 
     /// <summary>
     /// Completes, with the claim's time, when a claim made at fake time <paramref name="notBefore"/> or later has
-    /// returned no job (nothing was due then). Bounded by <paramref name="timeout"/> of real time.
+    /// returned no job (nothing was due then), after at least <paramref name="afterClaims"/> claims in all returned a job
+    /// (so an empty claim racing ahead of a job just queued does not count). Bounded by <paramref name="timeout"/> of real time.
     /// </summary>
-    public Task<DateTimeOffset> NothingDueAsync(DateTimeOffset notBefore, TimeSpan timeout)
+    public Task<DateTimeOffset> NothingDueAsync(DateTimeOffset notBefore, TimeSpan timeout, int afterClaims = 0)
     {
         var seen = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
-            _emptyClaimWaiters.Add((notBefore, seen));
+            _emptyClaimWaiters.Add((notBefore, afterClaims, seen));
         }
 
         return seen.Task.WaitAsync(timeout);
@@ -54,7 +55,7 @@ internal sealed class ClaimObservingJobStore(IReconciliationJobStore inner) : IR
         {
             lock (_lock)
             {
-                foreach (var waiter in _emptyClaimWaiters.Where(w => w.NotBefore <= now).ToList())
+                foreach (var waiter in _emptyClaimWaiters.Where(w => w.NotBefore <= now && _claimed.Count >= w.AfterClaims).ToList())
                 {
                     waiter.Seen.TrySetResult(now);
                     _emptyClaimWaiters.Remove(waiter);
