@@ -44,7 +44,7 @@ public sealed class LedgerSyncNodeBuilder
     /// The options the node will use, with their defaults until changed. <see cref="Build"/> copies them: a change made
     /// after it does not reach the node.
     /// </summary>
-    public LedgerSyncOptions Options { get; } = new();
+    public LedgerSyncOptions Options { get; private init; } = new();
 
     /// <summary>Changes <see cref="Options"/> in code.</summary>
     /// <param name="configure">Sets the options.</param>
@@ -251,28 +251,15 @@ public sealed class LedgerSyncNodeBuilder
     /// </summary>
     internal static LedgerSyncNodeConfiguration ConfigurationFromServices(IServiceProvider services)
     {
-        var builder = new LedgerSyncNodeBuilder()
+        // The framework's factory runs the configure and post-configure steps in the container's order; it is given no
+        // validators, because BuildConfiguration reports every failure itself, as a LedgerSyncConfigurationException.
+        var factory = new OptionsFactory<LedgerSyncOptions>(
+            services.GetServices<IConfigureOptions<LedgerSyncOptions>>(),
+            services.GetServices<IPostConfigureOptions<LedgerSyncOptions>>());
+        var builder = new LedgerSyncNodeBuilder { Options = factory.Create(Microsoft.Extensions.Options.Options.DefaultName) }
             .UseTimeProvider(services.GetRequiredService<TimeProvider>())
             .UseLoggerFactory(services.GetService<ILoggerFactory>())
             .UseMeterFactory(services.GetService<IMeterFactory>());
-        var name = Microsoft.Extensions.Options.Options.DefaultName;
-        foreach (var setup in services.GetServices<IConfigureOptions<LedgerSyncOptions>>())
-        {
-            if (setup is IConfigureNamedOptions<LedgerSyncOptions> named)
-            {
-                named.Configure(name, builder.Options);
-            }
-            else
-            {
-                setup.Configure(builder.Options);
-            }
-        }
-
-        foreach (var post in services.GetServices<IPostConfigureOptions<LedgerSyncOptions>>())
-        {
-            post.PostConfigure(name, builder.Options);
-        }
-
         return builder.BuildConfiguration();
     }
 
