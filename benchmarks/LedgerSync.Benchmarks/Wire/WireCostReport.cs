@@ -4,7 +4,7 @@ namespace LedgerSync.Benchmarks.Wire;
 
 /// <summary>
 /// The wire-cost report:
-/// <c>dotnet run -c Release --project benchmarks/LedgerSync.Benchmarks -- wire [--n N] [--d D] [--split one-sided|two-sided] [--seed S] [--json] [--transport memory|http] [--latency MS] [--keys K]</c>.
+/// <c>dotnet run -c Release --project benchmarks/LedgerSync.Benchmarks -- wire [--n N] [--d D] [--split one-sided|two-sided] [--seed S] [--json] [--transport memory|http] [--latency MS] [--keys K] [--scenario protocol|direct|short-ids]</c>.
 /// Builds two random ID sets with <c>n</c> common IDs and <c>d</c> differences (one-sided: all on the responder's
 /// side; two-sided: half each), reconciles them through <see cref="Scenario"/> once per key (<c>--keys</c>, each run
 /// under a new random sketch key) on a network with <c>--latency</c> ms one way, and prints p50/p90/max bytes against
@@ -24,11 +24,16 @@ internal static class WireCostReport
         if (!TryParse(args, out var options, out var error))
         {
             Console.Error.WriteLine(error);
-            Console.Error.WriteLine("usage: wire [--n N] [--d D] [--split one-sided|two-sided] [--seed S] [--json] [--transport memory|http] [--latency MS] [--keys K]");
+            Console.Error.WriteLine("usage: wire [--n N] [--d D] [--split one-sided|two-sided] [--seed S] [--json] [--transport memory|http] [--latency MS] [--keys K] [--scenario protocol|direct|short-ids]");
             return 2;
         }
 
-        var scenario = options.Transport == "http" ? new HttpScenario() : Scenario();
+        IWireScenario scenario = options.Transport == "http" ? new HttpScenario() : options.Scenario switch
+        {
+            "direct" => new DirectSymbolExchangeScenario(),
+            "short-ids" => new ShortIdDesignScenario(),
+            _ => Scenario(),
+        };
         var sweep = options.D is { } single ? [single] : DefaultSweep;
         var latency = TimeSpan.FromMilliseconds(options.LatencyMs);
         if (!options.Json)
@@ -43,7 +48,12 @@ internal static class WireCostReport
         var common = RandomIds(random, options.N);
         foreach (var d in sweep)
         {
-            var responderOnlyCount = options.Split == "two-sided" ? d - (d / 2) : d;
+            var responderOnlyCount = options.Split switch
+            {
+                "two-sided" => d - (d / 2),
+                "skewed" => d - (d / 4),
+                _ => d,
+            };
             var requesterOnlyCount = d - responderOnlyCount;
             var responderOnly = RandomIds(random, responderOnlyCount);
             var requesterOnly = RandomIds(random, requesterOnlyCount);
@@ -152,7 +162,10 @@ internal static class WireCostReport
                 case "--keys" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var keys) && keys >= 1:
                     options = options with { Keys = keys };
                     break;
-                case "--split" when value is "one-sided" or "two-sided":
+                case "--scenario" when value is "protocol" or "direct" or "short-ids":
+                    options = options with { Scenario = value };
+                    break;
+                case "--split" when value is "one-sided" or "two-sided" or "skewed":
                     options = options with { Split = value };
                     break;
                 default:

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace LedgerSync.Sketches;
 
@@ -43,6 +44,8 @@ internal sealed class RatelessDecoder
     private int _rawEmpty;
     private long _peelEvents;
     private int _toggles;
+    private readonly uint _earlyChecksumMask;
+    private readonly uint _reducedChecksumMask;
 
     /// <summary>Peels and toggles allowed per received symbol (plus <see cref="PeelWorkSlack"/>); an honest stream needs at most about one.</summary>
     internal const int PeelWorkPerSymbol = 4;
@@ -64,7 +67,17 @@ internal sealed class RatelessDecoder
     {
     }
 
-    private RatelessDecoder(ILocalSymbols local, long remoteSetSize)
+    /// <summary>
+    /// Creates a decoder whose symbols carry only the checksum bits of <paramref name="earlyChecksumMask"/> below index
+    /// <see cref="SymbolCodec.FullChecksumSymbols"/> and of <paramref name="reducedChecksumMask"/> from there on (a
+    /// symbol format other than the wire's format 1, which carries 32 then 24: used by the wire report's design studies).
+    /// </summary>
+    internal RatelessDecoder(LocalSketch local, long remoteSetSize, uint earlyChecksumMask, uint reducedChecksumMask)
+        : this((ILocalSymbols)local, remoteSetSize, earlyChecksumMask, reducedChecksumMask)
+    {
+    }
+
+    private RatelessDecoder(ILocalSymbols local, long remoteSetSize, uint earlyChecksumMask = uint.MaxValue, uint reducedChecksumMask = 0x00FF_FFFFu)
     {
         ArgumentNullException.ThrowIfNull(local);
         ArgumentOutOfRangeException.ThrowIfNegative(remoteSetSize);
@@ -73,7 +86,12 @@ internal sealed class RatelessDecoder
         _encoderVersion = local.Version;
         RemoteSetSize = remoteSetSize;
         LocalSetSize = local.Count;
+        _earlyChecksumMask = earlyChecksumMask;
+        _reducedChecksumMask = reducedChecksumMask;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private uint ChecksumMask(long index) => index < SymbolCodec.FullChecksumSymbols ? _earlyChecksumMask : _reducedChecksumMask;
 
     /// <summary>The number of IDs in the remote set, as announced.</summary>
     public long RemoteSetSize { get; }
@@ -279,7 +297,7 @@ internal sealed class RatelessDecoder
         symbol.S1 = remote.S1 ^ local.S1;
         symbol.S2 = remote.S2 ^ local.S2;
         symbol.S3 = remote.S3 ^ local.S3;
-        symbol.Check = (remote.Check ^ local.Check) & SymbolCodec.ChecksumMask(index);
+        symbol.Check = (remote.Check ^ local.Check) & ChecksumMask(index);
         symbol.Cnt = 0;
         if (!symbol.IsEmpty)
         {
@@ -328,7 +346,7 @@ internal sealed class RatelessDecoder
 
             var hash = SymbolMapping.Hash(_key, symbol.S0, symbol.S1, symbol.S2, symbol.S3);
             var checksum = SymbolMapping.Checksum(hash);
-            if ((checksum & SymbolCodec.ChecksumMask(index)) != symbol.Check)
+            if ((checksum & ChecksumMask(index)) != symbol.Check)
             {
                 continue;
             }
@@ -429,7 +447,7 @@ internal sealed class RatelessDecoder
     {
         ref var symbol = ref _difference[index];
         var wasEmpty = symbol.IsEmpty;
-        symbol.Toggle(id.Word0, id.Word1, id.Word2, id.Word3, checksum & SymbolCodec.ChecksumMask(index), 0);
+        symbol.Toggle(id.Word0, id.Word1, id.Word2, id.Word3, checksum & ChecksumMask(index), 0);
         if (symbol.IsEmpty)
         {
             if (!wasEmpty)

@@ -217,6 +217,47 @@ public sealed class RatelessDecoderTests
         Assert.That(symbols, Is.LessThan(3 * differences + Trials), "symbols used");
     }
 
+    // A symbol format that carries fewer checksum bits (24 below index 256, 16 after) over 8-byte sums: the decoder
+    // compares only the bits that travel, and decodes the exact difference; the default decoder, which expects format
+    // 1's 32 and 24 bits, cannot peel the same truncated symbols.
+    [Test]
+    public void Decode_ReducedChecksumMasks_ComparesOnlyTheBitsCarried([Range(0, 19)] int seed)
+    {
+        const uint Early = 0xFF_FFFF;
+        const uint Reduced = 0xFFFF;
+        var random = new Random(7000 + seed);
+        var key = SketchKey.FromRandom(random);
+        var common = ShortIds(random, 2000 + random.Next(2000));
+        var remoteOnly = ShortIds(random, random.Next(50, 400));
+        var localOnly = ShortIds(random, random.Next(0, 150));
+        var remote = new LocalSketch(key, [.. common, .. remoteOnly]);
+        var local = new LocalSketch(key, [.. common, .. localOnly]);
+        var length = 4 * (remoteOnly.Length + localOnly.Length) + 64;
+        var symbols = new CodedSymbol[length];
+        remote.CopySymbols(0, symbols);
+        for (var i = 0; i < symbols.Length; i++)
+        {
+            // As read from such a wire: only the carried checksum bits, no count.
+            symbols[i] = new CodedSymbol(symbols[i].Sum, symbols[i].Checksum & (i < SymbolCodec.FullChecksumSymbols ? Early : Reduced), 0);
+        }
+
+        var reduced = new RatelessDecoder(local, remote.Count, Early, Reduced);
+        var formatOne = new RatelessDecoder(local, remote.Count);
+        reduced.AddRemoteSymbols(0, symbols);
+        formatOne.AddRemoteSymbols(0, symbols);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(reduced.TryDecode(out var difference), Is.True);
+            Assert.That(SameSet(difference!.RemoteOnly, remoteOnly), Is.True);
+            Assert.That(SameSet(difference.LocalOnly, localOnly), Is.True);
+            Assert.That(formatOne.TryDecode(out _), Is.False);
+        });
+    }
+
+    private static TransactionId[] ShortIds(Random random, int count) =>
+        [.. Enumerable.Range(0, count).Select(_ => new TransactionId((ulong)random.NextInt64() ^ ((ulong)random.Next() << 63), 0, 0, 0)).Distinct()];
+
     private static bool SameSet(IReadOnlyList<TransactionId> actual, TransactionId[] expected) =>
         actual.Count == expected.Length && actual.ToHashSet().SetEquals(expected);
 }
