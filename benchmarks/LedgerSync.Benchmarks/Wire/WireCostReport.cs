@@ -4,9 +4,9 @@ namespace LedgerSync.Benchmarks.Wire;
 
 /// <summary>
 /// The wire-cost report:
-/// <c>dotnet run -c Release --project benchmarks/LedgerSync.Benchmarks -- wire [--n N] [--d D] [--split one-sided|two-sided] [--seed S] [--json] [--transport memory|http] [--latency MS] [--keys K] [--scenario protocol|direct|short-ids]</c>.
+/// <c>dotnet run -c Release --project benchmarks/LedgerSync.Benchmarks -- wire [--n N] [--d D] [--split one-sided|two-sided|skewed] [--seed S] [--json] [--transport memory|http] [--latency MS] [--keys K] [--scenario protocol|direct|short-ids]</c>.
 /// Builds two random ID sets with <c>n</c> common IDs and <c>d</c> differences (one-sided: all on the responder's
-/// side; two-sided: half each), reconciles them through <see cref="Scenario"/> once per key (<c>--keys</c>, each run
+/// side; two-sided: half each; skewed: three quarters on the responder's side), reconciles them through <see cref="Scenario"/> once per key (<c>--keys</c>, each run
 /// under a new random sketch key) on a network with <c>--latency</c> ms one way, and prints p50/p90/max bytes against
 /// the floor of 32 bytes per difference, the round trips the requester waited for, the share of bytes that arrived
 /// after it had decoded, and the wall time.
@@ -24,7 +24,7 @@ internal static class WireCostReport
         if (!TryParse(args, out var options, out var error))
         {
             Console.Error.WriteLine(error);
-            Console.Error.WriteLine("usage: wire [--n N] [--d D] [--split one-sided|two-sided] [--seed S] [--json] [--transport memory|http] [--latency MS] [--keys K] [--scenario protocol|direct|short-ids]");
+            Console.Error.WriteLine("usage: wire [--n N] [--d D] [--split one-sided|two-sided|skewed] [--seed S] [--json] [--transport memory|http] [--latency MS] [--keys K] [--scenario protocol|direct|short-ids]");
             return 2;
         }
 

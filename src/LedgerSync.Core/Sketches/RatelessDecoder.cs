@@ -77,7 +77,7 @@ internal sealed class RatelessDecoder
     {
     }
 
-    private RatelessDecoder(ILocalSymbols local, long remoteSetSize, uint earlyChecksumMask = uint.MaxValue, uint reducedChecksumMask = 0x00FF_FFFFu)
+    private RatelessDecoder(ILocalSymbols local, long remoteSetSize, uint earlyChecksumMask = SymbolCodec.FullChecksumMask, uint reducedChecksumMask = SymbolCodec.ReducedChecksumMask)
     {
         ArgumentNullException.ThrowIfNull(local);
         ArgumentOutOfRangeException.ThrowIfNegative(remoteSetSize);

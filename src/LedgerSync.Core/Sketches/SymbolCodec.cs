@@ -33,9 +33,15 @@ internal static class SymbolCodec
     /// <summary>The fewest bytes one symbol takes on the wire (any symbol from index <see cref="FullChecksumSymbols"/> on).</summary>
     public const int MinEncodedSymbolSize = TransactionId.Size + 3;
 
+    /// <summary>The checksum bits that travel for a symbol below index <see cref="FullChecksumSymbols"/>: all 32.</summary>
+    public const uint FullChecksumMask = uint.MaxValue;
+
+    /// <summary>The checksum bits that travel for a symbol from index <see cref="FullChecksumSymbols"/> on: the low 24.</summary>
+    public const uint ReducedChecksumMask = 0x00FF_FFFFu;
+
     /// <summary>The checksum bits that travel for the symbol at <paramref name="index"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static uint ChecksumMask(long index) => index < FullChecksumSymbols ? uint.MaxValue : 0x00FF_FFFFu;
+    public static uint ChecksumMask(long index) => index < FullChecksumSymbols ? FullChecksumMask : ReducedChecksumMask;
 
     /// <summary>The bytes the symbols at indices [<paramref name="firstIndex"/>, <paramref name="firstIndex"/> + <paramref name="count"/>) take, without the header.</summary>
     public static long GetSymbolsSize(long firstIndex, int count)

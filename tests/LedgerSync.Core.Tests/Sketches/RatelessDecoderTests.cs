@@ -255,6 +255,67 @@ public sealed class RatelessDecoderTests
         });
     }
 
+    // The zero-wrong-decode trials again, in the design study's format (8-byte sums, 24 checksum bits below index 256
+    // and 16 after): differences large enough that most symbols are past index 256, where a mixed symbol passes the
+    // checksum 1 time in 65,536 and toggling must repair every false peel.
+    [Test]
+    public void Decode_RandomizedTrials_ReducedChecksumMasks_NeverWrong()
+    {
+        const int Trials = 10_000;
+        const uint Early = 0xFF_FFFF;
+        const uint Reduced = 0xFFFF;
+        var random = new Random(20261203);
+        var wrong = 0;
+        var undecoded = 0;
+        long pastFullChecksums = 0;
+        long toggles = 0;
+        var symbols = new CodedSymbol[64];
+        for (var trial = 0; trial < Trials; trial++)
+        {
+            var key = SketchKey.FromRandom(random);
+            var common = ShortIds(random, random.Next(0, 300));
+            var remoteOnly = ShortIds(random, random.Next(0, 300));
+            var localOnly = ShortIds(random, random.Next(0, 300));
+            var remote = new LocalSketch(key, [.. common, .. remoteOnly]);
+            var decoder = new RatelessDecoder(new LocalSketch(key, [.. common, .. localOnly]), remote.Count, Early, Reduced);
+            var limit = (4 * (remoteOnly.Length + localOnly.Length)) + 64;
+            long sent = 0;
+            while (!decoder.IsDecoded && sent < limit)
+            {
+                var batch = symbols.AsSpan(0, random.Next(1, symbols.Length + 1));
+                remote.CopySymbols(sent, batch);
+                for (var i = 0; i < batch.Length; i++)
+                {
+                    batch[i] = new CodedSymbol(batch[i].Sum, batch[i].Checksum & (sent + i < SymbolCodec.FullChecksumSymbols ? Early : Reduced), 0);
+                }
+
+                decoder.AddRemoteSymbols(sent, batch);
+                sent += batch.Length;
+            }
+
+            toggles += decoder.ToggleCount;
+            if (!decoder.TryDecode(out var difference))
+            {
+                undecoded++;
+                continue;
+            }
+
+            pastFullChecksums += Math.Max(0, difference.SymbolsUsed - SymbolCodec.FullChecksumSymbols);
+            if (!SameSet(difference.RemoteOnly, remoteOnly) || !SameSet(difference.LocalOnly, localOnly))
+            {
+                wrong++;
+            }
+        }
+
+        TestContext.Out.WriteLine($"{Trials} trials: {pastFullChecksums} symbols used past index 256, {toggles} false peels toggled out");
+        Assert.Multiple(() =>
+        {
+            Assert.That(wrong, Is.Zero, "wrong decodes");
+            Assert.That(undecoded, Is.Zero, "trials not decoded within 4 symbols per difference");
+            Assert.That(pastFullChecksums, Is.GreaterThan(Trials * 100L), "symbols used past index 256 (where 16 bits travel)");
+        });
+    }
+
     private static TransactionId[] ShortIds(Random random, int count) =>
         [.. Enumerable.Range(0, count).Select(_ => new TransactionId((ulong)random.NextInt64() ^ ((ulong)random.Next() << 63), 0, 0, 0)).Distinct()];
 
