@@ -60,7 +60,7 @@ internal sealed class ShortIdDesignScenario : IWireScenario
         var nB = input.ResponderIds.Length;
 
         // The responder's warm state for this counterparty (kept current by its relevant-set subscription, not timed):
-        // its key, its short IDs and the way back to the full IDs, its sketch and estimator.
+        // its key, its short IDs and the way back to the full IDs, its sketch with the warm prefix, and its estimator.
         var key = SketchKey.FromRandom(random);
         var shortKey = SketchKey.FromRandom(random);
         var responderShort = Shorten(shortKey, input.ResponderIds);
@@ -71,7 +71,9 @@ internal sealed class ShortIdDesignScenario : IWireScenario
         }
 
         var cap = SymbolFlowPolicy.SymbolCap(nA, nB);
-        var responderSketch = new LocalSketch(key, responderShort, 1, (int)cap, trackDifferences: true);
+        // A warm encoder holds its warm prefix (1/32 of the set, 1,024 to 65,536 symbols) before any request.
+        var responderSketch = new LocalSketch(
+            key, responderShort, (int)Math.Min(cap, WarmEncoder.WarmPrefixLength(nB)), (int)cap, trackDifferences: true);
         var lowerBound = SymbolFlowPolicy.LowerBound(nA, nB);
 
         // Round trip 1: hello and acceptance.
