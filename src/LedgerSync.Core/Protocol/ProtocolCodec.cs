@@ -12,22 +12,19 @@ namespace LedgerSync.Protocol;
 internal static class ProtocolCodec
 {
     /// <summary>
-    /// The protocol version this node speaks. Version 3: the hello carries no claimed identity (the responder takes it
-    /// from the transport) and may carry a trace context; the acceptance carries only the key and the set size; the
-    /// first burst of symbols is sized from the two set sizes by <see cref="SymbolFlowPolicy.FirstBurst"/>; a requester
-    /// whose first burst did not decode sends a difference estimator, from which the responder sizes the second burst
-    /// (see docs/protocol.md).
+    /// The protocol version this node speaks. Version 4: the sketch is built over 8-byte keyed short IDs; the
+    /// <em>requester</em> streams its coded symbols (11 then 10 bytes each) in rounds whose end it announces, and the
+    /// <em>responder</em> decodes them against its warm sketch and answers with the full IDs the requester lacks. The
+    /// responder's difference estimator travels in the acceptance when the set sizes are equal, the requester's before
+    /// its first symbols when they differ by 64 or more (see docs/protocol.md).
     /// </summary>
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     /// <summary>The longest free-text reason accepted in a refusal or abort, in UTF-8 bytes.</summary>
     public const int MaxReasonBytes = 1024;
 
     /// <summary>The largest set size or symbol index a message may carry.</summary>
     public const long MaxCount = int.MaxValue;
-
-    /// <summary>The bytes a symbols message needs on top of its symbols.</summary>
-    public const int SymbolsMessageOverhead = 1 + SymbolCodec.MaxHeaderSize;
 
     public static ProtocolMessageType PeekType(ReadOnlySpan<byte> message)
     {
@@ -37,7 +34,7 @@ internal static class ProtocolCodec
         }
 
         var type = (ProtocolMessageType)message[0];
-        if (type is < ProtocolMessageType.Hello or > ProtocolMessageType.Granted)
+        if (type is < ProtocolMessageType.Hello or > ProtocolMessageType.ResultPart)
         {
             throw new LedgerSyncProtocolException($"Malformed message: unknown message type {message[0]}.");
         }
@@ -109,13 +106,18 @@ internal static class ProtocolCodec
     public static byte[] EncodeAccepted(AcceptedMessage accepted)
     {
         var size = 1 + WireWriter.GetVarUInt64Size((ulong)accepted.Version) + SketchKey.Size
-            + WireWriter.GetVarUInt64Size((ulong)accepted.SetSize);
+            + WireWriter.GetVarUInt64Size((ulong)accepted.SetSize) + (accepted.Estimator is null ? 0 : DifferenceEstimator.EncodedSize);
         var bytes = new byte[size];
         var writer = new WireWriter(bytes);
         writer.WriteByte((byte)ProtocolMessageType.Accepted);
         writer.WriteVarUInt64((ulong)accepted.Version);
         accepted.Key.WriteTo(writer.Reserve(SketchKey.Size));
         writer.WriteVarUInt64((ulong)accepted.SetSize);
+        if (accepted.Estimator is { } estimator)
+        {
+            estimator.CopyTo(writer.Reserve(DifferenceEstimator.EncodedSize));
+        }
+
         return bytes;
     }
 
@@ -132,8 +134,9 @@ internal static class ProtocolCodec
 
         var key = new SketchKey(reader.ReadRaw(SketchKey.Size, "sketch key"));
         var setSize = reader.ReadVarUInt("responder set size", MaxCount);
+        byte[]? estimator = reader.Remaining > 0 ? reader.ReadRaw(DifferenceEstimator.EncodedSize, "difference estimator").ToArray() : null;
         reader.EnsureEnd("acceptance");
-        return new AcceptedMessage(version, key, setSize);
+        return new AcceptedMessage(version, key, setSize, estimator);
     }
 
     public static byte[] EncodeRefused(RefusedMessage refused)
@@ -187,113 +190,174 @@ internal static class ProtocolCodec
         return refused;
     }
 
+    /// <summary>The bytes a symbols message needs on top of its symbols, at most: the type byte, the round's end and the run header.</summary>
+    public const int SymbolsMessageOverhead = 1 + 4 + ShortSymbolCodec.MaxHeaderSize;
+
     /// <summary>The most symbols one symbols message may hold under <paramref name="maxMessageSize"/>.</summary>
     public static int MaxSymbolsPerMessage(long firstIndex, int maxMessageSize) =>
-        SymbolCodec.GetMaxSymbolsThatFit(firstIndex, maxMessageSize - 1);
+        ShortSymbolCodec.GetMaxSymbolsThatFit(firstIndex, maxMessageSize - 1 - 4);
 
-    public static byte[] EncodeSymbols(long firstIndex, ReadOnlySpan<CodedSymbol> symbols)
+    /// <summary>
+    /// Encodes a run of the requester's coded symbols: the end of the round they belong to (the index one past the last
+    /// symbol the requester sends before it waits for an answer), then the run (<see cref="ShortSymbolCodec"/>).
+    /// </summary>
+    public static byte[] EncodeSymbols(long roundEnd, long firstIndex, ReadOnlySpan<CodedSymbol> symbols)
     {
-        var bytes = new byte[1 + SymbolCodec.GetEncodedSize(firstIndex, symbols.Length)];
+        var bytes = new byte[1 + WireWriter.GetVarUInt64Size((ulong)roundEnd) + ShortSymbolCodec.GetEncodedSize(firstIndex, symbols.Length)];
         var writer = new WireWriter(bytes);
         writer.WriteByte((byte)ProtocolMessageType.Symbols);
-        SymbolCodec.Write(ref writer, firstIndex, symbols);
+        writer.WriteVarUInt64((ulong)roundEnd);
+        ShortSymbolCodec.Write(ref writer, firstIndex, symbols);
         return bytes;
-    }
-
-    /// <summary>Reads a symbols message of at most <paramref name="maxSymbols"/> symbols (more is a flood: rejected before allocating).</summary>
-    public static CodedSymbol[] DecodeSymbols(ReadOnlySpan<byte> message, int maxSymbols, out long firstIndex)
-    {
-        var reader = Open(message, ProtocolMessageType.Symbols);
-        var symbols = SymbolCodec.Read(ref reader, maxSymbols, out firstIndex);
-        reader.EnsureEnd("symbols");
-        return symbols;
-    }
-
-    /// <summary>Encodes a credit of <paramref name="more"/> symbols, in the current exchange or opening the next one.</summary>
-    public static byte[] EncodeCredit(bool nextExchange, long more)
-    {
-        var bytes = new byte[1 + WireWriter.GetVarUInt64Size((ulong)more)];
-        var writer = new WireWriter(bytes);
-        writer.WriteByte((byte)(nextExchange ? ProtocolMessageType.NextExchange : ProtocolMessageType.Credit));
-        writer.WriteVarUInt64((ulong)more);
-        return bytes;
-    }
-
-    /// <summary>Reads a <see cref="ProtocolMessageType.Credit"/> or <see cref="ProtocolMessageType.NextExchange"/> message.</summary>
-    public static (bool NextExchange, long More) DecodeCredit(ReadOnlySpan<byte> message)
-    {
-        var reader = new WireReader(message);
-        var type = (ProtocolMessageType)reader.ReadByte("message type");
-        if (type is not (ProtocolMessageType.Credit or ProtocolMessageType.NextExchange))
-        {
-            throw new LedgerSyncProtocolException($"Unexpected message: expected a credit, got type {(byte)type}.");
-        }
-
-        var more = reader.ReadVarUInt("credit", RatelessEncoder.MaxPrefixLength);
-        reader.EnsureEnd("credit");
-        if (more == 0)
-        {
-            throw new LedgerSyncProtocolException("Malformed credit: it grants no symbols.");
-        }
-
-        return (type == ProtocolMessageType.NextExchange, more);
-    }
-
-    /// <summary>Encodes the requester's difference estimator with the credit it would grant anyway (<paramref name="more"/>, at least 1).</summary>
-    public static byte[] EncodeDifferenceEstimate(long more, DifferenceEstimator estimator)
-    {
-        var bytes = new byte[1 + WireWriter.GetVarUInt64Size((ulong)more) + DifferenceEstimator.EncodedSize];
-        var writer = new WireWriter(bytes);
-        writer.WriteByte((byte)ProtocolMessageType.DifferenceEstimate);
-        writer.WriteVarUInt64((ulong)more);
-        estimator.WriteTo(writer.Reserve(DifferenceEstimator.EncodedSize));
-        return bytes;
-    }
-
-    /// <summary>Reads a difference estimate: the credit and the estimator's bytes (a slice of <paramref name="message"/>).</summary>
-    public static long DecodeDifferenceEstimate(ReadOnlySpan<byte> message, out ReadOnlySpan<byte> estimator)
-    {
-        var reader = Open(message, ProtocolMessageType.DifferenceEstimate);
-        var more = reader.ReadVarUInt("credit", RatelessEncoder.MaxPrefixLength);
-        if (more == 0)
-        {
-            throw new LedgerSyncProtocolException("Malformed difference estimate: it grants no symbols.");
-        }
-
-        estimator = reader.ReadRaw(DifferenceEstimator.EncodedSize, "difference estimator");
-        reader.EnsureEnd("difference estimate");
-        return more;
     }
 
     /// <summary>
-    /// Encodes the responder's answer to a difference estimate: how many symbols in all it streams in this exchange, and
-    /// the difference its comparison of the estimators found most likely (rounded).
+    /// Reads a symbols message of at most <paramref name="maxSymbols"/> symbols (more is a flood: rejected before
+    /// allocating), whose symbols lie within its round (<paramref name="roundEnd"/>).
     /// </summary>
-    public static byte[] EncodeGranted(long total, long estimate)
+    public static CodedSymbol[] DecodeSymbols(ReadOnlySpan<byte> message, int maxSymbols, out long roundEnd, out long firstIndex)
     {
-        var bytes = new byte[1 + WireWriter.GetVarUInt64Size((ulong)total) + WireWriter.GetVarUInt64Size((ulong)estimate)];
+        var reader = Open(message, ProtocolMessageType.Symbols);
+        roundEnd = reader.ReadVarUInt("round end", RatelessEncoder.MaxPrefixLength);
+        var symbols = ShortSymbolCodec.Read(ref reader, maxSymbols, out firstIndex);
+        reader.EnsureEnd("symbols");
+        if (symbols.Length == 0)
+        {
+            throw new LedgerSyncProtocolException("Malformed symbols: the run is empty.");
+        }
+
+        if (firstIndex + symbols.Length > roundEnd)
+        {
+            throw new LedgerSyncProtocolException(
+                $"Malformed symbols: symbols {firstIndex} to {firstIndex + symbols.Length - 1} go past the end of their round ({roundEnd}).");
+        }
+
+        return symbols;
+    }
+
+    /// <summary>
+    /// Encodes the responder's answer to a round that did not decode: the requester streams on to at least
+    /// <paramref name="minimumEnd"/>; with the responder's difference estimator when it could not size the next round
+    /// itself (then the requester sizes it from the two estimators).
+    /// </summary>
+    public static byte[] EncodeCredit(long minimumEnd, ReadOnlySpan<byte> estimator = default)
+    {
+        var bytes = new byte[1 + WireWriter.GetVarUInt64Size((ulong)minimumEnd) + estimator.Length];
         var writer = new WireWriter(bytes);
-        writer.WriteByte((byte)ProtocolMessageType.Granted);
-        writer.WriteVarUInt64((ulong)total);
-        writer.WriteVarUInt64((ulong)estimate);
+        writer.WriteByte((byte)ProtocolMessageType.Credit);
+        writer.WriteVarUInt64((ulong)minimumEnd);
+        writer.WriteRaw(estimator);
         return bytes;
     }
 
-    public static (long Total, long Estimate) DecodeGranted(ReadOnlySpan<byte> message)
+    /// <summary>Reads a credit: the round's minimum end and the responder's estimator bytes, if it sent them (a slice of <paramref name="message"/>).</summary>
+    public static long DecodeCredit(ReadOnlySpan<byte> message, out ReadOnlySpan<byte> estimator)
     {
-        var reader = Open(message, ProtocolMessageType.Granted);
-        var total = reader.ReadVarUInt("granted symbols", RatelessEncoder.MaxPrefixLength);
-        var estimate = reader.ReadVarUInt("estimated difference", MaxCount);
-        reader.EnsureEnd("grant");
-        return (total, estimate);
+        var reader = Open(message, ProtocolMessageType.Credit);
+        var end = reader.ReadVarUInt("round end", RatelessEncoder.MaxPrefixLength);
+        estimator = reader.Remaining > 0 ? reader.ReadRaw(DifferenceEstimator.EncodedSize, "difference estimator") : default;
+        reader.EnsureEnd("credit");
+        return end;
     }
 
-    public static byte[] EncodeDone() => [(byte)ProtocolMessageType.Done];
-
-    public static void DecodeDone(ReadOnlySpan<byte> message)
+    /// <summary>Encodes the requester's difference estimator (sent once, before its first symbols, when the sizes leave d open).</summary>
+    public static byte[] EncodeDifferenceEstimate(DifferenceEstimator estimator)
     {
-        var reader = Open(message, ProtocolMessageType.Done);
-        reader.EnsureEnd("done");
+        var bytes = new byte[1 + DifferenceEstimator.EncodedSize];
+        bytes[0] = (byte)ProtocolMessageType.DifferenceEstimate;
+        estimator.WriteTo(bytes.AsSpan(1));
+        return bytes;
+    }
+
+    /// <summary>Reads a difference estimate: the estimator's bytes (a slice of <paramref name="message"/>).</summary>
+    public static ReadOnlySpan<byte> DecodeDifferenceEstimate(ReadOnlySpan<byte> message)
+    {
+        var reader = Open(message, ProtocolMessageType.DifferenceEstimate);
+        var estimator = reader.ReadRaw(DifferenceEstimator.EncodedSize, "difference estimator");
+        reader.EnsureEnd("difference estimate");
+        return estimator;
+    }
+
+    /// <summary>The bytes of a result message before its IDs, at most.</summary>
+    public const int ResultHeaderSize = 1 + 5 + 5 + 4;
+
+    /// <summary>How many 32-byte IDs one result (or result part) message may hold under <paramref name="maxMessageSize"/>.</summary>
+    public static int MaxIdsPerMessage(int maxMessageSize) => (maxMessageSize - ResultHeaderSize) / TransactionId.Size;
+
+    /// <summary>
+    /// Encodes the responder's result: how many IDs the requester lacks in all (<paramref name="missingTotal"/>), how many
+    /// only the requester holds (<paramref name="requesterOnly"/>), how many of its symbols the decoding used, then the
+    /// first of the missing IDs (32 bytes each; their number is what the message length leaves, the rest follow in
+    /// <see cref="ProtocolMessageType.ResultPart"/> messages).
+    /// </summary>
+    public static byte[] EncodeResult(long missingTotal, long requesterOnly, long symbolsUsed, ReadOnlySpan<TransactionId> ids)
+    {
+        var bytes = new byte[1 + WireWriter.GetVarUInt64Size((ulong)missingTotal) + WireWriter.GetVarUInt64Size((ulong)requesterOnly)
+            + WireWriter.GetVarUInt64Size((ulong)symbolsUsed) + (ids.Length * TransactionId.Size)];
+        var writer = new WireWriter(bytes);
+        writer.WriteByte((byte)ProtocolMessageType.Result);
+        writer.WriteVarUInt64((ulong)missingTotal);
+        writer.WriteVarUInt64((ulong)requesterOnly);
+        writer.WriteVarUInt64((ulong)symbolsUsed);
+        foreach (var id in ids)
+        {
+            writer.WriteTransactionId(id);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Reads a result's counts; its IDs are a whole number of 32-byte IDs, checked, left in <paramref name="ids"/>.</summary>
+    public static (long MissingTotal, long RequesterOnly, long SymbolsUsed) DecodeResult(ReadOnlySpan<byte> message, out ReadOnlySpan<byte> ids)
+    {
+        var reader = Open(message, ProtocolMessageType.Result);
+        var total = reader.ReadVarUInt("missing IDs", MaxCount);
+        var requesterOnly = reader.ReadVarUInt("requester-only IDs", MaxCount);
+        var used = reader.ReadVarUInt("symbols used", RatelessEncoder.MaxPrefixLength);
+        CheckIds(reader.Remaining, "result");
+        ids = message[reader.Position..];
+        if (ids.Length / TransactionId.Size > total)
+        {
+            throw new LedgerSyncProtocolException($"Malformed result: it holds {ids.Length / TransactionId.Size} IDs of {total} announced.");
+        }
+
+        return (total, requesterOnly, used);
+    }
+
+    /// <summary>Encodes more of the missing IDs of a result.</summary>
+    public static byte[] EncodeResultPart(ReadOnlySpan<TransactionId> ids)
+    {
+        var bytes = new byte[1 + (ids.Length * TransactionId.Size)];
+        var writer = new WireWriter(bytes);
+        writer.WriteByte((byte)ProtocolMessageType.ResultPart);
+        foreach (var id in ids)
+        {
+            writer.WriteTransactionId(id);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Reads a result part: at least one whole 32-byte ID (a slice of <paramref name="message"/>).</summary>
+    public static ReadOnlySpan<byte> DecodeResultPart(ReadOnlySpan<byte> message)
+    {
+        var reader = Open(message, ProtocolMessageType.ResultPart);
+        CheckIds(reader.Remaining, "result part");
+        var ids = message[reader.Position..];
+        if (ids.IsEmpty)
+        {
+            throw new LedgerSyncProtocolException("Malformed result part: it holds no IDs.");
+        }
+
+        return ids;
+    }
+
+    private static void CheckIds(int length, string what)
+    {
+        if (length % TransactionId.Size != 0)
+        {
+            throw new LedgerSyncProtocolException($"Malformed {what}: {length} bytes of IDs is not a whole number of {TransactionId.Size}-byte IDs.");
+        }
     }
 
     public static byte[] EncodeAbort(AbortCode code, string reason, long size = 0, long limit = 0)

@@ -3,35 +3,41 @@ namespace LedgerSync.Protocol;
 /// <summary>The first byte of every protocol message.</summary>
 internal enum ProtocolMessageType : byte
 {
-    /// <summary>Requester → responder: version, relevant-set size, optionally a trace context. Also the first request for symbols.</summary>
+    /// <summary>Requester → responder: version, relevant-set size, optionally a trace context.</summary>
     Hello = 1,
 
-    /// <summary>Responder → requester: the protocol version, the sketch key and the responder's set size.</summary>
+    /// <summary>Responder → requester: the protocol version, the sketch key, the responder's set size (and its estimator when the sizes are equal).</summary>
     Accepted = 2,
 
     /// <summary>Responder → requester: a typed refusal (busy, rate limit, not ready, version, identity).</summary>
     Refused = 3,
 
-    /// <summary>Responder → requester: a run of consecutive coded symbols.</summary>
+    /// <summary>Requester → responder: the end of the current round, then a run of consecutive coded symbols.</summary>
     Symbols = 4,
 
-    /// <summary>Requester → responder: how many more symbols the responder may stream in the current exchange.</summary>
+    /// <summary>Responder → requester: the round did not decode; stream on to at least this index (with the responder's estimator, to size it).</summary>
     Credit = 5,
 
-    /// <summary>Requester → responder: decoded; stop streaming ("enough").</summary>
+    /// <summary>Version 3 only ("done"); a version-4 node treats it as unexpected.</summary>
     Done = 6,
 
     /// <summary>Either side: the run is abandoned, with a reason.</summary>
     Abort = 7,
 
-    /// <summary>Requester → responder: the current exchange ended undecoded; opens the next one with this many more symbols.</summary>
+    /// <summary>Version 3 only; a version-4 node treats it as unexpected.</summary>
     NextExchange = 8,
 
-    /// <summary>Requester → responder (once, when the first burst did not decode): a credit and the requester's difference estimator.</summary>
+    /// <summary>Requester → responder (once, before its first symbols): the requester's difference estimator.</summary>
     DifferenceEstimate = 9,
 
-    /// <summary>Responder → requester: the answer to <see cref="DifferenceEstimate"/>, how many symbols in all it streams in this exchange.</summary>
+    /// <summary>Version 3 only; a version-4 node treats it as unexpected.</summary>
     Granted = 10,
+
+    /// <summary>Responder → requester: decoded; the counts of the difference and the first of the IDs the requester lacks.</summary>
+    Result = 11,
+
+    /// <summary>Responder → requester: more of the IDs the requester lacks.</summary>
+    ResultPart = 12,
 
     // Recovery (values from 32 up; see Recovery/RecoveryCodec.cs). A session whose first message is one of these is
     // handed to the recovery responder instead of the reconciliation responder.

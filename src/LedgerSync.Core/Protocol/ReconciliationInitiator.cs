@@ -10,12 +10,13 @@ using Microsoft.Extensions.Options;
 namespace LedgerSync.Protocol;
 
 /// <summary>
-/// The requester side of the protocol (version 2). It opens a session, says hello (version, its identity, its
-/// relevant-set size), and on acceptance encodes its relevant set with the responder's key and decodes the streamed
-/// coded symbols incrementally: the first burst is sized from the two set sizes, further credit from an estimate of
-/// the difference (<see cref="SymbolFlowPolicy"/>), and "done" goes out as soon as the difference is complete. Every
-/// peer-supplied number is checked before anything is allocated, the run ends at
-/// <see cref="LedgerSyncOptions.MaxReconciliationDuration"/>, and every reported ID is checked absent locally first.
+/// The requester side of the protocol (version 4). It opens a session, says hello (version, its relevant-set size),
+/// and on acceptance encodes the short IDs of its relevant set with the responder's key and streams their coded
+/// symbols in rounds (<see cref="SymbolFlowPolicy"/>): the first sized from the two set sizes or the two difference
+/// estimators, later ones as the responder's credit asks. The responder decodes and answers with the full IDs this
+/// node lacks. Every peer-supplied number is checked before anything is allocated, the requester holds only the window
+/// of symbols it is sending, the run ends at <see cref="LedgerSyncOptions.MaxReconciliationDuration"/>, and every
+/// reported ID is checked absent locally first.
 /// </summary>
 internal sealed partial class ReconciliationInitiator(
     ILedgerGraph graph,
@@ -27,16 +28,14 @@ internal sealed partial class ReconciliationInitiator(
     private readonly ILogger _log = (ILogger?)logger ?? NullLogger.Instance;
 
     /// <summary>
-    /// How far the requester's local sketch may run ahead of the symbols actually received, at least: it computes its
-    /// symbols for the credit it grants, but never more than this (or 1/16 of its own set size, or as many again as
-    /// were received, whichever is most) beyond the symbols that arrived, so a forged acceptance cannot make it
-    /// allocate for symbols that never come.
+    /// The most symbols the requester computes in one pass over its set, at least: it streams its symbols and keeps
+    /// only the window it is sending (never the prefix), so a forged acceptance or credit costs it time on the wire
+    /// (within the run's deadline), not memory.
     /// </summary>
-    internal const int InitialPrefixLimit = 4096;
+    internal const int MinSymbolWindow = 4096;
 
-    /// <summary>The longest prefix the requester's sketch may hold after <paramref name="received"/> symbols, for a set of <paramref name="setSize"/> IDs (see <see cref="InitialPrefixLimit"/>).</summary>
-    internal static long PrefixAllowance(long received, int setSize) =>
-        received + Math.Max(Math.Max(InitialPrefixLimit, setSize / 16), received);
+    /// <summary>The largest window of symbols computed in one pass, for a set of <paramref name="setSize"/> IDs: 1/16 of it, at least <see cref="MinSymbolWindow"/>.</summary>
+    internal static int SymbolWindowLimit(int setSize) => Math.Max(MinSymbolWindow, setSize / 16);
 
     public async Task<ReconciliationResult> ReconcileAsync(ReconciliationRequest request, CancellationToken cancellationToken)
     {
@@ -165,196 +164,243 @@ internal sealed partial class ReconciliationInitiator(
                 $"{party} announced {responderSize} relevant transactions against {requesterSize} here: a difference of at least {lowerBound} is more than one run can decode ({SymbolFlowPolicy.MaxDecodableDifferences}).");
         }
 
-        var maxExchanges = current.MaxNumberOfIbfFilterFlows;
-        var cap = SymbolFlowPolicy.SymbolCap(requesterSize, responderSize);
-        var granted = SymbolFlowPolicy.FirstBurst(requesterSize, responderSize);
-        var exchange = 1;
-        var exchangeEnd = SymbolFlowPolicy.ExchangeEnd(exchange, maxExchanges, requesterSize, responderSize);
-        var roundTrips = new RoundTripCounter(granted);
-        tracker.Stage($"accepted: {responderSize} relevant transactions there; first burst of {granted} symbols");
-
-        // The local sketch computes the symbols of the credit granted (the first burst at once, in its construction
-        // pass), never past the cap, and never further ahead of the symbols received than PrefixAllowance. Its
-        // difference estimator costs one mix of the hash per ID, in the same pass.
-        var sketch = new LocalSketch(
-            accepted.Key,
-            ids,
-            (int)Math.Clamp(Math.Min(granted, PrefixAllowance(0, ids.Length)), 1, cap),
-            (int)cap,
-            trackDifferences: true);
-        var decoder = new RatelessDecoder(sketch, responderSize);
-
-        // Computes the local symbols for the credit granted so far, as far as the allowance lets it (while symbols are on the way).
-        void ComputeAhead() => sketch.ComputeAhead(granted, PrefixAllowance(decoder.NextExpectedIndex, ids.Length));
-        var tailStalls = 0;
-        var estimateSent = false;
-        var awaitingGrant = false;
-        double? fromEstimator = null;
-
-        // The estimate of d that sizes credit: from the received symbols, combined with the estimators' comparison once the
-        // responder sent it. A grant whose symbols arrive in the third (last budgeted) round trip is sized from the estimate
-        // raised by its uncertainty and for the 99th percentile of the need; an earlier one from the central estimate for
-        // about the 95th, leaving the rest to the third.
-        bool LastRoundTrip() => roundTrips.NextLevel >= 3;
-        double? Estimate() => SymbolFlowPolicy.CombineEstimates(
-            decoder.EstimateDifferences(), decoder.RawEmptyCount, fromEstimator, LastRoundTrip() ? SymbolFlowPolicy.UncertaintyMargin : 0);
-
-        // The first time more symbols are needed, the requester's difference estimator goes with the credit when the
-        // received symbols cannot estimate the difference themselves (nearly equal set sizes, two-sided differences).
-        async ValueTask GrantAsync(long extended, bool nextExchange)
+        if ((accepted.Estimator is not null) != (requesterSize == responderSize))
         {
-            extended = Math.Min(extended, cap);
-            if (extended <= granted)
-            {
-                return;
-            }
-
-            if (!estimateSent && !nextExchange && SymbolFlowPolicy.ShouldSendEstimator(decoder.EstimateDifferences(), lowerBound))
-            {
-                estimateSent = true;
-                awaitingGrant = true;
-                await session.SendAsync(ProtocolCodec.EncodeDifferenceEstimate(extended - granted, sketch.Estimator!), cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await session.SendAsync(ProtocolCodec.EncodeCredit(nextExchange, extended - granted), cancellationToken).ConfigureAwait(false);
-            }
-
-            granted = extended;
-            roundTrips.Granted(granted);
-            ComputeAhead();
+            throw new LedgerSyncProtocolException(accepted.Estimator is null
+                ? $"{party} accepted with the same set size as this node's ({responderSize}) but without its difference estimator."
+                : $"{party} sent its difference estimator, though its set size ({responderSize}) differs from this node's ({requesterSize}).");
         }
 
-        while (!decoder.IsDecoded)
+        var maxRounds = current.MaxNumberOfIbfFilterFlows;
+        var cap = SymbolFlowPolicy.SymbolCap(requesterSize, responderSize);
+
+        // The sketch is built over the 8-byte short IDs under the responder's key, with the difference estimator in the
+        // same pass; it keeps symbol 0 and streams the rest in windows.
+        var key = accepted.Key;
+        LocalSketch sketch;
+        try
         {
-            if (decoder.IsAllPeeled)
+            sketch = new LocalSketch(key, ShortIds.Of(key, ids), 1, (int)cap, trackDifferences: true);
+        }
+        catch (ArgumentException)
+        {
+            throw new LedgerSyncProtocolException(
+                $"Two of this node's relevant transactions for {party} share a short ID under the key of this run (about one run in 10^7 for a million transactions); the next run with a new key will not.");
+        }
+
+        var estimatorExchanged = accepted.Estimator is not null;
+        long roundEnd;
+        if (accepted.Estimator is { } remoteEstimator)
+        {
+            var estimate = sketch.Estimator!.Estimate(remoteEstimator, out _);
+            roundEnd = SymbolFlowPolicy.EstimatedRound(estimate, lowerBound, 1, cap);
+            tracker.Stage($"accepted: {responderSize} relevant transactions there, about {estimate:F0} differences; first round of {roundEnd} symbols");
+        }
+        else
+        {
+            roundEnd = SymbolFlowPolicy.FirstBurst(requesterSize, responderSize);
+            tracker.Stage($"accepted: {responderSize} relevant transactions there; first round of {roundEnd} symbols");
+            if (lowerBound >= SymbolFlowPolicy.RequesterEstimatorFrom)
             {
-                // Every symbol peeled to empty, yet the counts disagree with the announced size: the size is false.
-                throw new LedgerSyncProtocolException(
-                    $"{party} announced {responderSize} relevant transactions, but its coded symbols decode to {requesterSize + decoder.RemoteOnlyCount - decoder.LocalOnlyCount}.");
+                // For the responder to size a second round, should this one not decode a two-sided difference.
+                estimatorExchanged = true;
+                await session.SendAsync(ProtocolCodec.EncodeDifferenceEstimate(sketch.Estimator!), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var window = new SymbolWindow(sketch, SymbolWindowLimit(ids.Length));
+        var rounds = new List<long> { roundEnd };
+        var sent = new List<(long FirstIndex, int Bytes)>();
+        var buffer = new CodedSymbol[SymbolFlowPolicy.MaxSymbolsPerChunk];
+        long next = 0;
+        var receive = session.StartReceive(cancellationToken);
+        ReadOnlyMemory<byte> answer;
+        while (true)
+        {
+            // Stream the round, reading the responder's answer as soon as it comes (it may decode before the round's end).
+            while (next < roundEnd && !receive.IsCompleted)
+            {
+                var count = (int)Math.Min(Math.Min(buffer.Length, roundEnd - next), ProtocolCodec.MaxSymbolsPerMessage(next, current.MaxMessageSize));
+                var chunk = buffer.AsSpan(0, count);
+                window.Copy(next, chunk, roundEnd);
+                var bytes = ProtocolCodec.EncodeSymbols(roundEnd, next, chunk);
+                await session.SendAsync(bytes, cancellationToken).ConfigureAwait(false);
+                sent.Add((next, bytes.Length));
+                next += count;
+                tracker.ReportProgress();
+                tracker.ReportSymbols(next, roundEnd);
             }
 
-            var received = decoder.NextExpectedIndex;
-            if (received == granted && !awaitingGrant)
+            var waitingFor = next < roundEnd ? "the responder's answer" : $"the responder's answer to round {rounds.Count} ({roundEnd} symbols)";
+            var message = await session.AwaitAsync(receive, waitingFor, cancellationToken).ConfigureAwait(false)
+                ?? throw new LedgerSyncProtocolException($"{party} ended the session while this node was waiting for {waitingFor}.");
+            tracker.ReportProgress();
+            var type = ProtocolCodec.PeekType(message.Span);
+            if (type == ProtocolMessageType.Result)
             {
-                var nextExchange = granted >= exchangeEnd || granted >= cap;
-                if (nextExchange)
-                {
-                    if (exchange >= maxExchanges || granted >= cap)
+                answer = message;
+                break;
+            }
+
+            switch (type)
+            {
+                case ProtocolMessageType.Credit:
+                    var minimumEnd = ProtocolCodec.DecodeCredit(message.Span, out var creditEstimator);
+                    if (next < roundEnd)
                     {
-                        throw new LedgerSyncProtocolException(
-                            $"The difference with {party} could not be decoded from {granted} coded symbols in {exchange} exchange(s) (maxNumberOfIbfFilterFlows = {maxExchanges}).");
+                        throw new LedgerSyncProtocolException($"{party} asked for more symbols before round {rounds.Count} was sent ({next} of {roundEnd}).");
+                    }
+
+                    if (minimumEnd <= roundEnd || minimumEnd > cap)
+                    {
+                        run.LimitExceeded = minimumEnd > cap;
+                        throw new LedgerSyncProtocolException($"{party} asked for symbols to {minimumEnd}; this node sent {roundEnd} and a run sends at most {cap}.");
+                    }
+
+                    if (rounds.Count >= maxRounds)
+                    {
+                        run.LimitExceeded = true;
+                        throw new LedgerSyncProtocolException($"{party} asked for round {rounds.Count + 1}; at most {maxRounds} are allowed (maxNumberOfIbfFilterFlows).");
                     }
 
                     tracker.ExchangeCompleted();
-                    exchange++;
-                    exchangeEnd = Math.Max(
-                        SymbolFlowPolicy.ExchangeEnd(exchange, maxExchanges, requesterSize, responderSize),
-                        Math.Min(cap, granted * SymbolFlowPolicy.ExchangeGrowth));
-                    tracker.Stage($"exchange {exchange}: up to {exchangeEnd} symbols");
-                }
-
-                var estimate = Estimate();
-                var extended = SymbolFlowPolicy.NextCredit(received, exchangeEnd, estimate, lowerBound, tailStalls, LastRoundTrip());
-                if (SymbolFlowPolicy.IsPastEstimate(received, estimate, lowerBound))
-                {
-                    tailStalls++; // past the estimate: the next step doubles
-                }
-
-                await GrantAsync(extended, nextExchange).ConfigureAwait(false);
-            }
-
-            tracker.ReportSymbols(received, granted);
-            var message = await session.ReceiveAsync($"coded symbols from index {received}", cancellationToken).ConfigureAwait(false)
-                ?? throw new LedgerSyncProtocolException($"{party} ended the session while this node was waiting for coded symbols from index {received}.");
-            switch (ProtocolCodec.PeekType(message.Span))
-            {
-                case ProtocolMessageType.Symbols:
-                    // At most the credit granted: a responder that floods past it is rejected before anything is allocated.
-                    var symbols = ProtocolCodec.DecodeSymbols(message.Span, (int)Math.Min(int.MaxValue, granted - received), out var firstIndex);
-                    if (firstIndex != received)
+                    roundEnd = minimumEnd;
+                    if (!creditEstimator.IsEmpty)
                     {
-                        throw new LedgerSyncProtocolException(
-                            $"{party} sent coded symbols from index {firstIndex}; the next expected index is {received} (duplicated or out of order).");
-                    }
-
-                    if (symbols.Length == 0)
-                    {
-                        throw new LedgerSyncProtocolException($"{party} sent an empty run of coded symbols.");
-                    }
-
-                    roundTrips.Processing(firstIndex + symbols.Length - 1);
-                    decoder.AddRemoteSymbols(firstIndex, symbols);
-                    tracker.ReportProgress();
-                    if (!decoder.IsDecoded)
-                    {
-                        ComputeAhead();
-                    }
-                    var next = decoder.NextExpectedIndex;
-                    if (!decoder.IsDecoded && !decoder.IsAllPeeled && !awaitingGrant && next < granted
-                        && granted - next <= Math.Max(SymbolFlowPolicy.MinWindow, next / SymbolFlowPolicy.WindowDivisor) && Estimate() is { } estimate)
-                    {
-                        // Keep the stream going near the end of the grant, once the estimate says how far to go (not
-                        // earlier: symbols already on the way make the estimate better, and a grant cannot be taken back).
-                        var want = SymbolFlowPolicy.NextCredit(next, exchangeEnd, estimate, lowerBound, tailStalls, LastRoundTrip());
-                        if (want > granted)
+                        if (estimatorExchanged)
                         {
-                            await GrantAsync(want, false).ConfigureAwait(false);
+                            throw new LedgerSyncProtocolException($"{party} sent a second difference estimator.");
                         }
+
+                        estimatorExchanged = true;
+                        var estimate = sketch.Estimator!.Estimate(creditEstimator, out _);
+                        roundEnd = SymbolFlowPolicy.EstimatedRound(estimate, lowerBound, minimumEnd, cap);
                     }
 
-                    break;
-                case ProtocolMessageType.Granted when awaitingGrant:
-                    // The responder sized the burst from the two estimators: at least what was asked, at most the cap.
-                    var (total, estimated) = ProtocolCodec.DecodeGranted(message.Span);
-                    if (total < granted || total > cap)
-                    {
-                        throw new LedgerSyncProtocolException($"{party} granted symbols up to {total}; this node asked for {granted} and a run sends at most {cap}.");
-                    }
-
-                    awaitingGrant = false;
-                    fromEstimator = estimated;
-                    granted = total;
-                    exchangeEnd = Math.Max(exchangeEnd, granted);
-                    roundTrips.Granted(granted);
-                    ComputeAhead();
-                    tracker.Stage($"{party} sized the burst from the difference estimate: {granted} symbols");
+                    rounds.Add(roundEnd);
+                    tracker.Stage($"round {rounds.Count}: {party} asked for symbols to {minimumEnd}; streaming to {roundEnd}");
                     break;
                 case ProtocolMessageType.Abort:
                     throw PeerAborted(run, party, message.Span);
-                case var other:
-                    throw new LedgerSyncProtocolException($"{party} sent an unexpected {other} message while streaming coded symbols.");
+                default:
+                    throw new LedgerSyncProtocolException($"{party} sent an unexpected {type} message while this node streamed its coded symbols.");
             }
+
+            receive = session.StartReceive(cancellationToken);
         }
 
+        var (missing, requesterOnly, symbolsUsed) = await ReadResultAsync(session, answer, sketch, requesterSize, responderSize, next, cancellationToken).ConfigureAwait(false);
         tracker.ExchangeCompleted();
-        await session.SendAsync(ProtocolCodec.EncodeDone(), cancellationToken).ConfigureAwait(false);
-        var bytesAtDecoded = session.BytesReceived;
-        tracker.Stage($"decoded after {decoder.SymbolsReceived} symbols; done sent");
+        tracker.Stage($"{party} decoded after {symbolsUsed} symbols: {missing.Count} transaction(s) missing here");
         await session.Session.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        await DrainAsync(session, granted - decoder.NextExpectedIndex, cancellationToken).ConfigureAwait(false);
+        await DrainAsync(session, cancellationToken).ConfigureAwait(false);
 
-        if (!decoder.TryDecode(out var difference))
+        // The round of the last symbol used, and what was sent past it (the run's overshoot).
+        var usedRound = 1;
+        while (rounds[usedRound - 1] < symbolsUsed)
         {
-            throw new LedgerSyncProtocolException($"The difference with {party} was reported complete but could not be read.");
+            usedRound++;
         }
 
-        var unusedInLastBatch = decoder.NextExpectedIndex - difference.SymbolsUsed;
-        var afterDecoded = session.BytesReceived - bytesAtDecoded + SymbolCodec.GetSymbolsSize(difference.SymbolsUsed, (int)unusedInLastBatch);
+        long afterDecoded = 0;
+        foreach (var (firstIndex, bytes) in sent)
+        {
+            afterDecoded += firstIndex >= symbolsUsed ? bytes : 0;
+        }
 
         // Report only what is truly absent here (a transaction may have been recorded meanwhile).
-        var missing = difference.RemoteOnly.Where(id => !relevant.Contains(id) && !graph.Contains(id)).ToArray();
-        return new ReconciliationResult(missing, difference.LocalOnly.Count, exchange, session.BytesSent, session.BytesReceived)
+        var absent = missing.Where(id => !relevant.Contains(id) && !graph.Contains(id)).ToArray();
+        return new ReconciliationResult(absent, (int)requesterOnly, usedRound, session.BytesSent, session.BytesReceived)
         {
-            RoundTrips = roundTrips.LevelOf(Math.Max(0, difference.SymbolsUsed - 1)),
+            RoundTrips = usedRound + 1,
             BytesAfterDecoded = afterDecoded,
         };
     }
 
-    /// <summary>Reads what the responder sent before it saw "done", until it ends the session (bounded by the credit).</summary>
-    private static async Task DrainAsync(TrackedSession session, long symbolsInFlight, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the responder's result: its counts must agree with the two set sizes and with the symbols this node sent
+    /// (every ID recovered takes a symbol), and every ID must be new here, once — so a peer can neither make this node
+    /// report a transaction it holds nor hold more IDs than its own symbols could have decoded.
+    /// </summary>
+    private static async Task<(List<TransactionId> Missing, long RequesterOnly, long SymbolsUsed)> ReadResultAsync(
+        TrackedSession session,
+        ReadOnlyMemory<byte> first,
+        LocalSketch sketch,
+        long requesterSize,
+        long responderSize,
+        long symbolsSent,
+        CancellationToken cancellationToken)
     {
-        var budget = 4 + symbolsInFlight;
+        var party = session.Counterparty;
+        var (total, requesterOnly, used) = ProtocolCodec.DecodeResult(first.Span, out _);
+        if (used < 1 || used > symbolsSent)
+        {
+            throw new LedgerSyncProtocolException($"{party} reported decoding with {used} symbols; this node sent {symbolsSent}.");
+        }
+
+        if (total + requesterOnly > used)
+        {
+            throw new LedgerSyncProtocolException($"{party} reported {total} + {requesterOnly} differences from {used} symbols; each takes a symbol of its own.");
+        }
+
+        if (requesterSize + total - requesterOnly != responderSize)
+        {
+            throw new LedgerSyncProtocolException(
+                $"{party} reported {total} transaction(s) missing here and {requesterOnly} only here, which does not match the set sizes ({requesterSize} here, {responderSize} there).");
+        }
+
+        var missing = new List<TransactionId>((int)Math.Min(total, 4096));
+        var seen = new HashSet<TransactionId>();
+        void Add(ReadOnlySpan<byte> bytes)
+        {
+            for (var at = 0; at < bytes.Length; at += TransactionId.Size)
+            {
+                var id = new TransactionId(bytes.Slice(at, TransactionId.Size));
+                if (missing.Count == total)
+                {
+                    throw new LedgerSyncProtocolException($"{party} sent more than the {total} transaction ID(s) its result announced.");
+                }
+
+                if (!seen.Add(id))
+                {
+                    throw new LedgerSyncProtocolException($"{party} reported {id} twice.");
+                }
+
+                if (sketch.Contains(ShortIds.Of(sketch.Key, id)))
+                {
+                    throw new LedgerSyncProtocolException($"{party} reported {id} as missing here, but this node holds it (or a transaction of the same short ID).");
+                }
+
+                missing.Add(id);
+            }
+        }
+
+        ProtocolCodec.DecodeResult(first.Span, out var ids);
+        Add(ids);
+        while (missing.Count < total)
+        {
+            var message = await session.ReceiveAsync($"the rest of the result ({missing.Count} of {total} IDs)", cancellationToken).ConfigureAwait(false)
+                ?? throw new LedgerSyncProtocolException($"{party} ended the session after {missing.Count} of the {total} IDs its result announced.");
+            switch (ProtocolCodec.PeekType(message.Span))
+            {
+                case ProtocolMessageType.ResultPart:
+                    Add(ProtocolCodec.DecodeResultPart(message.Span));
+                    break;
+                case ProtocolMessageType.Abort:
+                    var (_, reason) = ProtocolCodec.DecodeAbort(message.Span);
+                    throw new LedgerSyncProtocolException($"{party} abandoned the run: {reason}");
+                case var other:
+                    throw new LedgerSyncProtocolException($"{party} sent an unexpected {other} message in its result.");
+            }
+        }
+
+        return (missing, requesterOnly, used);
+    }
+
+    /// <summary>Reads what the responder sends after its result, until it ends the session (a few messages at most).</summary>
+    private static async Task DrainAsync(TrackedSession session, CancellationToken cancellationToken)
+    {
+        var budget = 4;
         try
         {
             while (budget-- > 0)
@@ -367,7 +413,7 @@ internal sealed partial class ReconciliationInitiator(
         }
         catch (LedgerSyncException)
         {
-            // The result is complete; a peer that misbehaves after "done" changes nothing.
+            // The result is complete; a peer that misbehaves after it changes nothing.
         }
     }
 
@@ -392,50 +438,45 @@ internal sealed partial class ReconciliationInitiator(
     }
 
     /// <summary>
-    /// Counts round trips as the length of the longest chain of waits: the first burst answers the hello (round trip
-    /// 1), and symbols granted while processing symbols of round trip k belong to round trip k + 1. A run's count is
-    /// the round trip of the last symbol it needed, so credit sent ahead (while symbols are still on the way) counts as
-    /// the wait it is whenever it is needed, and never twice.
+    /// The requester's symbols as it streams them: symbol 0 from the sketch, then windows of up to
+    /// <c>maxWindow</c> symbols computed in one pass each (as many as the round still needs), handed out in order.
     /// </summary>
-    private sealed class RoundTripCounter
+    private sealed class SymbolWindow(LocalSketch sketch, int maxWindow)
     {
-        private readonly List<(long End, int Level)> _grants = [];
-        private int _processing = 1;
+        private CodedSymbol[] _symbols = [];
+        private long _start = 1;
+        private int _length;
 
-        public RoundTripCounter(long firstBurst) => _grants.Add((firstBurst, 1));
-
-        /// <summary>Symbols up to <paramref name="end"/> were granted by a message sent while processing the current round trip's symbols.</summary>
-        public void Granted(long end)
+        /// <summary>Copies the symbols from <paramref name="firstIndex"/> (the next in order) into <paramref name="destination"/>.</summary>
+        public void Copy(long firstIndex, Span<CodedSymbol> destination, long roundEnd)
         {
-            if (end > _grants[^1].End)
+            var written = 0;
+            if (firstIndex == 0)
             {
-                _grants.Add((end, _processing + 1));
-            }
-        }
-
-        /// <summary>The round trip in which symbols granted now arrive.</summary>
-        public int NextLevel => _processing + 1;
-
-        /// <summary>The requester is processing symbols up to <paramref name="lastIndex"/>.</summary>
-        public void Processing(long lastIndex) => _processing = LevelOf(lastIndex);
-
-        public int LevelOf(long index)
-        {
-            int lo = 0, hi = _grants.Count - 1;
-            while (lo < hi)
-            {
-                var mid = (lo + hi) / 2;
-                if (_grants[mid].End > index)
-                {
-                    hi = mid;
-                }
-                else
-                {
-                    lo = mid + 1;
-                }
+                sketch.CopySymbols(0, destination[..1]);
+                written = 1;
             }
 
-            return _grants[lo].Level;
+            while (written < destination.Length)
+            {
+                var index = firstIndex + written;
+                if (index >= _start + _length)
+                {
+                    var size = (int)Math.Clamp(roundEnd - index, destination.Length - written, maxWindow);
+                    if (_symbols.Length < size)
+                    {
+                        _symbols = new CodedSymbol[Math.Min(maxWindow, Math.Max(size, 2 * _symbols.Length))];
+                    }
+
+                    _start = index;
+                    _length = size;
+                    sketch.StreamSymbols(_symbols.AsSpan(0, size));
+                }
+
+                var take = (int)Math.Min(destination.Length - written, _start + _length - index);
+                _symbols.AsSpan((int)(index - _start), take).CopyTo(destination[written..]);
+                written += take;
+            }
         }
     }
 

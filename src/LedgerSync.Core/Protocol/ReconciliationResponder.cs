@@ -227,115 +227,213 @@ internal sealed partial class ReconciliationResponder(
 
         var cap = SymbolFlowPolicy.SymbolCap(requesterSize, responderSize);
         var lowerBound = SymbolFlowPolicy.LowerBound(requesterSize, responderSize);
-        var granted = SymbolFlowPolicy.FirstBurst(requesterSize, responderSize);
-        var estimated = false;
-        var perMessage = SymbolFlowPolicy.MaxSymbolsPerChunk;
-        if (ProtocolCodec.MaxSymbolsPerMessage(0, current.MaxMessageSize) < 1)
+        var maxRounds = current.MaxNumberOfIbfFilterFlows;
+        if (ProtocolCodec.MaxIdsPerMessage(current.MaxMessageSize) < 1)
         {
             throw new MaxMessageSizeExceededException(
-                ProtocolCodec.SymbolsMessageOverhead + SymbolCodec.EncodedSymbolSize, current.MaxMessageSize, "A message of one coded symbol");
+                ProtocolCodec.ResultHeaderSize + TransactionId.Size, current.MaxMessageSize, "A result of one transaction ID");
+        }
+
+        // Equal sizes say nothing about d: the responder's estimator goes with the acceptance, and the requester sizes its
+        // first round from the two estimators.
+        byte[]? estimator = null;
+        if (requesterSize == responderSize)
+        {
+            estimator = new byte[DifferenceEstimator.EncodedSize];
+            pin.WriteEstimator(estimator);
         }
 
         LogAnswering(_log, party, requesterSize, responderSize);
-        tracker.Stage($"hello: {requesterSize} relevant transactions there, {responderSize} here; streaming {granted} symbols");
+        tracker.Stage($"hello: {requesterSize} relevant transactions there, {responderSize} here; decoding its symbols");
         run.AddBusy(started);
         await session.SendAsync(
-            ProtocolCodec.EncodeAccepted(new AcceptedMessage(ProtocolCodec.CurrentVersion, pin.Key, responderSize)),
+            ProtocolCodec.EncodeAccepted(new AcceptedMessage(ProtocolCodec.CurrentVersion, pin.Key, responderSize, estimator)),
             cancellationToken).ConfigureAwait(false);
 
-        var buffer = new CodedSymbol[perMessage];
-        var exchange = 1;
+        // The decoder's local side is this node's frozen set of short IDs: a pure symbol whose short ID is held here is
+        // this node's (the requester lacks it), any other the requester's. The symbols carry 24 then 16 checksum bits.
+        var decoder = new RatelessDecoder(pin, requesterSize, ShortSymbolCodec.EarlyChecksumMask, ShortSymbolCodec.LateChecksumMask);
+        var estimatorExchanged = estimator is not null;
+        double? fromEstimator = null;
         long next = 0;
-        var receive = session.StartReceive(cancellationToken);
+        long roundEnd = 0;
+        long minimumEnd = 1;
+        var round = 0;
+        var tailStalls = 0;
         while (true)
         {
-            while (receive.IsCompleted || next >= granted)
+            var waitingFor = next < roundEnd ? $"coded symbols from index {next} (round {round}, to {roundEnd})" : $"the requester's symbols from index {next}";
+            var message = await session.ReceiveAsync(waitingFor, cancellationToken).ConfigureAwait(false)
+                ?? throw new LedgerSyncProtocolException($"{party} ended the session while this node was waiting for {waitingFor}.");
+            started = Stopwatch.GetTimestamp();
+            switch (ProtocolCodec.PeekType(message.Span))
             {
-                var waitingFor = next >= granted ? $"credit for symbols past {next} (exchange {exchange})" : "the requester's next message";
-                var message = await session.AwaitAsync(receive, waitingFor, cancellationToken).ConfigureAwait(false)
-                    ?? throw new LedgerSyncProtocolException($"{party} ended the session while this node was waiting for {waitingFor}.");
-                started = Stopwatch.GetTimestamp();
-                switch (ProtocolCodec.PeekType(message.Span))
-                {
-                    case ProtocolMessageType.Credit or ProtocolMessageType.NextExchange:
-                        var (nextExchange, more) = ProtocolCodec.DecodeCredit(message.Span);
-                        if (nextExchange)
-                        {
-                            if (next < granted)
-                            {
-                                throw new LedgerSyncProtocolException($"{party} opened exchange {exchange + 1} before receiving all of exchange {exchange}.");
-                            }
+                case ProtocolMessageType.DifferenceEstimate:
+                    if (estimatorExchanged || next > 0)
+                    {
+                        throw new LedgerSyncProtocolException($"{party} sent a difference estimate {(next > 0 ? "after its first symbols" : "though the estimators were already exchanged")}.");
+                    }
 
-                            tracker.ExchangeCompleted();
-                            run.Exchanges++;
-                            exchange++;
-                            tracker.Stage($"exchange {exchange}: {more} more symbols");
-                            if (exchange > current.MaxNumberOfIbfFilterFlows)
-                            {
-                                throw LimitExceeded(run, $"{party} asked for exchange {exchange}; at most {current.MaxNumberOfIbfFilterFlows} are allowed (maxNumberOfIbfFilterFlows).");
-                            }
+                    estimatorExchanged = true;
+                    fromEstimator = pin.EstimateDifferences(ProtocolCodec.DecodeDifferenceEstimate(message.Span), out _);
+                    tracker.Stage($"difference estimate: about {fromEstimator:F0}");
+                    break;
+                case ProtocolMessageType.Symbols:
+                    // At most what is left before the cap: a flood past it is rejected before anything is allocated.
+                    var symbols = ProtocolCodec.DecodeSymbols(message.Span, (int)Math.Min(int.MaxValue, cap - next), out var end, out var firstIndex);
+                    if (firstIndex != next)
+                    {
+                        throw new LedgerSyncProtocolException(
+                            $"{party} sent coded symbols from index {firstIndex}; the next expected index is {next} (duplicated or out of order).");
+                    }
+
+                    if (next == roundEnd)
+                    {
+                        // A new round: the first is the requester's to size; a later one only after a credit, to at least its end.
+                        if (round > 0 && minimumEnd <= roundEnd)
+                        {
+                            throw new LedgerSyncProtocolException($"{party} sent symbols past the end of round {round} ({roundEnd}) without credit.");
                         }
 
-                        if (granted + more > cap)
+                        if (end < minimumEnd || end > cap)
                         {
-                            throw LimitExceeded(run, $"{party} asked for symbols up to {granted + more}; this run sends at most {cap}.");
+                            throw LimitExceeded(run, $"{party} opened a round to symbol {end}; this run takes rounds to at least {minimumEnd} and at most {cap} symbols.");
                         }
 
-                        granted += more;
-                        tracker.ReportProgress();
-                        tracker.ReportSymbols(next, granted);
-                        break;
-                    case ProtocolMessageType.DifferenceEstimate:
-                        if (estimated)
-                        {
-                            throw new LedgerSyncProtocolException($"{party} sent a second difference estimate.");
-                        }
+                        round++;
+                        roundEnd = end;
+                        tracker.Stage($"round {round}: symbols {next} to {roundEnd}");
+                    }
+                    else if (end != roundEnd)
+                    {
+                        throw new LedgerSyncProtocolException($"{party} moved the end of round {round} from {roundEnd} to {end}.");
+                    }
 
-                        estimated = true;
-                        var asked = ProtocolCodec.DecodeDifferenceEstimate(message.Span, out var remoteEstimator);
-                        if (granted + asked > cap)
-                        {
-                            throw LimitExceeded(run, $"{party} asked for symbols up to {granted + asked}; this run sends at most {cap}.");
-                        }
-
-                        // Size the burst from the two estimators: what it asked for, or the estimate's lower end if more.
-                        var differences = pin.EstimateDifferences(remoteEstimator, out var lowerEstimate);
-                        granted = Math.Min(cap, Math.Max(granted + asked, SymbolFlowPolicy.EstimatedBurst(lowerEstimate, lowerBound)));
-                        tracker.Stage($"difference estimate: about {differences:F0} ({lowerEstimate:F0} or more); streaming up to {granted} symbols");
-                        await session.SendAsync(ProtocolCodec.EncodeGranted(granted, (long)Math.Min(ProtocolCodec.MaxCount, Math.Round(differences))), cancellationToken).ConfigureAwait(false);
-                        tracker.ReportProgress();
-                        break;
-                    case ProtocolMessageType.Done:
-                        ProtocolCodec.DecodeDone(message.Span);
-                        tracker.ExchangeCompleted();
-                        run.Exchanges++;
-                        tracker.Stage($"requester decoded after {next} symbols");
+                    decoder.AddRemoteSymbols(firstIndex, symbols);
+                    next += symbols.Length;
+                    run.SymbolsSent = next;
+                    tracker.ReportProgress();
+                    tracker.ReportSymbols(next, roundEnd);
+                    if (decoder.IsDecoded)
+                    {
+                        run.Exchanges = round;
+                        await AnswerAsync(run, pin, decoder, roundEnd - next, current, cancellationToken).ConfigureAwait(false);
                         run.AddBusy(started);
                         return;
-                    case ProtocolMessageType.Abort:
-                        var (_, reason) = ProtocolCodec.DecodeAbort(message.Span);
-                        run.PeerAborted = true;
-                        throw new LedgerSyncProtocolException($"{party} abandoned the run: {reason}");
-                    case var other:
-                        throw new LedgerSyncProtocolException($"{party} sent an unexpected {other} message during exchange {exchange}.");
-                }
+                    }
 
-                run.AddBusy(started);
-                receive = session.StartReceive(cancellationToken);
+                    if (next == roundEnd)
+                    {
+                        minimumEnd = NextRoundEnd();
+                        byte[]? credited = null;
+                        if (!estimatorExchanged && SymbolFlowPolicy.ShouldSendEstimator(decoder.EstimateDifferences(), lowerBound))
+                        {
+                            // The symbols cannot size the next round (none arrived empty, or far more than the sizes say):
+                            // the requester sizes it from the two estimators.
+                            estimatorExchanged = true;
+                            credited = new byte[DifferenceEstimator.EncodedSize];
+                            pin.WriteEstimator(credited);
+                        }
+
+                        tracker.ExchangeCompleted();
+                        tracker.Stage($"round {round} did not decode after {next} symbols; asking for symbols to {minimumEnd}");
+                        await session.SendAsync(ProtocolCodec.EncodeCredit(minimumEnd, credited), cancellationToken).ConfigureAwait(false);
+                    }
+
+                    break;
+                case ProtocolMessageType.Abort:
+                    var (_, reason) = ProtocolCodec.DecodeAbort(message.Span);
+                    run.PeerAborted = true;
+                    throw new LedgerSyncProtocolException($"{party} abandoned the run: {reason}");
+                case var other:
+                    throw new LedgerSyncProtocolException($"{party} sent an unexpected {other} message during round {round}.");
             }
 
-            started = Stopwatch.GetTimestamp();
-            var fits = ProtocolCodec.MaxSymbolsPerMessage(next, current.MaxMessageSize);
-            var count = (int)Math.Min(Math.Min(perMessage, fits), granted - next);
-            var chunk = buffer.AsSpan(0, count);
-            pin.CopySymbols(next, chunk);
-            var bytes = ProtocolCodec.EncodeSymbols(next, chunk);
             run.AddBusy(started);
-            await session.SendAsync(bytes, cancellationToken).ConfigureAwait(false);
-            next += count;
-            run.SymbolsSent = next;
-            tracker.ReportProgress();
-            tracker.ReportSymbols(next, granted);
+        }
+
+        // The end of the next round, once a round ended undecoded: the decoder's 99th percentile for the estimate from the
+        // symbols (and the estimators), fourfold growth without one; the last round the limit allows goes to the cap.
+        long NextRoundEnd()
+        {
+            if (decoder.IsAllPeeled)
+            {
+                // Every symbol peeled to empty, yet the counts disagree with the announced size: the size is false.
+                throw new LedgerSyncProtocolException(
+                    $"{party} announced {requesterSize} relevant transactions, but its coded symbols decode to {responderSize + decoder.RemoteOnlyCount - decoder.LocalOnlyCount}.");
+            }
+
+            if (next >= cap || round >= maxRounds)
+            {
+                throw LimitExceeded(
+                    run,
+                    $"The difference with {party} could not be decoded from {next} coded symbols in {round} round(s) (maxNumberOfIbfFilterFlows = {maxRounds}, at most {cap} symbols).");
+            }
+
+            if (round + 1 == maxRounds)
+            {
+                return cap;
+            }
+
+            var estimate = SymbolFlowPolicy.CombineEstimates(decoder.EstimateDifferences(), decoder.RawEmptyCount, fromEstimator);
+            var want = SymbolFlowPolicy.NextCredit(next, cap, estimate, lowerBound, tailStalls);
+            if (SymbolFlowPolicy.IsPastEstimate(next, estimate, lowerBound))
+            {
+                tailStalls++;
+            }
+
+            return Math.Min(cap, want);
+        }
+    }
+
+    /// <summary>
+    /// Sends the result: the counts, then the full IDs the requester lacks (only IDs of this party's relevant set: the
+    /// decoder's local side is that set), in as many messages as the size limit needs, while reading what the requester
+    /// still had on the way (at most <paramref name="symbolsInFlight"/> more symbols) until it ends the session.
+    /// </summary>
+    private static async Task AnswerAsync(ServedRun run, WarmEncoder.Pin pin, RatelessDecoder decoder, long symbolsInFlight, LedgerSyncOptions current, CancellationToken cancellationToken)
+    {
+        var session = run.Session;
+        if (!decoder.TryDecode(out var difference))
+        {
+            throw new LedgerSyncProtocolException($"The difference with {session.Counterparty} was reported complete but could not be read.");
+        }
+
+        var missing = new TransactionId[difference.LocalOnly.Count];
+        for (var i = 0; i < missing.Length; i++)
+        {
+            missing[i] = pin.FullIdOf(difference.LocalOnly[i]);
+        }
+
+        session.Tracker!.ExchangeCompleted();
+        session.Tracker.Stage($"decoded after {difference.SymbolsUsed} symbols: {missing.Length} transaction(s) it lacks, {difference.RemoteOnly.Count} only it holds");
+        var drain = DrainAsync(session, symbolsInFlight, cancellationToken);
+        var perMessage = Math.Min(MaxIdsPerResultMessage, ProtocolCodec.MaxIdsPerMessage(current.MaxMessageSize));
+        var first = Math.Min(perMessage, missing.Length);
+        await session.SendAsync(ProtocolCodec.EncodeResult(missing.Length, difference.RemoteOnly.Count, difference.SymbolsUsed, missing.AsSpan(0, first)), cancellationToken)
+            .ConfigureAwait(false);
+        for (var sent = first; sent < missing.Length; sent += perMessage)
+        {
+            await session.SendAsync(ProtocolCodec.EncodeResultPart(missing.AsSpan(sent, Math.Min(perMessage, missing.Length - sent))), cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        await drain.ConfigureAwait(false);
+    }
+
+    /// <summary>The most IDs the responder puts in one result message (besides the message-size limit).</summary>
+    internal const int MaxIdsPerResultMessage = 4096;
+
+    /// <summary>Reads what the requester sent before it saw the result, until it ends the session (bounded by the symbols still due in its round).</summary>
+    private static async Task DrainAsync(TrackedSession session, long symbolsInFlight, CancellationToken cancellationToken)
+    {
+        var budget = 4 + symbolsInFlight;
+        while (budget-- > 0)
+        {
+            if (await session.ReceiveAsync("the requester to end the session", cancellationToken).ConfigureAwait(false) is null)
+            {
+                return;
+            }
         }
     }
 

@@ -1,19 +1,28 @@
+using System.Runtime.InteropServices;
 using LedgerSync.Ledger;
 using LedgerSync.Sketches;
 
 namespace LedgerSync.Protocol;
 
 /// <summary>
-/// The responder's encoder of one counterparty's relevant set under one random key, kept warm: it is subscribed to
-/// the relevant set, so transactions recorded later are added incrementally instead of re-encoding the set. While a
-/// run reads symbols (it holds a <see cref="Pin"/>), additions wait in a queue, so every symbol of a run comes from
-/// the same set; they are applied when the next run starts with no other run in progress.
+/// The responder's encoder of one counterparty's relevant set under one random key, kept warm: it holds the sketch of
+/// the set's 8-byte short IDs (<see cref="ShortIds"/>) with a warm prefix, the set's difference estimator, and the way
+/// back from each short ID to its full ID. It is subscribed to the relevant set, so transactions recorded later are
+/// added incrementally instead of re-encoding the set. While a run decodes against it (it holds a <see cref="Pin"/>),
+/// additions wait in a queue, so every symbol of a run comes from the same set; they are applied when the next run
+/// starts with no other run in progress.
 /// </summary>
+/// <remarks>
+/// Per ID it keeps the encoder's state over the short ID plus the 32-byte full ID. Two IDs of the set that share a
+/// short ID (about n²/2^65 for n IDs) keep only the first: the set then announces one ID fewer, and a run that needs
+/// the other fails its count check instead of reporting anything wrong.
+/// </remarks>
 internal sealed class WarmEncoder : IRelevantSetObserver, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Lock _pendingLock = new();
     private readonly RatelessEncoder _encoder;
+    private readonly List<TransactionId> _full;
     private List<TransactionId> _pending = [];
     private IDisposable? _subscription;
     private int _pins;
@@ -23,11 +32,12 @@ internal sealed class WarmEncoder : IRelevantSetObserver, IDisposable
         Counterparty = counterparty;
         _encoder = new RatelessEncoder(key, WarmPrefixLength(capacity), capacity);
         _encoder.TrackDifferences();
+        _full = new List<TransactionId>(capacity);
     }
 
     /// <summary>
     /// The prefix kept up to date from the start: 1/32 of the set (a power of two, 1024 to 65536 symbols), so a
-    /// request with up to a few percent of the set missing is served without a pass over the set; longer requests
+    /// request with up to a few percent of the set missing is decoded without a pass over the set; longer requests
     /// grow the prefix, and it is trimmed back when the run ends (<see cref="TrimIfIdle"/>).
     /// </summary>
     internal static int WarmPrefixLength(int setSize) =>
@@ -58,6 +68,7 @@ internal sealed class WarmEncoder : IRelevantSetObserver, IDisposable
     /// <summary>Freezes the set for one run and returns its size; dispose the pin when the run ends.</summary>
     public Pin Acquire(out long setSize)
     {
+        int count;
         lock (_gate)
         {
             if (_pins == 0)
@@ -66,16 +77,17 @@ internal sealed class WarmEncoder : IRelevantSetObserver, IDisposable
             }
 
             _pins++;
-            setSize = _encoder.Count;
+            count = _encoder.Count;
         }
 
-        return new Pin(this);
+        setSize = count;
+        return new Pin(this, count);
     }
 
     /// <summary>
     /// Shrinks the prefix back to <see cref="WarmPrefixLength"/> when a long request grew it past
     /// <see cref="TrimFactor"/> times that and no run holds a pin, so a session (honest or not) leaves at most a few
-    /// times the warm prefix behind. Moderate growth is kept: the next request of that size is served warm.
+    /// times the warm prefix behind. Moderate growth is kept: the next request of that size is decoded warm.
     /// </summary>
     public void TrimIfIdle()
     {
@@ -110,30 +122,6 @@ internal sealed class WarmEncoder : IRelevantSetObserver, IDisposable
         _subscription = null;
     }
 
-    private void CopySymbols(long firstIndex, Span<CodedSymbol> destination)
-    {
-        lock (_gate)
-        {
-            _encoder.CopySymbols(firstIndex, destination);
-        }
-    }
-
-    private double EstimateDifferences(ReadOnlySpan<byte> remote, out double lower)
-    {
-        lock (_gate)
-        {
-            return _encoder.Estimator!.Estimate(remote, out lower);
-        }
-    }
-
-    private void Release()
-    {
-        lock (_gate)
-        {
-            _pins--;
-        }
-    }
-
     private void ApplyPending()
     {
         List<TransactionId> pending;
@@ -148,35 +136,96 @@ internal sealed class WarmEncoder : IRelevantSetObserver, IDisposable
             _pending = [];
         }
 
-        _encoder.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pending));
+        var key = _encoder.Key;
+        _full.EnsureCapacity(_full.Count + pending.Count);
+        foreach (ref readonly var id in CollectionsMarshal.AsSpan(pending))
+        {
+            // Slots are consecutive and never freed (nothing is removed), so _full[slot] is the full ID of each short ID.
+            if (_encoder.Add(ShortIds.Of(key, id)))
+            {
+                _full.Add(id);
+            }
+        }
     }
 
-    /// <summary>A run's hold on the encoder: the set does not change until it is disposed.</summary>
-    internal sealed class Pin(WarmEncoder owner) : IDisposable
+    /// <summary>
+    /// A run's hold on the encoder: the set does not change until it is disposed. It is the local side a decoder reads
+    /// (symbols and membership of the short IDs), under the encoder's lock.
+    /// </summary>
+    internal sealed class Pin(WarmEncoder owner, int count) : ILocalSymbols, IDisposable
     {
         private int _disposed;
 
         public SketchKey Key => owner.Key;
 
+        /// <summary>The size of the frozen set.</summary>
+        public int Count => count;
+
+        /// <summary>Always 0: the set does not change while the pin is held.</summary>
+        public long Version => 0;
+
         public void CopySymbols(long firstIndex, Span<CodedSymbol> destination)
         {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            owner.CopySymbols(firstIndex, destination);
+            ThrowIfDisposed();
+            lock (owner._gate)
+            {
+                owner._encoder.CopySymbols(firstIndex, destination);
+            }
+        }
+
+        public bool Contains(TransactionId id)
+        {
+            ThrowIfDisposed();
+            lock (owner._gate)
+            {
+                return owner._encoder.Contains(id);
+            }
+        }
+
+        /// <summary>The full ID of a short ID of the frozen set.</summary>
+        /// <exception cref="InvalidOperationException">The short ID is not in the set.</exception>
+        public TransactionId FullIdOf(TransactionId shortId)
+        {
+            ThrowIfDisposed();
+            lock (owner._gate)
+            {
+                return owner._encoder.TryGetSlot(shortId, out var slot)
+                    ? owner._full[slot]
+                    : throw new InvalidOperationException($"{shortId} is not a short ID of this set.");
+            }
+        }
+
+        /// <summary>Writes the frozen set's difference estimator (<see cref="DifferenceEstimator.EncodedSize"/> bytes).</summary>
+        public void WriteEstimator(Span<byte> destination)
+        {
+            ThrowIfDisposed();
+            lock (owner._gate)
+            {
+                owner._encoder.Estimator!.WriteTo(destination);
+            }
         }
 
         /// <summary>Compares the requester's difference estimator with the frozen set's (see <see cref="DifferenceEstimator.Estimate"/>).</summary>
         public double EstimateDifferences(ReadOnlySpan<byte> remote, out double lower)
         {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            return owner.EstimateDifferences(remote, out lower);
+            ThrowIfDisposed();
+            lock (owner._gate)
+            {
+                return owner._encoder.Estimator!.Estimate(remote, out lower);
+            }
         }
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                owner.Release();
+                lock (owner._gate)
+                {
+                    owner._pins--;
+                }
             }
         }
+
+        private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
     }
 }

@@ -31,6 +31,7 @@ internal sealed class LocalSketch : ILocalSymbols
     private readonly int _maxPrefixLength;
     private CodedSymbol[] _symbols;
     private int _prefixLength;
+    private bool _streaming;
 
     /// <summary>Creates the sketch of <paramref name="ids"/> (distinct IDs; the array is kept, not copied).</summary>
     /// <param name="key">The key of every hash; the remote side must use the same key.</param>
@@ -127,10 +128,36 @@ internal sealed class LocalSketch : ILocalSymbols
             throw new ArgumentOutOfRangeException(nameof(length), length, $"This sketch holds at most {_maxPrefixLength} symbols.");
         }
 
+        if (_streaming)
+        {
+            throw new InvalidOperationException("The sketch streams its symbols: the prefix past the streamed ones is not held.");
+        }
+
         var newLength = (int)length;
         Array.Resize(ref _symbols, newLength);
-        Extend(newLength);
+        Extend(_symbols, 0, newLength);
         _prefixLength = newLength;
+    }
+
+    /// <summary>
+    /// Computes the next <paramref name="destination"/>.Length symbols past <see cref="PrefixLength"/> into
+    /// <paramref name="destination"/> without keeping them (a sender that streams its symbols holds only the window it
+    /// sends, whatever the number of symbols asked of it). The prefix computed before stays readable; nothing past it
+    /// can be read again, and the prefix can no longer grow by <see cref="EnsurePrefixLength"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The symbols would go past <see cref="MaxPrefixLength"/>.</exception>
+    public void StreamSymbols(Span<CodedSymbol> destination)
+    {
+        var end = (long)_prefixLength + destination.Length;
+        if (end > _maxPrefixLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(destination), end, $"This sketch holds at most {_maxPrefixLength} symbols.");
+        }
+
+        _streaming = true;
+        destination.Clear();
+        Extend(destination, _prefixLength, (int)end);
+        _prefixLength = (int)end;
     }
 
     /// <summary>
@@ -162,6 +189,11 @@ internal sealed class LocalSketch : ILocalSymbols
         {
             throw new LedgerSyncProtocolException(
                 $"Coded symbols up to index {end - 1} were offered; this run uses at most {_maxPrefixLength}.");
+        }
+
+        if (end > _symbols.Length && _streaming)
+        {
+            throw new InvalidOperationException($"Symbols from index {_symbols.Length} on were streamed and are not held.");
         }
 
         if (end > _prefixLength)
@@ -205,7 +237,7 @@ internal sealed class LocalSketch : ILocalSymbols
 
         var length = _prefixLength;
         _prefixLength = 1;
-        Extend(length);
+        Extend(_symbols, 0, length);
         _prefixLength = length;
         return -1;
     }
@@ -262,19 +294,19 @@ internal sealed class LocalSketch : ILocalSymbols
     }
 
     /// <summary>
-    /// Encodes every ID's mappings in [<see cref="PrefixLength"/>, <paramref name="newLength"/>). IDs go in blocks
+    /// Encodes every ID's mappings in [<see cref="PrefixLength"/>, <paramref name="newLength"/>) into
+    /// <paramref name="symbols"/>, whose first element is the symbol at <paramref name="symbolsBase"/>. IDs go in blocks
     /// that stay in the first-level cache, and within a block in rounds of one mapping per ID still due: the index
     /// draws of different IDs do not wait on each other, so the processor overlaps their divisions and square roots
     /// (one ID's draws form a chain that would otherwise stall on each).
     /// </summary>
-    private void Extend(int newLength)
+    private void Extend(Span<CodedSymbol> symbols, int symbolsBase, int newLength)
     {
         const int Block = 256;
         var ids = _ids;
         var checksums = _checksums;
         var states = _states;
         var next = _next;
-        var symbols = _symbols;
         Span<int> lanes = stackalloc int[Block];
         Span<long> indices = stackalloc long[Block];
         Span<ulong> draws = stackalloc ulong[Block];
@@ -305,7 +337,7 @@ internal sealed class LocalSketch : ILocalSymbols
                         {
                             var e = lanes[lane];
                             ref readonly var id = ref ids[e];
-                            symbols[indices[lane]].Toggle(id.Word0, id.Word1, id.Word2, id.Word3, checksums[e], 1);
+                            symbols[(int)indices[lane] - symbolsBase].Toggle(id.Word0, id.Word1, id.Word2, id.Word3, checksums[e], 1);
                         }
 
                         var current = Vector512.Create<long>(indices.Slice(k, Vector512<long>.Count));
@@ -320,7 +352,7 @@ internal sealed class LocalSketch : ILocalSymbols
                 {
                     var e = lanes[k];
                     ref readonly var id = ref ids[e];
-                    symbols[indices[k]].Toggle(id.Word0, id.Word1, id.Word2, id.Word3, checksums[e], 1);
+                    symbols[(int)indices[k] - symbolsBase].Toggle(id.Word0, id.Word1, id.Word2, id.Word3, checksums[e], 1);
                     var state = draws[k];
                     indices[k] = SymbolMapping.Next(indices[k], ref state);
                     draws[k] = state;

@@ -77,7 +77,7 @@ internal sealed class RatelessDecoder
     {
     }
 
-    private RatelessDecoder(ILocalSymbols local, long remoteSetSize, uint earlyChecksumMask = SymbolCodec.FullChecksumMask, uint reducedChecksumMask = SymbolCodec.ReducedChecksumMask)
+    internal RatelessDecoder(ILocalSymbols local, long remoteSetSize, uint earlyChecksumMask = SymbolCodec.FullChecksumMask, uint reducedChecksumMask = SymbolCodec.ReducedChecksumMask)
     {
         ArgumentNullException.ThrowIfNull(local);
         ArgumentOutOfRangeException.ThrowIfNegative(remoteSetSize);

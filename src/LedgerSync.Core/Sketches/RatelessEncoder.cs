@@ -82,6 +82,12 @@ internal sealed class RatelessEncoder : ILocalSymbols
     /// <summary>Tells whether <paramref name="id"/> is in the set.</summary>
     public bool Contains(TransactionId id) => _slots.ContainsKey(id);
 
+    /// <summary>
+    /// The slot of <paramref name="id"/>: 0 for the first ID added, then consecutive, so a caller can keep data of its
+    /// own per ID in a parallel list, as long as it never removes IDs (a removal moves the last ID into the freed slot).
+    /// </summary>
+    internal bool TryGetSlot(TransactionId id, out int slot) => _slots.TryGetValue(id, out slot);
+
     /// <summary>Adds an ID. Returns <see langword="false"/> (and changes nothing) if it is already in the set.</summary>
     public bool Add(TransactionId id)
     {

@@ -7,9 +7,10 @@ public sealed class SymbolFlowPolicyTests
     [TestCase(0, 0, 1)]
     [TestCase(1000, 1000, 1)]
     [TestCase(1000, 1001, 1)]
-    [TestCase(1000, 1010, 16)]
-    [TestCase(1000, 2000, 1451)]
-    public void FirstBurst_SetSizes_IsOneOrAboutOnePointFourFiveTimesTheLowerBound(long requester, long responder, long expected) =>
+    [TestCase(1000, 1010, 25)] // 13.5 + 3.5·√10 = 24.57
+    [TestCase(1000, 2000, 1461)] // 1350 + 3.5·√1000 = 1460.68
+    [TestCase(0, 3, 11)] // 4.05 + 3.5·√3 = 10.11
+    public void FirstBurst_SetSizes_IsOneOrTheBurstForTheLowerBound(long requester, long responder, long expected) =>
         Assert.That(SymbolFlowPolicy.FirstBurst(requester, responder), Is.EqualTo(expected));
 
     [Test]
@@ -65,10 +66,24 @@ public sealed class SymbolFlowPolicyTests
         Assert.That(SymbolFlowPolicy.ShouldSendEstimator(estimate, lowerBound), Is.EqualTo(expected));
 
     [Test]
-    public void EstimatedBurst_IsAboutTheLowerEstimatesNeedAndAtLeastTheFirstBurst()
+    public void EstimatedRound_IsTheBurstForTheEstimateOrTheLowerBound_WithinItsLimits()
     {
-        Assert.That(SymbolFlowPolicy.EstimatedBurst(1000, 0), Is.EqualTo(1204));
-        Assert.That(SymbolFlowPolicy.EstimatedBurst(10, 2000), Is.EqualTo(SymbolFlowPolicy.FirstBurst(0, 2000)));
+        Assert.That(SymbolFlowPolicy.EstimatedRound(1000, 0, 1, 1_000_000), Is.EqualTo(1461));
+        Assert.That(SymbolFlowPolicy.EstimatedRound(10, 2000, 1, 1_000_000), Is.EqualTo(SymbolFlowPolicy.FirstBurst(0, 2000)));
+        Assert.That(SymbolFlowPolicy.EstimatedRound(10, 0, 500, 1_000_000), Is.EqualTo(500), "never below the credit's minimum");
+        Assert.That(SymbolFlowPolicy.EstimatedRound(1_000_000, 0, 1, 5000), Is.EqualTo(5000), "never past the cap");
+        Assert.That(SymbolFlowPolicy.EstimatedRound(0.4, 0, 1, 5000), Is.EqualTo(1), "a single symbol confirms no difference");
+    }
+
+    // The decoder's need (symbols) at the 90th percentile, measured by SymbolsNeededMeasurement (docs/sketches.md).
+    [TestCase(10, 23)]
+    [TestCase(100, 160)]
+    [TestCase(1000, 1412)]
+    [TestCase(10_000, 13_670)]
+    public void BurstFor_CoversTheDecodersNinetiethPercentile_WithinTenPercent(int d, int p90)
+    {
+        Assert.That(SymbolFlowPolicy.BurstFor(d), Is.GreaterThanOrEqualTo(p90));
+        Assert.That(SymbolFlowPolicy.BurstFor(d), Is.LessThan(p90 * 1.1));
     }
 
     [Test]
