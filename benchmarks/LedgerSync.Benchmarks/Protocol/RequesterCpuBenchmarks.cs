@@ -5,20 +5,19 @@ using LedgerSync.Sketches;
 namespace LedgerSync.Benchmarks.Protocol;
 
 /// <summary>
-/// The requester's whole work for one run, as the initiator does it: build the <see cref="LocalSketch"/> of its
-/// <see cref="N"/> IDs under the responder's new key (one pass: hash, difference estimator, membership table, and the
-/// first burst's symbols), then subtract and peel the responder's symbols in messages of at most
-/// <see cref="SymbolFlowPolicy.MaxSymbolsPerChunk"/>, granting further credit from the decoder's estimate as the
-/// initiator does and computing local symbols only for the credit granted, until decoded (one-sided: <see cref="D"/>
-/// IDs only on the responder's side). No transport: this is the CPU and memory of the requester alone.
+/// The requester's whole work for one one-sided run, as the initiator does it (protocol version 4): the 8-byte short
+/// ID of each of its <see cref="N"/> IDs under the responder's key, the <see cref="LocalSketch"/> of those short IDs
+/// with its difference estimator (one pass), the first round's symbols (1.35·L + 3.5·√L for L = <see cref="D"/>)
+/// streamed through the <see cref="RequesterSymbolStream"/> and encoded in messages of at most
+/// <see cref="SymbolFlowPolicy.MaxSymbolsPerChunk"/>, then the check of the <see cref="D"/> IDs of the result (absent
+/// here, once each). The responder decodes; no transport: this is the CPU and memory of the requester alone.
 /// </summary>
 [MemoryDiagnoser]
 public class RequesterCpuBenchmarks
 {
     private TransactionId[] _local = [];
-    private CodedSymbol[] _remoteSymbols = [];
+    private TransactionId[] _missing = [];
     private SketchKey _key;
-    private long _remoteCount;
 
     [Params(1_000_000)]
     public int N { get; set; }
@@ -32,64 +31,36 @@ public class RequesterCpuBenchmarks
         var random = new Random(Sketches.SketchBenchmarkData.Seed);
         _key = Sketches.SketchBenchmarkData.Key(random);
         _local = Sketches.SketchBenchmarkData.RandomIds(random, N);
-        var extra = Sketches.SketchBenchmarkData.RandomIds(random, D);
-        var length = (D * 2) + 1024;
-        var remote = new RatelessEncoder(_key, length, N + D);
-        remote.AddRange(_local);
-        remote.AddRange(extra);
-        _remoteCount = remote.Count;
-        _remoteSymbols = new CodedSymbol[length];
-        remote.CopySymbols(0, _remoteSymbols);
-        if (EncodeAndDecode() != D)
-        {
-            throw new InvalidOperationException($"{length} symbols did not decode d = {D}.");
-        }
+        _missing = Sketches.SketchBenchmarkData.RandomIds(random, D);
     }
 
     [Benchmark]
-    public int EncodeAndDecode()
+    public long EncodeAndCheckResult()
     {
         long requesterSize = _local.Length;
-        var lowerBound = SymbolFlowPolicy.LowerBound(requesterSize, _remoteCount);
-        var cap = SymbolFlowPolicy.SymbolCap(requesterSize, _remoteCount);
-        var granted = SymbolFlowPolicy.FirstBurst(requesterSize, _remoteCount);
-        var sketch = new LocalSketch(
-            _key,
-            _local,
-            (int)Math.Clamp(Math.Min(granted, ReconciliationInitiator.PrefixAllowance(0, _local.Length)), 1, cap),
-            (int)cap,
-            trackDifferences: true);
-        var decoder = new RatelessDecoder(sketch, _remoteCount);
-        var tailStalls = 0;
-        while (!decoder.IsDecoded)
+        var responderSize = requesterSize + D;
+        var cap = SymbolFlowPolicy.SymbolCap(requesterSize, responderSize);
+        var roundEnd = SymbolFlowPolicy.FirstBurst(requesterSize, responderSize);
+        var sketch = new LocalSketch(_key, ShortIds.Of(_key, _local), 1, (int)cap, trackDifferences: true);
+        var stream = new RequesterSymbolStream(sketch, ReconciliationInitiator.SymbolWindowLimit(_local.Length));
+        var buffer = new CodedSymbol[SymbolFlowPolicy.MaxSymbolsPerChunk];
+        long bytes = 0;
+        for (long next = 0; next < roundEnd; next += buffer.Length)
         {
-            var received = decoder.NextExpectedIndex;
-            if (received == granted)
-            {
-                var estimate = SymbolFlowPolicy.CombineEstimates(decoder.EstimateDifferences(), decoder.RawEmptyCount, null);
-                var extended = SymbolFlowPolicy.NextCredit(received, cap, estimate, lowerBound, tailStalls);
-                if (SymbolFlowPolicy.IsPastEstimate(received, estimate, lowerBound))
-                {
-                    tailStalls++;
-                }
+            var chunk = buffer.AsSpan(0, (int)Math.Min(buffer.Length, roundEnd - next));
+            stream.Copy(next, chunk, roundEnd);
+            bytes += ProtocolCodec.EncodeSymbols(roundEnd, next, chunk).Length;
+        }
 
-                granted = Math.Min(cap, extended);
-                sketch.ComputeAhead(granted, ReconciliationInitiator.PrefixAllowance(received, _local.Length));
-            }
-
-            var count = (int)Math.Min(Math.Min(SymbolFlowPolicy.MaxSymbolsPerChunk, granted - received), _remoteSymbols.Length - received);
-            if (count <= 0)
+        var seen = new HashSet<TransactionId>();
+        foreach (var id in _missing)
+        {
+            if (!seen.Add(id) || sketch.Contains(ShortIds.Of(_key, id)))
             {
-                return -1;
-            }
-
-            decoder.AddRemoteSymbols(received, _remoteSymbols.AsSpan((int)received, count));
-            if (!decoder.IsDecoded)
-            {
-                sketch.ComputeAhead(granted, ReconciliationInitiator.PrefixAllowance(decoder.NextExpectedIndex, _local.Length));
+                throw new InvalidOperationException($"{id} is held here.");
             }
         }
 
-        return decoder.TryDecode(out var difference) ? difference.RemoteOnly.Count : -1;
+        return bytes;
     }
 }

@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using LedgerSync.Benchmarks.Wire;
 using LedgerSync.Diagnostics;
 using LedgerSync.Protocol;
+using LedgerSync.Sketches;
 using LedgerSync.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -9,9 +10,11 @@ namespace LedgerSync.Benchmarks.Protocol;
 
 /// <summary>
 /// Responder work for one request once the requester's relevant set and encoder are warm: n = 1,000,000 shared
-/// transactions and d responder-only ones. A scripted requester (no decoding: it grants credit by the protocol's own
-/// policy and says "done" after the number of symbols a real decoder needed in the warm-up run) drives the real
-/// responder over the in-memory transport, so the time is the responder's work plus the transport's copying.
+/// transactions and d responder-only ones. A scripted requester (its symbols computed in the set-up, under the warm
+/// encoder's key) streams rounds as the protocol does (protocol version 4: the first from the set sizes, later ones as
+/// the responder's credit asks) and reads the result; the real responder decodes them against its warm sketch over the
+/// in-memory transport, so the time is the responder's work (decoding, the result's full IDs) plus the transport's
+/// copying.
 /// Run: <c>dotnet run -c Release --project benchmarks/LedgerSync.Benchmarks -- --filter *ResponderCpu*</c>.
 /// </summary>
 [MemoryDiagnoser]
@@ -24,7 +27,8 @@ public class ResponderCpuBenchmarks
     private InMemoryNetwork _network = null!;
     private StandaloneIncomingReconciliationAdmission _admission = null!;
     private int _requesterSize;
-    private long _needed;
+    private byte[] _estimator = [];
+    private CodedSymbol[] _symbols = [];
 
     [Params(1_000_000)]
     public int N { get; set; }
@@ -40,10 +44,6 @@ public class ResponderCpuBenchmarks
         var extra = Enumerable.Range(0, D).Select(_ => TransactionId.Random(random)).ToArray();
         _requesterSize = common.Length;
 
-        // One real run tells how many symbols the decoder needs for these sets.
-        var warmUp = ProtocolScenario.RunAsync(new WireRunInput(common, [.. common, .. extra], 42)).GetAwaiter().GetResult();
-        _needed = warmUp.Symbols ?? throw new InvalidOperationException("The warm-up run did not report its symbols.");
-
         _network = new InMemoryNetwork();
         var graph = new ProtocolScenarioGraph(Requester, [.. common, .. extra]);
         var options = new LedgerSyncOptions { LocalParty = Responder, MaxAllowedReconciliationRequestsPerTimeWindow = int.MaxValue };
@@ -56,8 +56,18 @@ public class ResponderCpuBenchmarks
             NullLogger<ReconciliationResponder>.Instance);
         _network.Register(Responder, responder);
 
-        // Warm: the encoder exists and its prefix has grown to what this request needs.
-        RequestAsync().GetAwaiter().GetResult();
+        // The warm encoder's key stays the same from request to request: the requester's symbols are computed once.
+        var key = encoders.Get(Requester).Key;
+        var sketch = new LocalSketch(key, ShortIds.Of(key, common), 1, (int)SymbolFlowPolicy.SymbolCap(N, N + D), trackDifferences: true);
+        _estimator = ProtocolCodec.EncodeDifferenceEstimate(sketch.Estimator!);
+        _symbols = new CodedSymbol[Math.Min(SymbolFlowPolicy.SymbolCap(N, N + D), (4L * D) + 1024)];
+        new RequesterSymbolStream(sketch, ReconciliationInitiator.SymbolWindowLimit(N)).Copy(0, _symbols, _symbols.Length);
+
+        // Warm: the encoder's prefix has grown to what this request needs.
+        if (RequestAsync().GetAwaiter().GetResult() != D)
+        {
+            throw new InvalidOperationException($"The warm-up request did not find the {D} missing transactions.");
+        }
     }
 
     [GlobalCleanup]
@@ -70,50 +80,48 @@ public class ResponderCpuBenchmarks
     [Benchmark]
     public Task<long> WarmRequest() => RequestAsync();
 
+    /// <summary>One request: hello, the rounds the responder asks for, the result; returns the number of missing IDs.</summary>
     private async Task<long> RequestAsync()
     {
         await using var session = await _network.CreateTransport(Requester).OpenSessionAsync(Responder);
         await session.SendAsync(ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, _requesterSize)));
         var accepted = ProtocolCodec.DecodeAccepted((await session.ReceiveAsync())!.Value.Span, Responder);
-        var maxExchanges = new LedgerSyncOptions().MaxNumberOfIbfFilterFlows;
-        var exchange = 1;
-        var exchangeEnd = SymbolFlowPolicy.ExchangeEnd(1, maxExchanges, _requesterSize, accepted.SetSize);
-        var granted = SymbolFlowPolicy.FirstBurst(_requesterSize, accepted.SetSize);
-        var lowerBound = SymbolFlowPolicy.LowerBound(_requesterSize, accepted.SetSize);
-        double estimate = _needed / 1.4; // a requester whose estimate is right
-        long received = 0;
-        while (received < _needed)
+        if (SymbolFlowPolicy.LowerBound(_requesterSize, accepted.SetSize) >= SymbolFlowPolicy.RequesterEstimatorFrom)
         {
-            if (received == granted)
-            {
-                var nextExchange = granted >= exchangeEnd;
-                if (nextExchange)
-                {
-                    exchange++;
-                    exchangeEnd = SymbolFlowPolicy.ExchangeEnd(exchange, maxExchanges, _requesterSize, accepted.SetSize);
-                }
+            await session.SendAsync(_estimator);
+        }
 
-                var extended = SymbolFlowPolicy.NextCredit(received, exchangeEnd, estimate, lowerBound);
-                await session.SendAsync(ProtocolCodec.EncodeCredit(nextExchange, extended - granted));
-                granted = extended;
+        var roundEnd = SymbolFlowPolicy.FirstBurst(_requesterSize, accepted.SetSize);
+        long next = 0;
+        while (true)
+        {
+            for (; next < roundEnd; next += SymbolFlowPolicy.MaxSymbolsPerChunk)
+            {
+                var count = (int)Math.Min(SymbolFlowPolicy.MaxSymbolsPerChunk, roundEnd - next);
+                await session.SendAsync(ProtocolCodec.EncodeSymbols(roundEnd, next, _symbols.AsSpan((int)next, count)));
             }
 
+            next = roundEnd;
             var message = (await session.ReceiveAsync())!.Value;
-            received += ProtocolCodec.DecodeSymbols(message.Span, (int)(granted - received), out _).Length;
-            var want = SymbolFlowPolicy.NextCredit(received, exchangeEnd, estimate, lowerBound);
-            if (received < _needed && want > granted && received < granted)
+            if (ProtocolCodec.PeekType(message.Span) == ProtocolMessageType.Credit)
             {
-                await session.SendAsync(ProtocolCodec.EncodeCredit(false, want - granted));
-                granted = want;
+                roundEnd = Math.Min(_symbols.Length, ProtocolCodec.DecodeCredit(message.Span, out _));
+                continue;
             }
-        }
 
-        await session.SendAsync(ProtocolCodec.EncodeDone());
-        await session.CompleteAsync();
-        while (await session.ReceiveAsync() is not null)
-        {
-        }
+            var (total, _, _) = ProtocolCodec.DecodeResult(message.Span, out var ids);
+            var received = ids.Length / TransactionId.Size;
+            while (received < total)
+            {
+                received += ProtocolCodec.DecodeResultPart((await session.ReceiveAsync())!.Value.Span).Length / TransactionId.Size;
+            }
 
-        return received;
+            await session.CompleteAsync();
+            while (await session.ReceiveAsync() is not null)
+            {
+            }
+
+            return total;
+        }
     }
 }

@@ -4,7 +4,7 @@ namespace LedgerSync.Benchmarks.Wire;
 
 /// <summary>
 /// The wire-cost report:
-/// <c>dotnet run -c Release --project benchmarks/LedgerSync.Benchmarks -- wire [--n N] [--d D] [--split one-sided|two-sided|skewed] [--seed S] [--json] [--transport memory|http] [--latency MS] [--keys K] [--scenario protocol|direct|short-ids]</c>.
+/// <c>dotnet run -c Release --project benchmarks/LedgerSync.Benchmarks -- wire [--n N] [--d D] [--split one-sided|two-sided|skewed] [--seed S] [--json] [--transport memory|http] [--latency MS] [--keys K] [--scenario protocol|direct]</c>.
 /// Builds two random ID sets with <c>n</c> common IDs and <c>d</c> differences (one-sided: all on the responder's
 /// side; two-sided: half each; skewed: three quarters on the responder's side), reconciles them through <see cref="Scenario"/> once per key (<c>--keys</c>, each run
 /// under a new random sketch key) on a network with <c>--latency</c> ms one way, and prints p50/p90/max bytes against
@@ -24,14 +24,13 @@ internal static class WireCostReport
         if (!TryParse(args, out var options, out var error))
         {
             Console.Error.WriteLine(error);
-            Console.Error.WriteLine("usage: wire [--n N] [--d D] [--split one-sided|two-sided|skewed] [--seed S] [--json] [--transport memory|http] [--latency MS] [--keys K] [--scenario protocol|direct|short-ids]");
+            Console.Error.WriteLine("usage: wire [--n N] [--d D] [--split one-sided|two-sided|skewed] [--seed S] [--json] [--transport memory|http] [--latency MS] [--keys K] [--scenario protocol|direct]");
             return 2;
         }
 
         IWireScenario scenario = options.Transport == "http" ? new HttpScenario() : options.Scenario switch
         {
             "direct" => new DirectSymbolExchangeScenario(),
-            "short-ids" => new ShortIdDesignScenario(),
             _ => Scenario(),
         };
         var sweep = options.D is { } single ? [single] : DefaultSweep;
@@ -162,7 +161,7 @@ internal static class WireCostReport
                 case "--keys" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var keys) && keys >= 1:
                     options = options with { Keys = keys };
                     break;
-                case "--scenario" when value is "protocol" or "direct" or "short-ids":
+                case "--scenario" when value is "protocol" or "direct":
                     options = options with { Scenario = value };
                     break;
                 case "--split" when value is "one-sided" or "two-sided" or "skewed":

@@ -9,7 +9,7 @@ namespace LedgerSync.Benchmarks.Wire;
 /// <param name="Transport">memory or http.</param>
 /// <param name="LatencyMs">One-way latency of the in-memory network, in milliseconds.</param>
 /// <param name="Keys">Runs per d, each under a new random sketch key (the rows give p50/p90/max over them).</param>
-/// <param name="Scenario">protocol (the wire protocol), direct (the sketch core alone) or short-ids (the design study of <see cref="ShortIdDesignScenario"/>).</param>
+/// <param name="Scenario">protocol (the wire protocol) or direct (the sketch core alone).</param>
 internal sealed record WireReportOptions(
     int N = 1_000_000,
     int? D = null,

@@ -208,7 +208,7 @@ internal sealed partial class ReconciliationInitiator(
             }
         }
 
-        var window = new SymbolWindow(sketch, SymbolWindowLimit(ids.Length));
+        var window = new RequesterSymbolStream(sketch, SymbolWindowLimit(ids.Length));
         var rounds = new List<long> { roundEnd };
         var sent = new List<(long FirstIndex, int Bytes)>();
         var buffer = new CodedSymbol[SymbolFlowPolicy.MaxSymbolsPerChunk];
@@ -435,49 +435,6 @@ internal sealed partial class ReconciliationInitiator(
         return code == AbortCode.MessageTooLarge
             ? new MaxMessageSizeExceededException(size, limit, $"A message from {party}")
             : new LedgerSyncProtocolException($"{party} abandoned the run: {reason}");
-    }
-
-    /// <summary>
-    /// The requester's symbols as it streams them: symbol 0 from the sketch, then windows of up to
-    /// <c>maxWindow</c> symbols computed in one pass each (as many as the round still needs), handed out in order.
-    /// </summary>
-    private sealed class SymbolWindow(LocalSketch sketch, int maxWindow)
-    {
-        private CodedSymbol[] _symbols = [];
-        private long _start = 1;
-        private int _length;
-
-        /// <summary>Copies the symbols from <paramref name="firstIndex"/> (the next in order) into <paramref name="destination"/>.</summary>
-        public void Copy(long firstIndex, Span<CodedSymbol> destination, long roundEnd)
-        {
-            var written = 0;
-            if (firstIndex == 0)
-            {
-                sketch.CopySymbols(0, destination[..1]);
-                written = 1;
-            }
-
-            while (written < destination.Length)
-            {
-                var index = firstIndex + written;
-                if (index >= _start + _length)
-                {
-                    var size = (int)Math.Clamp(roundEnd - index, destination.Length - written, maxWindow);
-                    if (_symbols.Length < size)
-                    {
-                        _symbols = new CodedSymbol[Math.Min(maxWindow, Math.Max(size, 2 * _symbols.Length))];
-                    }
-
-                    _start = index;
-                    _length = size;
-                    sketch.StreamSymbols(_symbols.AsSpan(0, size));
-                }
-
-                var take = (int)Math.Min(destination.Length - written, _start + _length - index);
-                _symbols.AsSpan((int)(index - _start), take).CopyTo(destination[written..]);
-                written += take;
-            }
-        }
     }
 
     private sealed class RequesterRun

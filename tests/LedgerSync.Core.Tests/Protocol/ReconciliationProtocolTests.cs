@@ -130,7 +130,7 @@ public sealed class ReconciliationProtocolTests
     }
 
     [Test]
-    public async Task ReconcileAsync_TwoSidedWithLatency_NeedsAtMostThreeRoundTripsAndSendsTheEstimatorOnce()
+    public async Task ReconcileAsync_TwoSidedEqualSizesWithLatency_NeedsAtMostThreeRoundTripsWithTheEstimatorInTheAcceptance()
     {
         const int Runs = 10;
         _network.Latency = TimeSpan.FromMilliseconds(10);
@@ -142,11 +142,18 @@ public sealed class ReconciliationProtocolTests
         a.Fake.Add(PartyB, shared.Concat(onlyA));
         b.Fake.Add(PartyA, shared.Concat(onlyB));
         var estimates = 0;
+        var acceptancesWithEstimator = 0;
         _network.SetInterceptor(m =>
         {
             if (m.From == PartyA && m.Payload.Span[0] == (byte)LedgerSync.Protocol.ProtocolMessageType.DifferenceEstimate)
             {
                 Interlocked.Increment(ref estimates);
+            }
+
+            if (m.From == PartyB && m.Payload.Span[0] == (byte)LedgerSync.Protocol.ProtocolMessageType.Accepted
+                && m.Payload.Length > LedgerSync.Sketches.DifferenceEstimator.EncodedSize + LedgerSync.Sketches.SketchKey.Size)
+            {
+                Interlocked.Increment(ref acceptancesWithEstimator);
             }
 
             return InMemoryMessageFate.Deliver;
@@ -162,7 +169,8 @@ public sealed class ReconciliationProtocolTests
         {
             Assert.That(results.Select(r => r.Missing), Has.All.EquivalentTo(onlyB));
             Assert.That(results.Count(r => r.RoundTrips is >= 2 and <= 3), Is.GreaterThanOrEqualTo(Runs - 1), "at most 3 round trips");
-            Assert.That(estimates, Is.EqualTo(Runs), "one difference estimate per run");
+            Assert.That(acceptancesWithEstimator, Is.EqualTo(Runs), "equal sizes: the responder's estimator comes with every acceptance");
+            Assert.That(estimates, Is.Zero, "and the requester's never travels");
         });
     }
 
@@ -211,7 +219,8 @@ public sealed class ReconciliationProtocolTests
 
         Assert.That(result.BytesSent, Is.EqualTo(_network.GetTraffic(PartyA, PartyB).Bytes));
         Assert.That(result.BytesReceived, Is.EqualTo(_network.GetTraffic(PartyB, PartyA).Bytes));
-        Assert.That(result.BytesReceived, Is.GreaterThan(150 * 36), "at least one 36-byte symbol per difference");
+        Assert.That(result.BytesReceived, Is.GreaterThan(150 * 32), "the full 32-byte ID of every missing transaction");
+        Assert.That(result.BytesSent, Is.GreaterThan(150 * 10), "at least one 10-byte symbol per difference");
     }
 
     [Test]
@@ -230,7 +239,8 @@ public sealed class ReconciliationProtocolTests
         var result = await a.ReconcileAsync(PartyB);
 
         Assert.That(result.Missing, Is.EquivalentTo(onlyB));
-        Assert.That(_network.GetTraffic(PartyB, PartyA).Messages, Is.GreaterThan(2000 * 37 / 4096));
+        Assert.That(_network.GetTraffic(PartyB, PartyA).Messages, Is.GreaterThan(2000 * 32 / 4096), "the result's 32-byte IDs, split");
+        Assert.That(_network.GetTraffic(PartyA, PartyB).Messages, Is.GreaterThan(2000 * 10 / 4096), "the requester's symbols, split");
     }
 
     [Test]

@@ -26,6 +26,69 @@ public sealed class LocalSketchTests
     }
 
     [Test]
+    public void StreamSymbols_InRandomWindows_EqualTheEncodersSymbols_WithoutKeepingThem()
+    {
+        for (var seed = 0; seed < 40; seed++)
+        {
+            var random = new Random(4000 + seed);
+            var key = SketchKey.FromRandom(random);
+            var ids = SketchTestSets.RandomIds(random, random.Next(0, 300));
+            var length = random.Next(2, 900);
+            var initial = random.Next(1, Math.Min(length, 64));
+            var encoder = SketchTestSets.Encoder(key, ids, 8);
+            var sketch = new LocalSketch(key, ids, initial, length);
+            var expected = new CodedSymbol[length];
+            encoder.CopySymbols(0, expected);
+
+            var actual = new CodedSymbol[length];
+            sketch.CopySymbols(0, actual.AsSpan(0, initial));
+            for (var at = initial; at < length;)
+            {
+                var window = Math.Min(length - at, random.Next(1, 100));
+                sketch.StreamSymbols(actual.AsSpan(at, window));
+                at += window;
+            }
+
+            Assert.That(actual, Is.EqualTo(expected), $"seed {seed}, {ids.Length} IDs, {length} symbols");
+            Assert.That(sketch.PrefixLength, Is.EqualTo(length));
+            Assert.That(() => sketch.CopySymbols(initial, new CodedSymbol[1]), Throws.InvalidOperationException, "streamed symbols are not held");
+            Assert.That(() => sketch.StreamSymbols(new CodedSymbol[1]), Throws.TypeOf<ArgumentOutOfRangeException>(), "never past the cap");
+        }
+    }
+
+    [Test]
+    public void RequesterSymbolStream_AnyChunking_HandsOutTheEncodersSymbolsInOrder()
+    {
+        for (var seed = 0; seed < 40; seed++)
+        {
+            var random = new Random(5000 + seed);
+            var key = SketchKey.FromRandom(random);
+            var ids = SketchTestSets.RandomIds(random, random.Next(0, 300));
+            var length = random.Next(1, 3000);
+            var encoder = SketchTestSets.Encoder(key, ids, 8);
+            var expected = new CodedSymbol[length];
+            encoder.CopySymbols(0, expected);
+            var stream = new LedgerSync.Protocol.RequesterSymbolStream(new LocalSketch(key, ids, 1, length), random.Next(1, 600));
+
+            var actual = new CodedSymbol[length];
+            var roundEnd = (long)Math.Min(length, random.Next(1, 1000));
+            for (var at = 0; at < length;)
+            {
+                if (at == roundEnd)
+                {
+                    roundEnd = Math.Min(length, roundEnd + random.Next(1, 1000));
+                }
+
+                var chunk = (int)Math.Min(roundEnd - at, random.Next(1, 512));
+                stream.Copy(at, actual.AsSpan(at, chunk), roundEnd);
+                at += chunk;
+            }
+
+            Assert.That(actual, Is.EqualTo(expected), $"seed {seed}, {ids.Length} IDs, {length} symbols");
+        }
+    }
+
+    [Test]
     public void IncrementalExtension_EqualsOneShot()
     {
         for (var seed = 0; seed < 20; seed++)

@@ -217,14 +217,14 @@ public sealed class RatelessDecoderTests
         Assert.That(symbols, Is.LessThan(3 * differences + Trials), "symbols used");
     }
 
-    // A symbol format that carries fewer checksum bits (24 below index 256, 16 after) over 8-byte sums: the decoder
-    // compares only the bits that travel, and decodes the exact difference; the default decoder, which expects format
-    // 1's 32 and 24 bits, cannot peel the same truncated symbols.
+    // Protocol version 4's symbol format carries fewer checksum bits (24 below index 256, 16 after) over 8-byte sums:
+    // the decoder compares only the bits that travel, and decodes the exact difference; the default decoder, which
+    // expects format 1's 32 and 24 bits, cannot peel the same truncated symbols.
     [Test]
     public void Decode_ReducedChecksumMasks_ComparesOnlyTheBitsCarried([Range(0, 19)] int seed)
     {
-        const uint Early = 0xFF_FFFF;
-        const uint Reduced = 0xFFFF;
+        const uint Early = ShortSymbolCodec.EarlyChecksumMask;
+        const uint Reduced = ShortSymbolCodec.LateChecksumMask;
         var random = new Random(7000 + seed);
         var key = SketchKey.FromRandom(random);
         var common = ShortIds(random, 2000 + random.Next(2000));
@@ -255,15 +255,16 @@ public sealed class RatelessDecoderTests
         });
     }
 
-    // The zero-wrong-decode trials again, in the design study's format (8-byte sums, 24 checksum bits below index 256
-    // and 16 after): differences large enough that most symbols are past index 256, where a mixed symbol passes the
-    // checksum 1 time in 65,536 and toggling must repair every false peel.
+    // The zero-wrong-decode trials again, on protocol version 4's wire format (8-byte sums, 24 checksum bits below
+    // index 256 and 16 after, every batch written as a Symbols message and read back): differences large enough that
+    // most symbols are past index 256, where a mixed symbol passes the checksum 1 time in 65,536 and toggling must
+    // repair every false peel.
     [Test]
-    public void Decode_RandomizedTrials_ReducedChecksumMasks_NeverWrong()
+    public void Decode_RandomizedTrials_VersionFourWireFormat_NeverWrong()
     {
         const int Trials = 10_000;
-        const uint Early = 0xFF_FFFF;
-        const uint Reduced = 0xFFFF;
+        const uint Early = ShortSymbolCodec.EarlyChecksumMask;
+        const uint Reduced = ShortSymbolCodec.LateChecksumMask;
         var random = new Random(20261203);
         var wrong = 0;
         var undecoded = 0;
@@ -284,13 +285,10 @@ public sealed class RatelessDecoderTests
             {
                 var batch = symbols.AsSpan(0, random.Next(1, symbols.Length + 1));
                 remote.CopySymbols(sent, batch);
-                for (var i = 0; i < batch.Length; i++)
-                {
-                    batch[i] = new CodedSymbol(batch[i].Sum, batch[i].Checksum & (sent + i < SymbolCodec.FullChecksumSymbols ? Early : Reduced), 0);
-                }
-
-                decoder.AddRemoteSymbols(sent, batch);
-                sent += batch.Length;
+                var message = LedgerSync.Protocol.ProtocolCodec.EncodeSymbols(limit, sent, batch);
+                var read = LedgerSync.Protocol.ProtocolCodec.DecodeSymbols(message, batch.Length, out _, out var first);
+                decoder.AddRemoteSymbols(first, read);
+                sent += read.Length;
             }
 
             toggles += decoder.ToggleCount;
