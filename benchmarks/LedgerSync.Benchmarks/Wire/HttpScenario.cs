@@ -113,7 +113,7 @@ internal sealed class HttpScenario : IWireScenario
             responderMs,
             measured.Missing,
             measured.LocalOnlyCount,
-            stats?.SymbolsSent);
+            stats?.SymbolsReceived);
     }
 
     /// <summary>The responder reports a served run just after its last message; wait (briefly) until it has.</summary>

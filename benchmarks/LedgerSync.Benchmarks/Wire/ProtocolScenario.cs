@@ -63,7 +63,7 @@ internal sealed class ProtocolScenario : IWireScenario
             responderMs,
             result.Missing,
             result.LocalOnlyCount,
-            stats?.SymbolsSent,
+            stats?.SymbolsReceived,
             result.RoundTrips,
             wall.TotalMilliseconds,
             result.BytesAfterDecoded);

@@ -190,8 +190,8 @@ internal sealed partial class ReconciliationResponder(
 
             // The responder learns nothing about the result: a served request is recorded as DIFFERENCES_NOT_FOUND.
             await incoming.CompleteAsync(ReconciliationState.DifferencesNotFound, null, CancellationToken.None).ConfigureAwait(false);
-            LogServed(_log, party, run.SymbolsSent, run.Exchanges, tracked.BytesSent + plain.BytesSent, run.BusyTime.TotalMilliseconds);
-            RunServed?.Invoke(new ResponderRunStats(party, run.SymbolsSent, run.Exchanges, tracked.BytesSent + plain.BytesSent, tracked.BytesReceived + plain.BytesReceived, run.BusyTime));
+            LogServed(_log, party, run.SymbolsReceived, run.Exchanges, tracked.BytesSent + plain.BytesSent, run.BusyTime.TotalMilliseconds);
+            RunServed?.Invoke(new ResponderRunStats(party, run.SymbolsReceived, run.Exchanges, tracked.BytesSent + plain.BytesSent, tracked.BytesReceived + plain.BytesReceived, run.BusyTime));
             return ResponderOutcome.Served;
         }
     }
@@ -257,7 +257,11 @@ internal sealed partial class ReconciliationResponder(
         double? fromEstimator = null;
         long next = 0;
         long roundEnd = 0;
+        // The first round is the requester's to size: from the sizes (at most the first burst), or from the estimators
+        // when the sizes are equal (then the cap follows from this node's own size). A later round goes to the credit's
+        // end, or beyond it only when the credit carried this node's estimator for the requester to size it.
         long minimumEnd = 1;
+        var maximumEnd = requesterSize == responderSize ? cap : SymbolFlowPolicy.FirstBurst(requesterSize, responderSize);
         var round = 0;
         var tailStalls = 0;
         while (true)
@@ -295,9 +299,9 @@ internal sealed partial class ReconciliationResponder(
                             throw new LedgerSyncProtocolException($"{party} sent symbols past the end of round {round} ({roundEnd}) without credit.");
                         }
 
-                        if (end < minimumEnd || end > cap)
+                        if (end < minimumEnd || end > maximumEnd)
                         {
-                            throw LimitExceeded(run, $"{party} opened a round to symbol {end}; this run takes rounds to at least {minimumEnd} and at most {cap} symbols.");
+                            throw LimitExceeded(run, $"{party} opened round {round + 1} to symbol {end}; this run takes it to at least {minimumEnd} and at most {maximumEnd} symbols.");
                         }
 
                         round++;
@@ -311,7 +315,7 @@ internal sealed partial class ReconciliationResponder(
 
                     decoder.AddRemoteSymbols(firstIndex, symbols);
                     next += symbols.Length;
-                    run.SymbolsSent = next;
+                    run.SymbolsReceived = next;
                     tracker.ReportProgress();
                     tracker.ReportSymbols(next, roundEnd);
                     if (decoder.IsDecoded)
@@ -335,6 +339,7 @@ internal sealed partial class ReconciliationResponder(
                             pin.WriteEstimator(credited);
                         }
 
+                        maximumEnd = credited is null ? minimumEnd : cap;
                         tracker.ExchangeCompleted();
                         tracker.Stage($"round {round} did not decode after {next} symbols; asking for symbols to {minimumEnd}");
                         await session.SendAsync(ProtocolCodec.EncodeCredit(minimumEnd, credited), cancellationToken).ConfigureAwait(false);
@@ -478,7 +483,7 @@ internal sealed partial class ReconciliationResponder(
 
         public bool LimitExceeded { get; set; }
 
-        public long SymbolsSent { get; set; }
+        public long SymbolsReceived { get; set; }
 
         public int Exchanges { get; set; }
 
