@@ -37,11 +37,11 @@ internal sealed record InFlightRunDocument
     /// <summary>Bytes received so far.</summary>
     public required long BytesReceived { get; init; }
 
-    /// <summary>Coded symbols received (requester) or sent (responder) so far.</summary>
+    /// <summary>Coded symbols sent (requester) or received (responder) so far.</summary>
     public required long CodedSymbols { get; init; }
 
     /// <summary>
-    /// The coded symbols the requester has asked for so far, sized from its running estimate of the difference:
+    /// The end of the current round of coded symbols (the first sized from the set sizes or the estimators, later ones as the responder asks):
     /// <see cref="CodedSymbols"/> / <see cref="CodedSymbolsExpected"/> estimates the run's progress (0 before the stream starts).
     /// </summary>
     public required long CodedSymbolsExpected { get; init; }

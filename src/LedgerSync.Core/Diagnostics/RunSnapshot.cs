@@ -40,12 +40,13 @@ public sealed record RunSnapshot
     /// <summary>Bytes received so far.</summary>
     public required long BytesReceived { get; init; }
 
-    /// <summary>Coded symbols received (requester) or sent (responder) so far.</summary>
+    /// <summary>Coded symbols sent (requester) or received (responder) so far.</summary>
     public long CodedSymbols { get; init; }
 
     /// <summary>
-    /// The coded symbols the requester has asked for so far (0 until the symbol stream starts): sized from its running
-    /// estimate of the difference, so <see cref="CodedSymbols"/> / <see cref="CodedSymbolsExpected"/> estimates the run's progress.
+    /// The end of the current round of coded symbols (0 until the symbol stream starts): the requester sizes the first
+    /// round from the set sizes or the difference estimators, the responder asks for any later one, so
+    /// <see cref="CodedSymbols"/> / <see cref="CodedSymbolsExpected"/> estimates the run's progress.
     /// </summary>
     public long CodedSymbolsExpected { get; init; }
 

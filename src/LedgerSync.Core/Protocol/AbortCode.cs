@@ -14,4 +14,10 @@ internal enum AbortCode : byte
 
     /// <summary>A message could not fit in the maximum message size (followed by the size needed and the limit).</summary>
     MessageTooLarge = 4,
+
+    /// <summary>
+    /// The sender cannot use this run's sketch key: two IDs of its set share a short ID under it. The responder gives the
+    /// counterparty a new key for its next run.
+    /// </summary>
+    KeyRejected = 5,
 }

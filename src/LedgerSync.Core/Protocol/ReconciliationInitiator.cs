@@ -113,7 +113,8 @@ internal sealed partial class ReconciliationInitiator(
                 LogFailed(_log, request.RunId, party, ex.Message);
                 if (!run.PeerAborted && run.Accepted)
                 {
-                    var code = run.LimitExceeded ? AbortCode.LimitExceeded
+                    var code = run.KeyRejected ? AbortCode.KeyRejected
+                        : run.LimitExceeded ? AbortCode.LimitExceeded
                         : ex is LedgerSyncProtocolException ? AbortCode.ProtocolViolation
                         : AbortCode.Failed;
                     await tracked.TryAbortAsync(code, ex.Message).ConfigureAwait(false);
@@ -184,8 +185,9 @@ internal sealed partial class ReconciliationInitiator(
         }
         catch (ArgumentException)
         {
+            run.KeyRejected = true;
             throw new LedgerSyncProtocolException(
-                $"Two of this node's relevant transactions for {party} share a short ID under the key of this run (about one run in 10^7 for a million transactions); the next run with a new key will not.");
+                $"Two of this node's relevant transactions for {party} share a short ID under the key of this run (about one run in 10^7 for a million transactions); {party} gives the next run a new key.");
         }
 
         var estimatorExchanged = accepted.Estimator is not null;
@@ -444,5 +446,7 @@ internal sealed partial class ReconciliationInitiator(
         public bool LimitExceeded { get; set; }
 
         public bool PeerAborted { get; set; }
+
+        public bool KeyRejected { get; set; }
     }
 }

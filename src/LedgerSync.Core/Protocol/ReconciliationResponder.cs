@@ -11,10 +11,11 @@ using Microsoft.Extensions.Options;
 namespace LedgerSync.Protocol;
 
 /// <summary>
-/// The responder side of the protocol, registered as the <see cref="IInboundSessionHandler"/>. It reads the hello,
-/// authenticates the requester from the transport (never from the payload), refuses with a typed reason (version,
-/// identity, ledger not ready, rate limit, busy) or admits, then streams the coded symbols of the relevant set for
-/// that authenticated party under the credit the requester grants, until the requester says it has decoded.
+/// The responder side of the protocol (version 4), registered as the <see cref="IInboundSessionHandler"/>. It reads
+/// the hello, authenticates the requester from the transport (never from the payload), refuses with a typed reason
+/// (version, ledger not ready, already answering, rate limit, busy) or admits, then decodes the requester's coded
+/// symbols against its warm sketch of the relevant set for that authenticated party, asking for more rounds as needed,
+/// and answers with the full IDs of that set the requester lacks.
 /// Peer misbehaviour ends the session with an abort message and a logged, recorded error; it never throws out of
 /// <see cref="HandleAsync"/>.
 /// </summary>
@@ -200,9 +201,23 @@ internal sealed partial class ReconciliationResponder(
     {
         var started = Stopwatch.GetTimestamp();
         var warm = encoders.Get(run.Session.Counterparty);
+        for (var attempt = 0; warm.HasShortIdCollision && attempt < 3; attempt++)
+        {
+            // Two IDs share a short ID under this key: a new key (a new encoder) before anything is served.
+            encoders.Invalidate(warm);
+            warm = encoders.Get(run.Session.Counterparty);
+        }
+
         try
         {
             await StreamAsync(run, warm, hello, current, started, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LedgerSyncProtocolException) when (run.KeyRejected || run.Undecodable)
+        {
+            // The requester cannot use this key, or the symbols did not decode within the limits: the next run of this
+            // party gets a new key, so no failure repeats under the same one.
+            encoders.Invalidate(warm);
+            throw;
         }
         finally
         {
@@ -347,8 +362,9 @@ internal sealed partial class ReconciliationResponder(
 
                     break;
                 case ProtocolMessageType.Abort:
-                    var (_, reason) = ProtocolCodec.DecodeAbort(message.Span);
+                    var (code, reason) = ProtocolCodec.DecodeAbort(message.Span);
                     run.PeerAborted = true;
+                    run.KeyRejected = code == AbortCode.KeyRejected;
                     throw new LedgerSyncProtocolException($"{party} abandoned the run: {reason}");
                 case var other:
                     throw new LedgerSyncProtocolException($"{party} sent an unexpected {other} message during round {round}.");
@@ -370,6 +386,7 @@ internal sealed partial class ReconciliationResponder(
 
             if (next >= cap || round >= maxRounds)
             {
+                run.Undecodable = true;
                 throw LimitExceeded(
                     run,
                     $"The difference with {party} could not be decoded from {next} coded symbols in {round} round(s) (maxNumberOfIbfFilterFlows = {maxRounds}, at most {cap} symbols).");
@@ -482,6 +499,10 @@ internal sealed partial class ReconciliationResponder(
         public bool PeerAborted { get; set; }
 
         public bool LimitExceeded { get; set; }
+
+        public bool KeyRejected { get; set; }
+
+        public bool Undecodable { get; set; }
 
         public long SymbolsReceived { get; set; }
 

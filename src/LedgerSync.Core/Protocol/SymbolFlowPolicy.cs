@@ -52,7 +52,7 @@ internal static class SymbolFlowPolicy
         LowerBound(requesterSize, responderSize) <= MaxDecodableDifferences;
 
     /// <summary>
-    /// The most symbols a responder sends in one run (flood protection for both sides): twice the largest possible
+    /// The most symbols a requester sends in one run (flood protection for both sides): twice the largest possible
     /// difference plus a margin, and never more than an encoder can hold.
     /// </summary>
     public static long SymbolCap(long requesterSize, long responderSize) =>

@@ -14,8 +14,8 @@ namespace LedgerSync.Protocol;
 /// </summary>
 /// <remarks>
 /// Per ID it keeps the encoder's state over the short ID plus the 32-byte full ID. Two IDs of the set that share a
-/// short ID (about n²/2^65 for n IDs) keep only the first: the set then announces one ID fewer, and a run that needs
-/// the other fails its count check instead of reporting anything wrong.
+/// short ID (about n²/2^65 for n IDs) would keep only the first: <see cref="HasShortIdCollision"/> then says so, and
+/// the responder replaces the encoder with one under a new key before it serves a run.
 /// </remarks>
 internal sealed class WarmEncoder : IRelevantSetObserver, IDisposable
 {
@@ -44,6 +44,12 @@ internal sealed class WarmEncoder : IRelevantSetObserver, IDisposable
         (int)Math.Clamp(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, setSize / 32)), RatelessEncoder.DefaultPrefixLength, 1 << 16);
 
     public PartyName Counterparty { get; }
+
+    /// <summary>
+    /// Whether two IDs of the set share a short ID under this key (about n²/2^65 for n IDs): the encoder then holds
+    /// one of them only, so it must not serve a run; the cache replaces it with one under a new key.
+    /// </summary>
+    public bool HasShortIdCollision { get; private set; }
 
     public SketchKey Key => _encoder.Key;
 
@@ -144,6 +150,10 @@ internal sealed class WarmEncoder : IRelevantSetObserver, IDisposable
             if (_encoder.Add(ShortIds.Of(key, id)))
             {
                 _full.Add(id);
+            }
+            else
+            {
+                HasShortIdCollision = true;
             }
         }
     }

@@ -78,6 +78,28 @@ internal sealed class WarmEncoderCache(ILedgerGraph graph) : IDisposable
         return created;
     }
 
+    /// <summary>
+    /// Drops <paramref name="encoder"/> if it is still the counterparty's warm encoder, so its next run gets a new key (a
+    /// run under this key failed to decode, or a set holds two IDs of one short ID under it). Runs holding it keep it
+    /// until they end.
+    /// </summary>
+    public void Invalidate(WarmEncoder encoder)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        lock (_lock)
+        {
+            if (!_entries.TryGetValue(encoder.Counterparty, out var node) || node.Value != encoder)
+            {
+                return;
+            }
+
+            _entries.Remove(encoder.Counterparty);
+            _recency.Remove(node);
+        }
+
+        encoder.Dispose();
+    }
+
     public void Dispose()
     {
         lock (_lock)
