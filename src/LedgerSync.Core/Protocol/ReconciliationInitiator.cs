@@ -226,7 +226,17 @@ internal sealed partial class ReconciliationInitiator(
                 var chunk = buffer.AsSpan(0, count);
                 window.Copy(next, chunk, roundEnd);
                 var bytes = ProtocolCodec.EncodeSymbols(roundEnd, next, chunk);
-                await session.SendAsync(bytes, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await session.SendAsync(bytes, cancellationToken).ConfigureAwait(false);
+                }
+                catch (LedgerSyncException) when (receive.IsCompletedSuccessfully && receive.Result is { } last
+                    && !last.IsEmpty && last.Span[0] == (byte)ProtocolMessageType.Abort)
+                {
+                    // The responder aborted and closed while this node was still sending: its reason, not the closed session.
+                    throw PeerAborted(run, party, last.Span);
+                }
+
                 sent.Add((next, bytes.Length));
                 next += count;
                 tracker.ReportProgress();

@@ -308,12 +308,8 @@ internal sealed partial class ReconciliationResponder(
 
                     if (next == roundEnd)
                     {
-                        // A new round: the first is the requester's to size; a later one only after a credit, to at least its end.
-                        if (round > 0 && minimumEnd <= roundEnd)
-                        {
-                            throw new LedgerSyncProtocolException($"{party} sent symbols past the end of round {round} ({roundEnd}) without credit.");
-                        }
-
+                        // A new round: the first is the requester's to size; a later one goes to at least the credit's end
+                        // (the credit went out the moment the round before ended undecoded).
                         if (end < minimumEnd || end > maximumEnd)
                         {
                             throw LimitExceeded(run, $"{party} opened round {round + 1} to symbol {end}; this run takes it to at least {minimumEnd} and at most {maximumEnd} symbols.");
@@ -389,7 +385,7 @@ internal sealed partial class ReconciliationResponder(
                 run.Undecodable = true;
                 throw LimitExceeded(
                     run,
-                    $"The difference with {party} could not be decoded from {next} coded symbols in {round} round(s) (maxNumberOfIbfFilterFlows = {maxRounds}, at most {cap} symbols).");
+                    $"The difference with {party} could not be decoded from {next} coded symbols in {round} round(s) (maxNumberOfIbfFilterFlows = {maxRounds}, at most {cap} symbols; {decoder.LocalOnlyCount} recovered here, {decoder.RemoteOnlyCount} there, {decoder.NonEmptyCount} symbols left, {decoder.ToggleCount} false peels undone).");
             }
 
             if (round + 1 == maxRounds)

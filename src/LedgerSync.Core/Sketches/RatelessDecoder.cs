@@ -125,6 +125,9 @@ internal sealed class RatelessDecoder
     /// </summary>
     public bool IsAllPeeled => _received > 0 && _nonEmpty == 0;
 
+    /// <summary>How many received symbols are not empty yet.</summary>
+    internal int NonEmptyCount => _nonEmpty;
+
     /// <summary>How many recovered IDs were toggled out again (false peels corrected, see docs/sketches.md).</summary>
     internal int ToggleCount => _toggles;
 
@@ -386,10 +389,19 @@ internal sealed class RatelessDecoder
                 $"The coded symbols do not decode: {_peelEvents} peels for {_received} symbols exceeds the limit of {PeelWorkPerSymbol} per symbol.");
         }
 
-        if (_recoveredIds.Remove(id, out var previous))
+        if (_recoveredIds.TryGetValue(id, out var previous))
         {
+            if (_recovered[previous].Sign < 0)
+            {
+                // A local ID is never a false peel (membership decided its side, and a false peel's sum is a random
+                // value), so the symbol that looks pure as it again is mixed: its sum equals the ID because a false
+                // remote-only peel left it so, and its checksum bits collide. Leave it; toggling would ban a true ID.
+                return;
+            }
+
             // The ID is already recovered and a received symbol holds exactly it again: it was a false peel of a
             // mixed symbol (a checksum collision). XOR it back out of every received symbol it maps to (toggle).
+            _recoveredIds.Remove(id);
             ToggleOut(previous, mappings, checksum);
             return;
         }
