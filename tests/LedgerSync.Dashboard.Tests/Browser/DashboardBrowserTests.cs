@@ -244,13 +244,24 @@ public sealed class DashboardBrowserTests
     [Test]
     public async Task LivePage_RunPartWayThroughTheSymbolStream_ShowsItsEstimatedProgress()
     {
-        _host.StallPartyDAfterFirstSymbols();
+        _host.HoldTheSymbolsToPartyDAfterTheFirst();
         await _host.Flows.ScheduleReconciliationAsync([DashboardHost.PartyD]);
+
+        // A sends its first round; the wire takes a few messages and then none: its count of symbols sent stops.
+        long last = -1;
         await DashboardHost.WaitUntilAsync(
-            () => _host.Monitor.GetInFlightReconciliations().Any(r => r.CodedSymbols > 0 && r.WaitingOn == RunWaitReason.PeerMessage),
-            "the run never received D's first symbols and waited for more");
+            () =>
+            {
+                var runs = _host.Monitor.GetInFlightReconciliations();
+                var now = runs.Count == 1 ? runs[0].CodedSymbols : -1;
+                var settled = now > 0 && now == last;
+                last = now;
+                Thread.Sleep(100);
+                return settled;
+            },
+            "the run never sent its first symbols to D, or never stopped part-way");
         var snapshot = _host.Monitor.GetInFlightReconciliations().Single();
-        Assert.That(snapshot.CodedSymbols, Is.LessThan(snapshot.CodedSymbolsExpected), "D went silent part-way");
+        Assert.That(snapshot.CodedSymbols, Is.LessThan(snapshot.CodedSymbolsExpected), "the round stopped part-way");
         var percent = (int)(snapshot.CodedSymbols * 100 / snapshot.CodedSymbolsExpected);
         Assert.That(percent, Is.InRange(1, 98));
 

@@ -178,8 +178,17 @@ internal sealed class DashboardHost : IAsyncDisposable
         Network.SetInterceptor(m => m.From == PartyB && m.Sequence >= 1 ? InMemoryMessageFate.Stall : InMemoryMessageFate.Deliver);
 
     /// <summary>Makes D send its acceptance and its first message of coded symbols, then go silent with the session open.</summary>
-    public void StallPartyDAfterFirstSymbols() =>
-        Network.SetInterceptor(m => m.From == PartyD && m.Sequence >= 2 ? InMemoryMessageFate.Stall : InMemoryMessageFate.Deliver);
+    /// <summary>
+    /// Holds A's symbols to D from its second symbols message on (the hello, the difference estimate and the first
+    /// symbols arrive), one message at a time on the wire, so A's run stops part-way through its first round.
+    /// </summary>
+    public void HoldTheSymbolsToPartyDAfterTheFirst()
+    {
+        Network.QueueCapacity = 1;
+        Network.SetInterceptor(m => m.From == PartyA && m.To == PartyD && m.Sequence >= 3
+            ? InMemoryMessageFate.DelayBy(TimeSpan.FromMinutes(10))
+            : InMemoryMessageFate.Deliver);
+    }
 
     /// <summary>Waits until A's stored outgoing status with <paramref name="party"/> satisfies <paramref name="done"/>.</summary>
     public async Task<ReconciliationStatus> WaitForStatusAsync(PartyName party, Func<ReconciliationStatus, bool> done)
