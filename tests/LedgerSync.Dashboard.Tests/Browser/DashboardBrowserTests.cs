@@ -102,10 +102,11 @@ public sealed class DashboardBrowserTests
         await _page.GetByLabel("Latest status", new() { Exact = true }).SelectOptionAsync(ReconciliationStateNames.Failed);
         await _page.GetByLabel("Role", new() { Exact = true }).SelectOptionAsync("requester");
         await _page.GetByRole(AriaRole.Button, new() { Name = "Apply filter" }).ClickAsync();
-        await _page.WaitForURLAsync(new Regex("status=FAILED"));
-
+        // The filtered page's URL, then its one row, as retrying assertions: a CI run once timed out in WaitForURLAsync,
+        // which also waits for the page's load event.
+        await Assertions.Expect(_page).ToHaveURLAsync(new Regex("status=FAILED"), new() { Timeout = Timeout });
         var rows = _page.Locator("#parties-table tbody tr");
-        Assert.That(await rows.CountAsync(), Is.EqualTo(1));
+        await Assertions.Expect(rows).ToHaveCountAsync(1, new() { Timeout = Timeout });
         Assert.That(await rows.First.InnerTextAsync(), Does.Contain(DashboardHost.PartyC.ToString()).And.Contain(failed.LastReconciliationError!).And.Contain("FAILED"));
 
         await _page.GetByRole(AriaRole.Link, new() { Name = DashboardHost.PartyC.ToString() }).ClickAsync();
