@@ -113,7 +113,10 @@ internal sealed class HttpScenario : IWireScenario
             responderMs,
             measured.Missing,
             measured.LocalOnlyCount,
-            stats?.SymbolsReceived);
+            stats?.SymbolsReceived,
+            measured.RoundTrips,
+            elapsed.TotalMilliseconds,
+            measured.BytesAfterDecoded);
     }
 
     /// <summary>The responder reports a served run just after its last message; wait (briefly) until it has.</summary>
