@@ -399,8 +399,17 @@ internal sealed class RatelessDecoder
                 return;
             }
 
-            // The ID is already recovered and a received symbol holds exactly it again: it was a false peel of a
-            // mixed symbol (a checksum collision). XOR it back out of every received symbol it maps to (toggle).
+            // The ID is already recovered and a received symbol holds exactly it again. Either it was a false peel of a
+            // mixed symbol (a checksum collision), and its peel then filled every received symbol it maps to with
+            // itself, so those already peeled to empty now hold exactly it; or it is a true remote-only ID and a false
+            // peel elsewhere left this one mixed symbol equal to it. Only the first leaves two or more such symbols:
+            // then XOR it back out of every received symbol it maps to (toggle). With one, wait: more symbols bring
+            // more copies of a false peel, and the repair of the other false peel changes this symbol.
+            if (CopiesOf(id, checksum, mappings) < 2)
+            {
+                return;
+            }
+
             _recoveredIds.Remove(id);
             ToggleOut(previous, mappings, checksum);
             return;
@@ -432,6 +441,21 @@ internal sealed class RatelessDecoder
         _recovered[_recoveredCount] = new Recovered(id, checksum, state, sign);
         _pending.Enqueue(_recoveredCount, next);
         _recoveredCount++;
+    }
+
+    /// <summary>How many of the <paramref name="mappings"/> received symbols in <see cref="_mapping"/> hold exactly <paramref name="id"/>.</summary>
+    private int CopiesOf(TransactionId id, uint checksum, int mappings)
+    {
+        var copies = 0;
+        for (var k = 0; k < mappings; k++)
+        {
+            var index = _mapping[k];
+            ref var symbol = ref _difference[index];
+            copies += symbol.S0 == id.Word0 && symbol.S1 == id.Word1 && symbol.S2 == id.Word2 && symbol.S3 == id.Word3
+                && symbol.Check == (checksum & ChecksumMask(index)) ? 1 : 0;
+        }
+
+        return copies;
     }
 
     private void ToggleOut(int e, int mappings, uint checksum)

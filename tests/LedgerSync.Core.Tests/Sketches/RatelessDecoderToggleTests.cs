@@ -192,6 +192,57 @@ public sealed class RatelessDecoderToggleTests
         });
     }
 
+    // Two-sided, with the same weak checksums: the remote-only side is known only by its checksum, so a true remote-only
+    // ID looked like a false peel when a false peel elsewhere left a mixed symbol equal to it, and was toggled out for
+    // good. That left 55 of the 100 trials with 8-bit checksums and 1 of the 100 with 16 early bits undecoded at any
+    // length; a real run did the same once (two-sided d = 100,001 at n = 1,000,000, the cap reached with two
+    // remote-only IDs out). Now an ID is toggled out only when two of its symbols hold exactly it.
+    [TestCase(0xFFu, 300)]
+    [TestCase(0xFFu, 1000)]
+    [TestCase(0xFFFFu, 3000)]
+    public void WeakChecksums_TwoSided_EveryTrialDecodesExactly(uint earlyMask, int d)
+    {
+        const uint LateMask = 0xFF;
+        var random = new Random(11);
+        var undecoded = 0;
+        var wrong = 0;
+        for (var trial = 0; trial < 100; trial++)
+        {
+            var key = SketchKey.FromRandom(random);
+            var common = Shorts(random, 3000);
+            var localOnly = Shorts(random, d / 2);
+            var remoteOnly = Shorts(random, d - (d / 2));
+            var remote = new LocalSketch(key, [.. common, .. remoteOnly]);
+            var decoder = new RatelessDecoder(new LocalSketch(key, [.. common, .. localOnly]), remote.Count, earlyMask, LateMask);
+            var batch = new CodedSymbol[256];
+            for (long sent = 0; !decoder.IsDecoded && sent < (6 * d) + 64; sent += batch.Length)
+            {
+                remote.CopySymbols(sent, batch);
+                for (var i = 0; i < batch.Length; i++)
+                {
+                    batch[i] = new CodedSymbol(batch[i].Sum, batch[i].Checksum & (sent + i < SymbolCodec.FullChecksumSymbols ? earlyMask : LateMask), 0);
+                }
+
+                decoder.AddRemoteSymbols(sent, batch);
+            }
+
+            if (!decoder.TryDecode(out var difference))
+            {
+                undecoded++;
+            }
+            else if (!difference.RemoteOnly.ToHashSet().SetEquals(remoteOnly) || !difference.LocalOnly.ToHashSet().SetEquals(localOnly))
+            {
+                wrong++;
+            }
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(undecoded, Is.Zero, "trials left undecoded");
+            Assert.That(wrong, Is.Zero, "wrong decodes");
+        });
+    }
+
     private static TransactionId[] Shorts(Random random, int count) =>
         [.. Enumerable.Range(0, count).Select(_ => new TransactionId((ulong)random.NextInt64() ^ ((ulong)random.Next() << 63), 0, 0, 0)).Distinct()];
 }
