@@ -4,7 +4,7 @@ namespace LedgerSync.Benchmarks.Wire;
 
 /// <summary>
 /// The wire-cost report:
-/// <c>dotnet run -c Release --project benchmarks/LedgerSync.Benchmarks -- wire [--n N] [--d D] [--split one-sided|two-sided|skewed] [--seed S] [--json] [--transport memory|http] [--latency MS] [--keys K] [--scenario protocol|direct]</c>.
+/// <c>dotnet run -c Release --project benchmarks/LedgerSync.Benchmarks -- wire [--n N] [--d D[,D...]] [--split one-sided|two-sided|skewed] [--seed S] [--json] [--transport memory|http] [--latency MS] [--keys K] [--scenario protocol|direct]</c>.
 /// Builds two random ID sets with <c>n</c> common IDs and <c>d</c> differences (one-sided: all on the responder's
 /// side; two-sided: half each; skewed: three quarters on the responder's side), reconciles them through <see cref="Scenario"/> once per key (<c>--keys</c>, each run
 /// under a new random sketch key) on a network with <c>--latency</c> ms one way, and prints p50/p90/max bytes against
@@ -24,7 +24,7 @@ internal static class WireCostReport
         if (!TryParse(args, out var options, out var error))
         {
             Console.Error.WriteLine(error);
-            Console.Error.WriteLine("usage: wire [--n N] [--d D] [--split one-sided|two-sided|skewed] [--seed S] [--json] [--transport memory|http] [--latency MS] [--keys K] [--scenario protocol|direct]");
+            Console.Error.WriteLine("usage: wire [--n N] [--d D[,D...]] [--split one-sided|two-sided|skewed] [--seed S] [--json] [--transport memory|http] [--latency MS] [--keys K] [--scenario protocol|direct]");
             return 2;
         }
 
@@ -33,13 +33,13 @@ internal static class WireCostReport
             "direct" => new DirectSymbolExchangeScenario(),
             _ => Scenario(),
         };
-        var sweep = options.D is { } single ? [single] : DefaultSweep;
+        var sweep = options.D ?? DefaultSweep;
         var latency = TimeSpan.FromMilliseconds(options.LatencyMs);
         if (!options.Json)
         {
             Console.WriteLine($"wire cost: {scenario.Name}; n = {options.N:N0}, split = {options.Split}, seed = {options.Seed}, latency = {options.LatencyMs} ms one way, keys = {options.Keys}");
             Console.WriteLine(
-                $"{"d",8} {"p50 bytes",11} {"p90 bytes",11} {"max bytes",11} {"32*d",10} {"p90/32d",7} {"target",11} {"sym/d",6} {"exch",4} {"rt p50",6} {"rt max",6} {"rt<=3",6} {"after%",6} {"wall ms",8} {"req ms",8} {"resp ms",8} decoded");
+                $"{"d",8} {"p50 bytes",11} {"p90 bytes",11} {"max bytes",11} {"32*d",10} {"p90/32d",7} {"target",11} {"past",6} {"sym/d",6} {"exch",4} {"rt p50",6} {"rt max",6} {"rt<=3",6} {"after%",6} {"wall ms",8} {"req ms",8} {"resp ms",8} decoded");
         }
 
         var allDecoded = true;
@@ -78,6 +78,8 @@ internal static class WireCostReport
             var afterShare = (double)after.Sum() / bytes.Sum();
             var withinThree = (double)roundTrips.Count(r => r <= 3) / roundTrips.Length;
             var lowerBound = 32L * d;
+            var target = (1.6 * lowerBound) + 128;
+            var pastTarget = (double)bytes.Count(b => b > target) / bytes.Length;
             var (p50, p90, max) = (Percentile(bytes, 0.5), Percentile(bytes, 0.9), bytes[^1]);
             var wall = Median(runs.Select(r => r.WallMs));
             var requesterMs = Median(runs.Select(r => r.RequesterMs));
@@ -88,14 +90,13 @@ internal static class WireCostReport
             {
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{{\"n\":{options.N},\"d\":{d},\"split\":\"{options.Split}\",\"latencyMs\":{options.LatencyMs},\"keys\":{options.Keys},\"bytes\":{p50},\"bytesP50\":{p50},\"bytesP90\":{p90},\"bytesMax\":{max},\"lowerBoundBytes\":{lowerBound},\"ratio\":{(double)p50 / lowerBound:0.####},\"exchanges\":{exchanges},\"roundTrips\":{Percentile(roundTrips, 0.5)},\"roundTripsP99\":{Percentile(roundTrips, 0.99)},\"roundTripsMax\":{roundTrips[^1]},\"roundTripsWithinThree\":{withinThree:0.###},\"wallMs\":{wall:0.###},\"bytesAfterDecoded\":{Percentile(after.Order().ToArray(), 0.5)},\"bytesAfterDecodedShare\":{afterShare:0.####},\"requesterMs\":{requesterMs:0.###},\"responderMs\":{responderMs:0.###},\"decoded\":{(decoded ? "true" : "false")}}}"));
+                    $"{{\"n\":{options.N},\"d\":{d},\"split\":\"{options.Split}\",\"latencyMs\":{options.LatencyMs},\"keys\":{options.Keys},\"bytes\":{p50},\"bytesP50\":{p50},\"bytesP90\":{p90},\"bytesMax\":{max},\"lowerBoundBytes\":{lowerBound},\"ratio\":{(double)p50 / lowerBound:0.####},\"pastTarget\":{pastTarget:0.####},\"exchanges\":{exchanges},\"roundTrips\":{Percentile(roundTrips, 0.5)},\"roundTripsP99\":{Percentile(roundTrips, 0.99)},\"roundTripsMax\":{roundTrips[^1]},\"roundTripsWithinThree\":{withinThree:0.###},\"wallMs\":{wall:0.###},\"bytesAfterDecoded\":{Percentile(after.Order().ToArray(), 0.5)},\"bytesAfterDecodedShare\":{afterShare:0.####},\"requesterMs\":{requesterMs:0.###},\"responderMs\":{responderMs:0.###},\"decoded\":{(decoded ? "true" : "false")}}}"));
             }
             else
             {
-                var target = (1.6 * lowerBound) + 128;
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{d,8:N0} {p50,11:N0} {p90,11:N0} {max,11:N0} {lowerBound,10:N0} {(double)p90 / lowerBound,7:0.00} {target,11:N0} {symbols / d,6:0.00} {exchanges,4} {Percentile(roundTrips, 0.5),6} {roundTrips[^1],6} {withinThree,6:P0} {afterShare,6:P1} {wall,8:0.0} {requesterMs,8:0.0} {responderMs,8:0.0} {(decoded ? "yes" : "NO")}"));
+                    $"{d,8:N0} {p50,11:N0} {p90,11:N0} {max,11:N0} {lowerBound,10:N0} {(double)p90 / lowerBound,7:0.00} {target,11:N0} {pastTarget,6:P1} {symbols / d,6:0.00} {exchanges,4} {Percentile(roundTrips, 0.5),6} {roundTrips[^1],6} {withinThree,6:P1} {afterShare,6:P1} {wall,8:0.0} {requesterMs,8:0.0} {responderMs,8:0.0} {(decoded ? "yes" : "NO")}"));
             }
         }
 
@@ -119,6 +120,21 @@ internal static class WireCostReport
         }
 
         return ids;
+    }
+
+    private static bool TryParseCounts(string value, out int[] counts)
+    {
+        var parts = value.Split(',');
+        counts = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out counts[i]) || counts[i] < 1)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool TryParse(string[] args, out WireReportOptions options, out string error)
@@ -146,8 +162,8 @@ internal static class WireCostReport
                 case "--n" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 0:
                     options = options with { N = n };
                     break;
-                case "--d" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var d) && d >= 1:
-                    options = options with { D = d };
+                case "--d" when TryParseCounts(value, out var counts):
+                    options = options with { D = counts };
                     break;
                 case "--seed" when int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seed):
                     options = options with { Seed = seed };

@@ -2,7 +2,7 @@ namespace LedgerSync.Benchmarks.Wire;
 
 /// <summary>The command-line options of the wire-cost report.</summary>
 /// <param name="N">Common IDs.</param>
-/// <param name="D">One difference count instead of the default sweep.</param>
+/// <param name="D">The difference counts to measure (<c>--d 3,5,7</c>) instead of the default sweep.</param>
 /// <param name="Split">one-sided, two-sided or skewed.</param>
 /// <param name="Seed">The seed of the sets.</param>
 /// <param name="Json">One JSON object per row instead of the table.</param>
@@ -12,7 +12,7 @@ namespace LedgerSync.Benchmarks.Wire;
 /// <param name="Scenario">protocol (the wire protocol) or direct (the sketch core alone).</param>
 internal sealed record WireReportOptions(
     int N = 1_000_000,
-    int? D = null,
+    IReadOnlyList<int>? D = null,
     string Split = "one-sided",
     int Seed = 1,
     bool Json = false,

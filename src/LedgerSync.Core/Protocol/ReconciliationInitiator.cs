@@ -286,7 +286,7 @@ internal sealed partial class ReconciliationInitiator(
 
                         estimatorExchanged = true;
                         var estimate = sketch.Estimator!.Estimate(creditEstimator, out _);
-                        roundEnd = SymbolFlowPolicy.EstimatedRound(estimate, lowerBound, minimumEnd, cap);
+                        roundEnd = SymbolFlowPolicy.RoundFromLateEstimate(estimate, lowerBound, minimumEnd, cap);
                     }
 
                     rounds.Add(roundEnd);

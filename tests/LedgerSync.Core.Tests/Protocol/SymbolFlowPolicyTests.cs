@@ -75,6 +75,18 @@ public sealed class SymbolFlowPolicyTests
         Assert.That(SymbolFlowPolicy.EstimatedRound(0.4, 0, 1, 5000), Is.EqualTo(1), "a single symbol confirms no difference");
     }
 
+    [Test]
+    public void RoundFromLateEstimate_IsTheBurstForTheEstimateRaisedByTheMargin_WithinItsLimits()
+    {
+        // e^(2 × 0.27) = 1.716: an estimate of 1,000 sizes the round for 1,717 differences (rounded up).
+        Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(1000, 1, 4, 1_000_000), Is.EqualTo(SymbolFlowPolicy.BurstFor(1717)));
+        Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(1000, 1, 4, 1_000_000), Is.GreaterThan(SymbolFlowPolicy.EstimatedRound(1000, 1, 4, 1_000_000)));
+        Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(10, 40, 4, 1_000_000), Is.EqualTo(SymbolFlowPolicy.BurstFor(40)), "never below the lower bound");
+        Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(10, 1, 500, 1_000_000), Is.EqualTo(500), "never below the credit's minimum");
+        Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(1_000_000, 1, 4, 5000), Is.EqualTo(5000), "never past the cap");
+        Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(0, 1, 4, 5000), Is.EqualTo(4), "estimators that compare equal leave the credit's minimum");
+    }
+
     // The decoder's need (symbols) at the 90th percentile, measured by SymbolsNeededMeasurement (docs/sketches.md).
     [TestCase(10, 23)]
     [TestCase(100, 160)]
