@@ -394,7 +394,7 @@ internal sealed partial class ReconciliationResponder(
             }
 
             var estimate = SymbolFlowPolicy.CombineEstimates(decoder.EstimateDifferences(), decoder.RawEmptyCount, fromEstimator);
-            var want = SymbolFlowPolicy.NextCredit(next, cap, estimate, lowerBound, tailStalls);
+            var want = SymbolFlowPolicy.NextCredit(next, cap, estimate, lowerBound, tailStalls, stuckSymbols: decoder.NonEmptyCount);
             if (SymbolFlowPolicy.IsPastEstimate(next, estimate, lowerBound))
             {
                 tailStalls++;

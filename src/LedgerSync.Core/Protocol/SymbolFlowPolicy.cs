@@ -122,19 +122,33 @@ internal static class SymbolFlowPolicy
     /// the 99th percentile of the need (<see cref="FinalTarget"/>); before that, the second round trip aims at about
     /// the 95th (<see cref="EarlyTarget"/>) and leaves the rest to the third.
     /// </param>
-    public static long NextCredit(long received, long exchangeEnd, double? estimate, long lowerBound, int tailStalls = 0, bool lastRoundTrip = true)
+    /// <param name="stuckSymbols">
+    /// The received symbols still not empty. Past the estimate they hold the few IDs left, and a new symbol at index i
+    /// frees one of k of them with probability about 2k/i, so the step is at least 2.5 × received / stuck symbols.
+    /// </param>
+    public static long NextCredit(long received, long exchangeEnd, double? estimate, long lowerBound, int tailStalls = 0, bool lastRoundTrip = true, long stuckSymbols = 0)
     {
         var step = Math.Max(Math.Max(MinWindow, received / WindowDivisor), (long)Math.Ceiling(2 * Math.Sqrt(received))) << Math.Clamp(tailStalls, 0, 8);
         if (estimate is { } d)
         {
             // An estimate from the symbols themselves may take the exchange past its ceiling (not past the cap).
             var target = lastRoundTrip ? FinalTarget(d, lowerBound) : EarlyTarget(d, lowerBound);
+            if (target <= received + step && stuckSymbols > 0)
+            {
+                // Past the estimate: the rest is a few IDs that share their symbols (without this, one two-sided run in
+                // about 600 at d = 5–15 took small steps to the last round, which goes to the cap).
+                step = Math.Max(step, (long)Math.Ceiling(StuckGrowth * received / stuckSymbols));
+            }
+
             return Math.Max(target, received + step);
         }
 
         var blind = Math.Max(received * BlindGrowth, (long)Math.Ceiling(FirstBurstPerDifference * lowerBound));
         return Math.Min(exchangeEnd, Math.Max(blind, received + step));
     }
+
+    /// <summary>Past the estimate, the step is at least this many times the symbols received per symbol still not empty.</summary>
+    public const double StuckGrowth = 2.5;
 
     /// <summary>
     /// Whether the requester's first request for more symbols should carry its difference estimator: when the received
