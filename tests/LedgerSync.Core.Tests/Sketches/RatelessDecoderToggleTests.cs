@@ -149,40 +149,7 @@ public sealed class RatelessDecoderToggleTests
     [TestCase(0xFFFFu, 3000, 10)]
     public void WeakChecksums_OneSided_NoLocalIdIsToggledOutAndEveryTrialDecodes(uint earlyMask, int d, int minimumToggles)
     {
-        const uint LateMask = 0xFF;
-        var random = new Random(5);
-        var undecoded = 0;
-        var wrong = 0;
-        long toggles = 0;
-        for (var trial = 0; trial < 100; trial++)
-        {
-            var key = SketchKey.FromRandom(random);
-            var common = Shorts(random, 3000);
-            var localOnly = Shorts(random, d);
-            var remote = new LocalSketch(key, common);
-            var decoder = new RatelessDecoder(new LocalSketch(key, [.. common, .. localOnly]), remote.Count, earlyMask, LateMask);
-            var batch = new CodedSymbol[256];
-            for (long sent = 0; !decoder.IsDecoded && sent < (6 * d) + 64; sent += batch.Length)
-            {
-                remote.CopySymbols(sent, batch);
-                for (var i = 0; i < batch.Length; i++)
-                {
-                    batch[i] = new CodedSymbol(batch[i].Sum, batch[i].Checksum & (sent + i < SymbolCodec.FullChecksumSymbols ? earlyMask : LateMask), 0);
-                }
-
-                decoder.AddRemoteSymbols(sent, batch);
-            }
-
-            toggles += decoder.ToggleCount;
-            if (!decoder.TryDecode(out var difference))
-            {
-                undecoded++;
-            }
-            else if (difference.RemoteOnly.Count != 0 || !difference.LocalOnly.ToHashSet().SetEquals(localOnly))
-            {
-                wrong++;
-            }
-        }
+        var (undecoded, wrong, toggles) = WeakChecksumTrials(new Random(5), earlyMask, localOnlyCount: d, remoteOnlyCount: 0, cap: (6 * d) + 64);
 
         Assert.Multiple(() =>
         {
@@ -202,20 +169,36 @@ public sealed class RatelessDecoderToggleTests
     [TestCase(0xFFFFu, 3000)]
     public void WeakChecksums_TwoSided_EveryTrialDecodesExactly(uint earlyMask, int d)
     {
+        var (undecoded, wrong, _) = WeakChecksumTrials(new Random(11), earlyMask, localOnlyCount: d / 2, remoteOnlyCount: d - (d / 2), cap: (6 * d) + 64);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(undecoded, Is.Zero, "trials left undecoded");
+            Assert.That(wrong, Is.Zero, "wrong decodes");
+        });
+    }
+
+    /// <summary>
+    /// 100 trials over 3,000 common short IDs plus the given differences, each under a new key, with every symbol's
+    /// checksum cut to <paramref name="earlyMask"/> below index 256 and to 8 bits after; streams up to
+    /// <paramref name="cap"/> symbols and counts the trials left undecoded, the wrong decodes and the toggles.
+    /// </summary>
+    private static (int Undecoded, int Wrong, long Toggles) WeakChecksumTrials(Random random, uint earlyMask, int localOnlyCount, int remoteOnlyCount, long cap)
+    {
         const uint LateMask = 0xFF;
-        var random = new Random(11);
         var undecoded = 0;
         var wrong = 0;
+        long toggles = 0;
         for (var trial = 0; trial < 100; trial++)
         {
             var key = SketchKey.FromRandom(random);
             var common = Shorts(random, 3000);
-            var localOnly = Shorts(random, d / 2);
-            var remoteOnly = Shorts(random, d - (d / 2));
+            var localOnly = Shorts(random, localOnlyCount);
+            var remoteOnly = Shorts(random, remoteOnlyCount);
             var remote = new LocalSketch(key, [.. common, .. remoteOnly]);
             var decoder = new RatelessDecoder(new LocalSketch(key, [.. common, .. localOnly]), remote.Count, earlyMask, LateMask);
             var batch = new CodedSymbol[256];
-            for (long sent = 0; !decoder.IsDecoded && sent < (6 * d) + 64; sent += batch.Length)
+            for (long sent = 0; !decoder.IsDecoded && sent < cap; sent += batch.Length)
             {
                 remote.CopySymbols(sent, batch);
                 for (var i = 0; i < batch.Length; i++)
@@ -226,6 +209,7 @@ public sealed class RatelessDecoderToggleTests
                 decoder.AddRemoteSymbols(sent, batch);
             }
 
+            toggles += decoder.ToggleCount;
             if (!decoder.TryDecode(out var difference))
             {
                 undecoded++;
@@ -236,11 +220,7 @@ public sealed class RatelessDecoderToggleTests
             }
         }
 
-        Assert.Multiple(() =>
-        {
-            Assert.That(undecoded, Is.Zero, "trials left undecoded");
-            Assert.That(wrong, Is.Zero, "wrong decodes");
-        });
+        return (undecoded, wrong, toggles);
     }
 
     private static TransactionId[] Shorts(Random random, int count) =>
