@@ -5,7 +5,7 @@ using LedgerSync.Sketches;
 namespace LedgerSync.Benchmarks.Protocol;
 
 /// <summary>
-/// The requester's whole work for one one-sided run, as the initiator does it (protocol version 4): the 8-byte short
+/// The requester's whole work for one one-sided run, as the initiator does it (protocol version 5): the 8-byte short
 /// ID of each of its <see cref="N"/> IDs under the responder's key, the <see cref="LocalSketch"/> of those short IDs
 /// with its difference estimator (one pass), the first round's symbols (1.35·L + 3.5·√L for L = <see cref="D"/>)
 /// streamed through the <see cref="RequesterSymbolStream"/> and encoded in messages of at most

@@ -11,7 +11,7 @@ namespace LedgerSync.Benchmarks.Protocol;
 /// <summary>
 /// Responder work for one request once the requester's relevant set and encoder are warm: n = 1,000,000 shared
 /// transactions and d responder-only ones. A scripted requester (its symbols computed in the set-up, under the warm
-/// encoder's key) streams rounds as the protocol does (protocol version 4: the first from the set sizes, later ones as
+/// encoder's key) streams rounds as the protocol does (protocol version 5: the first from the set sizes, later ones as
 /// the responder's credit asks) and reads the result; the real responder decodes them against its warm sketch over the
 /// in-memory transport, so the time is the responder's work (decoding, the result's full IDs) plus the transport's
 /// copying.

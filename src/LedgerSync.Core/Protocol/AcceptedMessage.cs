@@ -2,7 +2,7 @@ using LedgerSync.Sketches;
 
 namespace LedgerSync.Protocol;
 
-/// <summary>The responder's acceptance (version 4).</summary>
+/// <summary>The responder's acceptance (version 5).</summary>
 /// <param name="Version">The protocol version of the run.</param>
 /// <param name="Key">The sketch key the requester derives its short IDs and encodes its set with.</param>
 /// <param name="SetSize">The size of the responder's relevant set for the requester.</param>

@@ -12,13 +12,15 @@ namespace LedgerSync.Protocol;
 internal static class ProtocolCodec
 {
     /// <summary>
-    /// The protocol version this node speaks. Version 4: the sketch is built over 8-byte keyed short IDs; the
+    /// The protocol version this node speaks. Version 5: the sketch is built over 8-byte keyed short IDs; the
     /// <em>requester</em> streams its coded symbols (11 then 10 bytes each) in rounds whose end it announces, and the
     /// <em>responder</em> decodes them against its warm sketch and answers with the full IDs the requester lacks. The
-    /// responder's difference estimator travels in the acceptance when the set sizes are equal, the requester's before
-    /// its first symbols when they differ by 64 or more (see docs/protocol.md).
+    /// responder's difference estimator travels in the acceptance when the set sizes are equal (80 bytes), the
+    /// requester's before its first symbols when they differ by 64 or more (80 bytes), and the responder's with a credit
+    /// when they differ by 1 to 63 (640 bytes; version 4 sent 80 there, and is otherwise the same). See
+    /// docs/protocol.md.
     /// </summary>
-    public const int CurrentVersion = 4;
+    public const int CurrentVersion = 5;
 
     /// <summary>The longest free-text reason accepted in a refusal or abort, in UTF-8 bytes.</summary>
     public const int MaxReasonBytes = 1024;
@@ -255,7 +257,7 @@ internal static class ProtocolCodec
     {
         var reader = Open(message, ProtocolMessageType.Credit);
         var end = reader.ReadVarUInt("round end", RatelessEncoder.MaxPrefixLength);
-        estimator = reader.Remaining > 0 ? reader.ReadRaw(DifferenceEstimator.EncodedSize, "difference estimator") : default;
+        estimator = reader.Remaining > 0 ? reader.ReadRaw(DifferenceEstimator.FineEncodedSize, "difference estimator") : default;
         reader.EnsureEnd("credit");
         return end;
     }

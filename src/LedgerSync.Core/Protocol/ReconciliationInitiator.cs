@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace LedgerSync.Protocol;
 
 /// <summary>
-/// The requester side of the protocol (version 4). It opens a session, says hello (version, its relevant-set size),
+/// The requester side of the protocol (version 5). It opens a session, says hello (version, its relevant-set size),
 /// and on acceptance encodes the short IDs of its relevant set with the responder's key and streams their coded
 /// symbols in rounds (<see cref="SymbolFlowPolicy"/>): the first sized from the two set sizes or the two difference
 /// estimators, later ones as the responder's credit asks. The responder decodes and answers with the full IDs this

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace LedgerSync.Protocol;
 
 /// <summary>
-/// The responder side of the protocol (version 4), registered as the <see cref="IInboundSessionHandler"/>. It reads
+/// The responder side of the protocol (version 5), registered as the <see cref="IInboundSessionHandler"/>. It reads
 /// the hello, authenticates the requester from the transport (never from the payload), refuses with a typed reason
 /// (version, ledger not ready, already answering, rate limit, busy) or admits, then decodes the requester's coded
 /// symbols against its warm sketch of the relevant set for that authenticated party, asking for more rounds as needed,
@@ -346,8 +346,8 @@ internal sealed partial class ReconciliationResponder(
                             // The symbols cannot size the next round (none arrived empty, or far more than the sizes say):
                             // the requester sizes it from the two estimators.
                             estimatorExchanged = true;
-                            credited = new byte[DifferenceEstimator.EncodedSize];
-                            pin.WriteEstimator(credited);
+                            credited = new byte[DifferenceEstimator.FineEncodedSize];
+                            pin.WriteFineEstimator(credited);
                         }
 
                         maximumEnd = credited is null ? minimumEnd : cap;

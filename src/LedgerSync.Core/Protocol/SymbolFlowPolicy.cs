@@ -3,7 +3,7 @@ using LedgerSync.Sketches;
 namespace LedgerSync.Protocol;
 
 /// <summary>
-/// How many coded symbols flow, and when (protocol version 4). The requester streams its symbols in rounds: it sizes
+/// How many coded symbols flow, and when (protocol version 5). The requester streams its symbols in rounds: it sizes
 /// the first from the two set sizes (or from the two difference estimators when the sizes are equal), and the
 /// responder, which decodes, sizes every later one with a credit; both sides check every round against the symbol cap
 /// and the round limit (<c>maxNumberOfIbfFilterFlows</c>).
@@ -87,22 +87,37 @@ internal static class SymbolFlowPolicy
     /// <summary>
     /// The round the requester sizes from the estimators when the responder's came with a credit (the sizes differ by 1
     /// to 63 and the first round did not decode): that round is the last of the three-round-trip budget, with nothing
-    /// but the estimators' comparison to size it, so it is <see cref="BurstFor"/> the estimate raised by
-    /// <see cref="LateEstimateMargin"/> of the comparison's standard deviations (×1.72), at least the lower bound and
-    /// <paramref name="minimumEnd"/>, within the cap.
+    /// but the comparison of the responder's fine estimator with this node's to size it, so it is
+    /// <see cref="BurstFor"/> the estimate raised by <see cref="LateEstimateMargin"/> of the comparison's standard
+    /// deviations (×1.23), plus <see cref="SmallDifferenceAllowance"/> for the decoder's heavier tail at small d, at
+    /// least the lower bound and <paramref name="minimumEnd"/>, within the cap.
     /// </summary>
     /// <remarks>
-    /// Without the margin 25–60 % of two-sided runs at d ≥ 63 needed a fourth round trip; with it 0–2 %, while 14–22 %
-    /// of the bytes come after decoding at d ≈ 500–10,000 (docs/protocol.md, "Sizes 1 to 63 apart").
+    /// With the compact estimator (80 bytes, 27 %) and 2 deviations (×1.72), 14–22 % of the bytes came after decoding at
+    /// d ≈ 500–10,000 and 1–2 % of runs needed a fourth round trip; with the fine one (640 bytes, 9 %) and 2.33 deviations,
+    /// 7–9 % and none in 50–800 runs per d (docs/protocol.md, "Sizes 1 to 63 apart").
     /// </remarks>
     public static long RoundFromLateEstimate(double estimate, long lowerBound, long minimumEnd, long cap)
     {
-        var raised = estimate < 1 ? estimate : CombineEstimates(null, 0, estimate, LateEstimateMargin)!.Value;
-        return Math.Min(cap, Math.Max(minimumEnd, BurstFor(Math.Max(lowerBound, Math.Ceiling(raised)))));
+        if (estimate < 1)
+        {
+            return Math.Min(cap, Math.Max(minimumEnd, BurstFor(lowerBound)));
+        }
+
+        var raised = estimate * Math.Exp(LateEstimateMargin * DifferenceEstimator.FineDeviation);
+        var round = BurstFor(Math.Max(lowerBound, Math.Ceiling(raised))) + SmallDifferenceAllowance(estimate);
+        return Math.Min(cap, Math.Max(minimumEnd, round));
     }
 
     /// <summary>Standard deviations of the estimators' comparison added to the estimate that sizes <see cref="RoundFromLateEstimate"/>.</summary>
-    public const double LateEstimateMargin = 2.0;
+    public const double LateEstimateMargin = 2.33;
+
+    /// <summary>
+    /// The symbols a round sized for <paramref name="d"/> differences adds for the decoder's tail at small d:
+    /// 10·e^(−d/32), rounded (none from d = 100 on). The decoder's 99th percentile is 15, 28, 45 and 75 symbols at
+    /// d = 3, 7, 15 and 31, where <see cref="BurstFor"/> gives 11, 19, 34 and 62.
+    /// </summary>
+    public static long SmallDifferenceAllowance(double d) => (long)Math.Round(10 * Math.Exp(-d / 32));
 
     /// <summary>
     /// The round end the responder asks for after receiving <paramref name="received"/> symbols without decoding,

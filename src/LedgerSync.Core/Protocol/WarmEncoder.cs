@@ -215,6 +215,16 @@ internal sealed class WarmEncoder : IRelevantSetObserver, IDisposable
             }
         }
 
+        /// <summary>Writes the frozen set's difference estimator in its fine form (<see cref="DifferenceEstimator.FineEncodedSize"/> bytes).</summary>
+        public void WriteFineEstimator(Span<byte> destination)
+        {
+            ThrowIfDisposed();
+            lock (owner._gate)
+            {
+                owner._encoder.Estimator!.WriteFineTo(destination);
+            }
+        }
+
         /// <summary>Compares the requester's difference estimator with the frozen set's (see <see cref="DifferenceEstimator.Estimate"/>).</summary>
         public double EstimateDifferences(ReadOnlySpan<byte> remote, out double lower)
         {

@@ -1,7 +1,7 @@
 namespace LedgerSync.Sketches;
 
 /// <summary>
-/// The 8-byte keyed short ID of a transaction ID (protocol version 4): the keyed hash of the ID under the run's sketch
+/// The 8-byte keyed short ID of a transaction ID (protocol versions 4 and 5): the keyed hash of the ID under the run's sketch
 /// key, held as a <see cref="TransactionId"/> whose other three words are zero, so the sketch, the estimator and the
 /// decoder work on short IDs unchanged. Two IDs of one set share a short ID with probability about n²/2^65 (3·10^-8
 /// for a million IDs); a run that meets such a pair fails with a typed error and reports nothing wrong.

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace LedgerSync.Sketches;
 
 /// <summary>
-/// The wire form of a run of consecutive coded symbols over 8-byte short IDs (protocol version 4):
+/// The wire form of a run of consecutive coded symbols over 8-byte short IDs (protocol versions 4 and 5):
 /// <c>first index (varint) | symbol count (varint) | count × symbol</c>, where a symbol is
 /// <c>sum (8 bytes, little-endian) | checksum (little-endian)</c>: the low 3 checksum bytes for the first
 /// <see cref="SymbolCodec.FullChecksumSymbols"/> indices, the low 2 after — 11 or 10 bytes a symbol.

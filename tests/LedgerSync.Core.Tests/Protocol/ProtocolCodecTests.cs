@@ -95,7 +95,8 @@ public sealed class ProtocolCodecTests
 
     [TestCase(1)]
     [TestCase(3)]
-    [TestCase(5)]
+    [TestCase(4)]
+    [TestCase(6)]
     public void DecodeAccepted_OtherVersion_ThrowsUnsupportedProtocolVersion(int version)
     {
         var bytes = ProtocolCodec.EncodeAccepted(new AcceptedMessage(version, SketchKey.FromRandom(new Random(1)), 1000));
@@ -215,7 +216,7 @@ public sealed class ProtocolCodecTests
         for (var trial = 0; trial < Cases; trial++)
         {
             var end = trial == 0 ? RatelessEncoder.MaxPrefixLength : random.NextInt64(0, RatelessEncoder.MaxPrefixLength);
-            byte[] estimator = trial % 2 == 0 ? [] : ScriptedPeer.SomeEstimator(trial);
+            byte[] estimator = trial % 2 == 0 ? [] : ScriptedPeer.SomeFineEstimator(trial);
 
             var bytes = ProtocolCodec.EncodeCredit(end, estimator);
             var decoded = ProtocolCodec.DecodeCredit(bytes, out var decodedEstimator);
@@ -227,12 +228,13 @@ public sealed class ProtocolCodecTests
 
     private static IEnumerable<TestCaseData> MalformedCredits()
     {
-        var withEstimator = ProtocolCodec.EncodeCredit(1000, ScriptedPeer.SomeEstimator(3));
+        var withEstimator = ProtocolCodec.EncodeCredit(1000, ScriptedPeer.SomeFineEstimator(3));
         yield return new TestCaseData(new byte[] { (byte)ProtocolMessageType.Credit }).SetName("DecodeCredit_NoRoundEnd_IsAProtocolError");
         yield return new TestCaseData(new byte[] { (byte)ProtocolMessageType.Credit, 0x80 }).SetName("DecodeCredit_RoundEndTruncated_IsAProtocolError");
         yield return new TestCaseData(withEstimator[..^1]).SetName("DecodeCredit_EstimatorOneByteShort_IsAProtocolError");
         yield return new TestCaseData(ProtocolCodec.EncodeCredit(1000).Concat(new byte[5]).ToArray()).SetName("DecodeCredit_FiveBytesOfEstimator_IsAProtocolError");
         yield return new TestCaseData(withEstimator.Concat(new byte[1]).ToArray()).SetName("DecodeCredit_ByteAfterTheEstimator_IsAProtocolError");
+        yield return new TestCaseData(ProtocolCodec.EncodeCredit(1000, ScriptedPeer.SomeEstimator(3))).SetName("DecodeCredit_CompactEstimator_IsAProtocolError");
         yield return new TestCaseData(ProtocolCodec.EncodeCredit(RatelessEncoder.MaxPrefixLength + 1L)).SetName("DecodeCredit_EndPastTheLongestPrefix_IsAProtocolError");
     }
 
@@ -452,7 +454,7 @@ public sealed class ProtocolCodecTests
         [
             ProtocolCodec.EncodeHello(new HelloMessage(ProtocolCodec.CurrentVersion, 1300, trace)),
             ProtocolCodec.EncodeAccepted(new AcceptedMessage(ProtocolCodec.CurrentVersion, SketchKey.FromRandom(random), 1300, ScriptedPeer.SomeEstimator(5))),
-            ProtocolCodec.EncodeCredit(5000, ScriptedPeer.SomeEstimator(6)),
+            ProtocolCodec.EncodeCredit(5000, ScriptedPeer.SomeFineEstimator(6)),
             ProtocolCodec.EncodeResult(300, 2, 470, Ids(random, 3)),
             ProtocolCodec.EncodeResultPart(Ids(random, 2)),
         ];

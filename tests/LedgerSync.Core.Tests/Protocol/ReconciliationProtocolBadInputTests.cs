@@ -8,7 +8,7 @@ using LedgerSync.Transport;
 namespace LedgerSync.Tests.Protocol;
 
 /// <summary>
-/// Malformed, out-of-order and out-of-protocol messages of version 4, from either side: a scripted requester against the
+/// Malformed, out-of-order and out-of-protocol messages of version 5, from either side: a scripted requester against the
 /// real responder (<see cref="ScriptedRequester"/>), a scripted responder against the real requester
 /// (<see cref="ScriptedPeer"/>), and faults injected in transit. Each must end in a typed error on both sides, a
 /// failed run recorded with a clear message, nothing reported, and no hang.
@@ -333,7 +333,7 @@ public sealed class ReconciliationProtocolBadInputTests
         yield return Case("CreditPastTheCap", (_, cap) => ProtocolCodec.EncodeCredit(cap + 1), AbortCode.LimitExceeded, "at most");
         yield return Case("CreditPastTheLongestPrefix", (_, _) => ProtocolCodec.EncodeCredit(RatelessEncoder.MaxPrefixLength + 1L), AbortCode.ProtocolViolation, "more than the maximum");
         yield return Case("CreditWithTruncatedEstimator", (end, _) => ProtocolCodec.EncodeCredit(end + 10, new byte[40]), AbortCode.ProtocolViolation, "Truncated");
-        yield return Case("SecondEstimatorAfterTheRequesters", (end, _) => ProtocolCodec.EncodeCredit(end + 10, ScriptedPeer.SomeEstimator(2)), AbortCode.ProtocolViolation, "second difference estimator");
+        yield return Case("SecondEstimatorAfterTheRequesters", (end, _) => ProtocolCodec.EncodeCredit(end + 10, ScriptedPeer.SomeFineEstimator(2)), AbortCode.ProtocolViolation, "second difference estimator");
         yield return Case("VersionThreeGranted", (_, _) => [(byte)ProtocolMessageType.Granted, 100, 0], AbortCode.ProtocolViolation, "unexpected Granted");
         yield return Case("VersionThreeDone", (_, _) => [(byte)ProtocolMessageType.Done], AbortCode.ProtocolViolation, "unexpected Done");
         yield return Case("SymbolsFromTheResponder", (end, _) => ProtocolCodec.EncodeSymbols(end, 0, [default]), AbortCode.ProtocolViolation, "unexpected Symbols");
@@ -370,7 +370,7 @@ public sealed class ReconciliationProtocolBadInputTests
             await peer.AcceptAsync(session, 200, estimator, ct);
             if (await peer.ReadRoundAsync(session, ct))
             {
-                await peer.SendOrDrainAsync(session, ProtocolCodec.EncodeCredit(peer.RoundEnd + 10, ScriptedPeer.SomeEstimator(2)), ct);
+                await peer.SendOrDrainAsync(session, ProtocolCodec.EncodeCredit(peer.RoundEnd + 10, ScriptedPeer.SomeFineEstimator(2)), ct);
             }
         });
         _network.Register(PartyB, peer);

@@ -9,7 +9,7 @@ using LedgerSync.Transport;
 namespace LedgerSync.Tests.Protocol;
 
 /// <summary>
-/// The hostile messages of the protocol issue, replayed in version 4's roles: forged set sizes, bit flips, a responder
+/// The hostile messages of the protocol issue, replayed in version 5's roles: forged set sizes, bit flips, a responder
 /// that credits the whole cap again and again or round after round, a requester that streams random symbols to the
 /// cap, peers that trickle or never answer, a second hello from a party already being answered, and peers of other
 /// versions. Each must end in a typed error within a bounded time and memory, with nothing left open after the session.
@@ -304,14 +304,18 @@ public sealed class ReconciliationProtocolHostilePeerTests
         // A version-1 acceptance: type, version 1, key, set size, initial credit, symbol cap.
         byte[] v1 = [(byte)ProtocolMessageType.Accepted, 1, .. new byte[16], 0xE8, 0x07, 1, 0xC8, 0x3E];
         var v3 = ProtocolCodec.EncodeAccepted(new AcceptedMessage(3, SketchKey.FromRandom(new Random(2)), 1300));
-        var v5 = ProtocolCodec.EncodeAccepted(new AcceptedMessage(5, SketchKey.FromRandom(new Random(2)), 1300, ScriptedPeer.SomeEstimator(1)));
+        var v4 = ProtocolCodec.EncodeAccepted(new AcceptedMessage(4, SketchKey.FromRandom(new Random(2)), 1300, ScriptedPeer.SomeEstimator(1)));
+        var v6 = ProtocolCodec.EncodeAccepted(new AcceptedMessage(6, SketchKey.FromRandom(new Random(2)), 1300, ScriptedPeer.SomeEstimator(1)));
         yield return new TestCaseData(v1, 1).SetName("ReconcileAsync_VersionOneAcceptance_ThrowsUnsupportedProtocolVersion");
         yield return new TestCaseData(v3, 3).SetName("ReconcileAsync_VersionThreeAcceptance_ThrowsUnsupportedProtocolVersion");
-        yield return new TestCaseData(v5, 5).SetName("ReconcileAsync_VersionFiveAcceptance_ThrowsUnsupportedProtocolVersion");
+        yield return new TestCaseData(v4, 4).SetName("ReconcileAsync_VersionFourAcceptance_ThrowsUnsupportedProtocolVersion");
+        yield return new TestCaseData(v6, 6).SetName("ReconcileAsync_VersionSixAcceptance_ThrowsUnsupportedProtocolVersion");
         yield return new TestCaseData(ProtocolCodec.EncodeRefused(new RefusedMessage(RefusalReason.UnsupportedVersion, 1)), 1)
             .SetName("ReconcileAsync_VersionOneResponderRefuses_ThrowsUnsupportedProtocolVersion");
         yield return new TestCaseData(ProtocolCodec.EncodeRefused(new RefusedMessage(RefusalReason.UnsupportedVersion, 3)), 3)
             .SetName("ReconcileAsync_VersionThreeResponderRefuses_ThrowsUnsupportedProtocolVersion");
+        yield return new TestCaseData(ProtocolCodec.EncodeRefused(new RefusedMessage(RefusalReason.UnsupportedVersion, 4)), 4)
+            .SetName("ReconcileAsync_VersionFourResponderRefuses_ThrowsUnsupportedProtocolVersion");
     }
 
     [TestCaseSource(nameof(OtherVersionAnswers))]
@@ -547,6 +551,7 @@ public sealed class ReconciliationProtocolHostilePeerTests
         yield return new TestCaseData(new byte[] { (byte)ProtocolMessageType.Hello, 2, (byte)identity.Length }.Concat(identity).Concat(new byte[] { 0xE8, 0x07 }).ToArray())
             .SetName("RespondAsync_VersionTwoHelloWithClaimedIdentity_RefusesWithUnsupportedVersion");
         yield return new TestCaseData(ProtocolCodec.EncodeHello(new HelloMessage(3, 1000))).SetName("RespondAsync_VersionThreeHello_RefusesWithUnsupportedVersion");
+        yield return new TestCaseData(ProtocolCodec.EncodeHello(new HelloMessage(4, 1000))).SetName("RespondAsync_VersionFourHello_RefusesWithUnsupportedVersion");
     }
 
     [TestCaseSource(nameof(OlderHellos))]

@@ -120,6 +120,68 @@ public sealed class ReconciliationProtocolTests
     }
 
     [Test]
+    public async Task ReconcileAsync_SizesOneApartAtLargerD_TheLastRoundIsSizedCloseToWhatTheDecodingUsed()
+    {
+        // Sizes one apart at d = 301–1,401: the first round is symbol 0, the credit carries the responder's fine
+        // estimator (640 bytes), and the requester sizes the last round from it. With the compact estimator and its
+        // wider margin (×1.72) that round would be about 1.8 × the symbols the decoding used at these d (computed from
+        // the margin); with the fine one it is about 1.3 ×.
+        const int Runs = 40;
+        var ratios = new List<double>();
+        var withinThree = 0;
+        for (var seed = 0; seed < Runs; seed++)
+        {
+            await using var network = new InMemoryNetwork();
+            var a = new ProtocolNode(network, PartyA);
+            var b = new ProtocolNode(network, PartyB);
+            var random = new Random(9000 + seed);
+            var shared = Ids(random, 3000);
+            var half = random.Next(150, 700);
+            var onlyA = Ids(random, half);
+            var onlyB = Ids(random, half + 1);
+            a.Fake.Add(PartyB, shared.Concat(onlyA));
+            b.Fake.Add(PartyA, shared.Concat(onlyB));
+            long lastRoundEnd = 0, symbolsUsed = 0;
+            var fineEstimators = 0;
+            network.SetInterceptor(m =>
+            {
+                var type = (LedgerSync.Protocol.ProtocolMessageType)m.Payload.Span[0];
+                if (m.From == PartyA && type == LedgerSync.Protocol.ProtocolMessageType.Symbols)
+                {
+                    _ = ScriptedPeer.ReadSymbolsHeader(m.Payload.Span, out var roundEnd, out _);
+                    lastRoundEnd = roundEnd;
+                }
+                else if (m.From == PartyB && type == LedgerSync.Protocol.ProtocolMessageType.Credit)
+                {
+                    _ = LedgerSync.Protocol.ProtocolCodec.DecodeCredit(m.Payload.Span, out var estimator);
+                    fineEstimators += estimator.Length == LedgerSync.Sketches.DifferenceEstimator.FineEncodedSize ? 1 : 0;
+                }
+                else if (m.From == PartyB && type == LedgerSync.Protocol.ProtocolMessageType.Result)
+                {
+                    symbolsUsed = LedgerSync.Protocol.ProtocolCodec.DecodeResult(m.Payload.Span, out _).SymbolsUsed;
+                }
+
+                return InMemoryMessageFate.Deliver;
+            });
+
+            var result = await a.ReconcileAsync(PartyB);
+
+            Assert.That(result.Missing, Is.EquivalentTo(onlyB));
+            Assert.That(fineEstimators, Is.EqualTo(1), $"seed {seed}: the credit after symbol 0 carries the fine estimator");
+            withinThree += result.RoundTrips <= 3 ? 1 : 0;
+            if (result.RoundTrips == 3)
+            {
+                ratios.Add((double)lastRoundEnd / symbolsUsed);
+            }
+        }
+
+        ratios.Sort();
+        TestContext.Out.WriteLine($"{withinThree} of {Runs} within 3 round trips; last round / symbols used: p50 {ratios[ratios.Count / 2]:F2}, max {ratios[^1]:F2}");
+        Assert.That(withinThree, Is.GreaterThanOrEqualTo(Runs * 95 / 100), "round trips, hello and answer included (keys are random per run: 1 in about 240 took 4)");
+        Assert.That(ratios[ratios.Count / 2], Is.LessThan(1.5), "median of the last round over the symbols used (1.28–1.36 observed)");
+    }
+
+    [Test]
     public async Task ReconcileAsync_TwoSidedEqualSizesWithLatency_NeedsAtMostThreeRoundTripsWithTheEstimatorInTheAcceptance()
     {
         const int Runs = 10;

@@ -5,7 +5,7 @@ using LedgerSync.Transport;
 namespace LedgerSync.Tests.Protocol;
 
 /// <summary>
-/// A hostile or outdated responder (protocol version 4): answers inbound sessions with a script instead of the real
+/// A hostile or outdated responder (protocol version 5): answers inbound sessions with a script instead of the real
 /// responder. The script reads the requester's hello and symbols with the helpers here (which record what arrived) and
 /// answers whatever it likes: an acceptance or refusal, credit, a result, garbage.
 /// </summary>
@@ -201,10 +201,15 @@ internal sealed class ScriptedPeer(Func<ScriptedPeer, IPeerSession, Cancellation
         return (int)reader.ReadVarUInt("count", int.MaxValue);
     }
 
-    /// <summary>A non-empty difference estimator's wire bytes (any 80 bytes are one).</summary>
-    public static byte[] SomeEstimator(int seed)
+    /// <summary>A non-empty difference estimator's wire bytes in its compact form (any 80 bytes are one).</summary>
+    public static byte[] SomeEstimator(int seed) => SomeBytes(seed, DifferenceEstimator.EncodedSize);
+
+    /// <summary>A non-empty difference estimator's wire bytes in its fine form, the one a credit carries (any 640 bytes are one).</summary>
+    public static byte[] SomeFineEstimator(int seed) => SomeBytes(seed, DifferenceEstimator.FineEncodedSize);
+
+    private static byte[] SomeBytes(int seed, int length)
     {
-        var bytes = new byte[DifferenceEstimator.EncodedSize];
+        var bytes = new byte[length];
         new Random(seed).NextBytes(bytes);
         return bytes;
     }

@@ -5,7 +5,7 @@ using LedgerSync.Transport;
 namespace LedgerSync.Tests.Protocol;
 
 /// <summary>
-/// A hostile or outdated requester (protocol version 4): opens a session to the real responder and drives it with raw
+/// A hostile or outdated requester (protocol version 5): opens a session to the real responder and drives it with raw
 /// messages — a hello, symbols of its choosing (random, all zero, or the honest ones of a set), estimators, garbage —
 /// and reads what comes back.
 /// </summary>

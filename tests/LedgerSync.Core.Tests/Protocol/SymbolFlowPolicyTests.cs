@@ -1,4 +1,5 @@
 using LedgerSync.Protocol;
+using LedgerSync.Sketches;
 
 namespace LedgerSync.Tests.Protocol;
 
@@ -78,13 +79,39 @@ public sealed class SymbolFlowPolicyTests
     [Test]
     public void RoundFromLateEstimate_IsTheBurstForTheEstimateRaisedByTheMargin_WithinItsLimits()
     {
-        // e^(2 × 0.27) = 1.716: an estimate of 1,000 sizes the round for 1,717 differences (rounded up).
-        Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(1000, 1, 4, 1_000_000), Is.EqualTo(SymbolFlowPolicy.BurstFor(1717)));
+        // e^(2.33 × 0.09) = 1.233: an estimate of 1,000 sizes the round for 1,234 differences (rounded up).
+        Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(1000, 1, 4, 1_000_000), Is.EqualTo(SymbolFlowPolicy.BurstFor(1234)));
         Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(1000, 1, 4, 1_000_000), Is.GreaterThan(SymbolFlowPolicy.EstimatedRound(1000, 1, 4, 1_000_000)));
-        Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(10, 40, 4, 1_000_000), Is.EqualTo(SymbolFlowPolicy.BurstFor(40)), "never below the lower bound");
+        Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(10, 40, 4, 1_000_000), Is.EqualTo(SymbolFlowPolicy.BurstFor(40) + 7), "never below the lower bound (and the small-d allowance for 10)");
         Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(10, 1, 500, 1_000_000), Is.EqualTo(500), "never below the credit's minimum");
         Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(1_000_000, 1, 4, 5000), Is.EqualTo(5000), "never past the cap");
         Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(0, 1, 4, 5000), Is.EqualTo(4), "estimators that compare equal leave the credit's minimum");
+    }
+
+    // The decoder's 99th percentile of the need (symbols), two-sided, measured by SymbolsNeededMeasurement over 2,000–4,000
+    // seeds: an exact estimate sizes a round that covers it, which the margin alone does not at small d.
+    [TestCase(3, 15)]
+    [TestCase(5, 21)]
+    [TestCase(7, 28)]
+    [TestCase(10, 34)]
+    [TestCase(15, 45)]
+    [TestCase(31, 75)]
+    [TestCase(63, 121)]
+    [TestCase(100, 177)]
+    [TestCase(1000, 1460)]
+    public void RoundFromLateEstimate_ExactEstimate_CoversTheDecodersNinetyNinthPercentile(int d, int p99) =>
+        Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(d, 1, 4, 1_000_000), Is.GreaterThanOrEqualTo(p99));
+
+    // The same percentiles: at d ≤ 15 the margin alone leaves them uncovered, and the small-d allowance is what covers them.
+    [TestCase(3, 15)]
+    [TestCase(7, 28)]
+    [TestCase(15, 45)]
+    public void RoundFromLateEstimate_SmallD_TheMarginAloneFallsShortOfTheNinetyNinthPercentile(int d, int p99)
+    {
+        var marginOnly = SymbolFlowPolicy.BurstFor(Math.Ceiling(d * Math.Exp(SymbolFlowPolicy.LateEstimateMargin * DifferenceEstimator.FineDeviation)));
+
+        Assert.That(marginOnly, Is.LessThan(p99));
+        Assert.That(marginOnly + SymbolFlowPolicy.SmallDifferenceAllowance(d), Is.GreaterThanOrEqualTo(p99));
     }
 
     // The decoder's need (symbols) at the 90th percentile, measured by SymbolsNeededMeasurement (docs/sketches.md).

@@ -217,9 +217,9 @@ public sealed class RatelessDecoderTests
         Assert.That(symbols, Is.LessThan(3 * differences + Trials), "symbols used");
     }
 
-    // Protocol version 4's symbol format carries fewer checksum bits (24 below index 256, 16 after) over 8-byte sums:
-    // the decoder compares only the bits that travel, and decodes the exact difference; the default decoder, which
-    // expects format 1's 32 and 24 bits, cannot peel the same truncated symbols.
+    // The symbol format of protocol versions 4 and 5 carries fewer checksum bits (24 below index 256, 16 after) over
+    // 8-byte sums: the decoder compares only the bits that travel, and decodes the exact difference; the default
+    // decoder, which expects format 1's 32 and 24 bits, cannot peel the same truncated symbols.
     [Test]
     public void Decode_ReducedChecksumMasks_ComparesOnlyTheBitsCarried([Range(0, 19)] int seed)
     {
@@ -255,8 +255,8 @@ public sealed class RatelessDecoderTests
         });
     }
 
-    // The zero-wrong-decode trials again, on protocol version 4's wire format (8-byte sums, 24 checksum bits below
-    // index 256 and 16 after, every batch written as a Symbols message and read back): differences large enough that
+    // The zero-wrong-decode trials again, on the wire format of protocol versions 4 and 5 (8-byte sums, 24 checksum
+    // bits below index 256 and 16 after, every batch written as a Symbols message and read back): differences large enough that
     // most symbols are past index 256, where a mixed symbol passes the checksum 1 time in 65,536 and toggling must
     // repair every false peel.
     [Test]
