@@ -87,15 +87,16 @@ internal static class SymbolFlowPolicy
     /// <summary>
     /// The round the requester sizes from the estimators when the responder's came with a credit (the sizes differ by 1
     /// to 63 and the first round did not decode): that round is the last of the three-round-trip budget, with nothing
-    /// but the comparison of the responder's fine estimator with this node's to size it, so it is
-    /// <see cref="BurstFor"/> the estimate raised by <see cref="LateEstimateMargin"/> of the comparison's standard
-    /// deviations (×1.23), plus <see cref="SmallDifferenceAllowance"/> for the decoder's heavier tail at small d, at
-    /// least the lower bound and <paramref name="minimumEnd"/>, within the cap.
+    /// but the comparison of the responder's fine estimator with this node's to size it. It is the decoder's median
+    /// need for the estimate d̂ (at least the lower bound), 1.35 d̂ + 0.7√d̂, raised by <see cref="LateEstimateMargin"/>
+    /// standard deviations of the need's logarithm — the estimator's (<see cref="DifferenceEstimator.FineDeviation"/>)
+    /// and the decoder's own (0.89/√d̂) combined as a root sum of squares — plus <see cref="SmallDifferenceAllowance"/>
+    /// for the decoder's heavier tail at small d; at least <paramref name="minimumEnd"/>, within the cap.
     /// </summary>
     /// <remarks>
-    /// With the compact estimator (80 bytes, 27 %) and 2 deviations (×1.72), 14–22 % of the bytes came after decoding at
-    /// d ≈ 500–10,000 and 1–2 % of runs needed a fourth round trip; with the fine one (640 bytes, 9 %) and 2.33 deviations,
-    /// 7–9 % and none in 50–800 runs per d (docs/protocol.md, "Sizes 1 to 63 apart").
+    /// With the compact estimator (80 bytes, 27 %) and a margin of 2 deviations on the estimate alone (×1.72), 14–22 %
+    /// of the bytes came after decoding at d ≈ 500–10,000 and 1–2 % of runs needed a fourth round trip (docs/protocol.md,
+    /// "Sizes 1 to 63 apart"). At d̂ = 1,000 the round is now 1,710 symbols, 1.25 × the median need.
     /// </remarks>
     public static long RoundFromLateEstimate(double estimate, long lowerBound, long minimumEnd, long cap)
     {
@@ -104,20 +105,30 @@ internal static class SymbolFlowPolicy
             return Math.Min(cap, Math.Max(minimumEnd, BurstFor(lowerBound)));
         }
 
-        var raised = estimate * Math.Exp(LateEstimateMargin * DifferenceEstimator.FineDeviation);
-        var round = BurstFor(Math.Max(lowerBound, Math.Ceiling(raised))) + SmallDifferenceAllowance(estimate);
+        var d = Math.Max(estimate, lowerBound);
+        var median = (1.35 * d) + (0.7 * Math.Sqrt(d));
+        var decoderSpread = DecoderSpread / Math.Sqrt(d);
+        var spread = Math.Sqrt((DifferenceEstimator.FineDeviation * DifferenceEstimator.FineDeviation) + (decoderSpread * decoderSpread));
+        var round = (long)Math.Ceiling(median * Math.Exp(LateEstimateMargin * spread)) + SmallDifferenceAllowance(d);
         return Math.Min(cap, Math.Max(minimumEnd, round));
     }
 
-    /// <summary>Standard deviations of the estimators' comparison added to the estimate that sizes <see cref="RoundFromLateEstimate"/>.</summary>
+    /// <summary>
+    /// The decoder's own spread: one standard deviation of the logarithm of the symbols it needs is about this over √d
+    /// (its 99th percentile, 1.35 d + 3.5√d, is 2.33 of them above its median, 1.35 d + 0.7√d).
+    /// </summary>
+    public const double DecoderSpread = 0.89;
+
+    /// <summary>Standard deviations of the need's logarithm that <see cref="RoundFromLateEstimate"/> adds to the median need.</summary>
     public const double LateEstimateMargin = 2.33;
 
     /// <summary>
     /// The symbols a round sized for <paramref name="d"/> differences adds for the decoder's tail at small d:
-    /// 10·e^(−d/32), rounded (none from d = 100 on). The decoder's 99th percentile is 15, 28, 45 and 75 symbols at
-    /// d = 3, 7, 15 and 31, where <see cref="BurstFor"/> gives 11, 19, 34 and 62.
+    /// 16·e^(−d/64), rounded (the small-d term of <see cref="FinalTarget"/>; none from d = 200 on). The decoder's 99th
+    /// percentile is 15, 28, 45 and 75 symbols at d = 3, 7, 15 and 31, where <see cref="BurstFor"/> gives 11, 19, 34 and
+    /// 62 (with 10·e^(−d/32), 0.5–0.9 % of two-sided runs at d = 7–63 needed a fourth round trip).
     /// </summary>
-    public static long SmallDifferenceAllowance(double d) => (long)Math.Round(10 * Math.Exp(-d / 32));
+    public static long SmallDifferenceAllowance(double d) => (long)Math.Round(16 * Math.Exp(-d / 64));
 
     /// <summary>
     /// The round end the responder asks for after receiving <paramref name="received"/> symbols without decoding,

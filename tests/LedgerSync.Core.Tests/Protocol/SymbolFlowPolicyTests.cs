@@ -77,15 +77,31 @@ public sealed class SymbolFlowPolicyTests
     }
 
     [Test]
-    public void RoundFromLateEstimate_IsTheBurstForTheEstimateRaisedByTheMargin_WithinItsLimits()
+    public void RoundFromLateEstimate_IsTheMedianNeedRaisedByTheCombinedSpread_WithinItsLimits()
     {
-        // e^(2.33 × 0.09) = 1.233: an estimate of 1,000 sizes the round for 1,234 differences (rounded up).
-        Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(1000, 1, 4, 1_000_000), Is.EqualTo(SymbolFlowPolicy.BurstFor(1234)));
+        // d̂ = 1,000: median need 1,350 + 0.7·√1,000 = 1,372.1; spread √(0.09² + (0.89/√1,000)²) = 0.0943; × e^(2.33 × 0.0943).
+        Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(1000, 1, 4, 1_000_000), Is.EqualTo(1710));
         Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(1000, 1, 4, 1_000_000), Is.GreaterThan(SymbolFlowPolicy.EstimatedRound(1000, 1, 4, 1_000_000)));
-        Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(10, 40, 4, 1_000_000), Is.EqualTo(SymbolFlowPolicy.BurstFor(40) + 7), "never below the lower bound (and the small-d allowance for 10)");
+        Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(10, 40, 4, 1_000_000), Is.EqualTo(SymbolFlowPolicy.RoundFromLateEstimate(40, 1, 4, 1_000_000)), "the lower bound replaces a lower estimate");
         Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(10, 1, 500, 1_000_000), Is.EqualTo(500), "never below the credit's minimum");
         Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(1_000_000, 1, 4, 5000), Is.EqualTo(5000), "never past the cap");
         Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(0, 1, 4, 5000), Is.EqualTo(4), "estimators that compare equal leave the credit's minimum");
+    }
+
+    // Over 20 estimates from 1,000 to 1,000,000: the round is 1.20–1.25 × the median need, less than a margin of 2.33
+    // deviations on the estimate alone plus the decoder's 99th percentile would ask for.
+    [Test]
+    public void RoundFromLateEstimate_LargeD_StaysBelowTheTwoMarginsAdded()
+    {
+        for (var d = 1000.0; d <= 1_000_000; d *= 1.44)
+        {
+            var round = SymbolFlowPolicy.RoundFromLateEstimate(d, 1, 4, long.MaxValue);
+            var median = (1.35 * d) + (0.7 * Math.Sqrt(d));
+            var added = SymbolFlowPolicy.BurstFor(d * Math.Exp(SymbolFlowPolicy.LateEstimateMargin * DifferenceEstimator.FineDeviation));
+
+            Assert.That(round / median, Is.InRange(1.20, 1.25), $"d = {d:F0}");
+            Assert.That(round, Is.LessThan(added), $"d = {d:F0}");
+        }
     }
 
     // The decoder's 99th percentile of the need (symbols), two-sided, measured by SymbolsNeededMeasurement over 2,000–4,000
@@ -102,16 +118,17 @@ public sealed class SymbolFlowPolicyTests
     public void RoundFromLateEstimate_ExactEstimate_CoversTheDecodersNinetyNinthPercentile(int d, int p99) =>
         Assert.That(SymbolFlowPolicy.RoundFromLateEstimate(d, 1, 4, 1_000_000), Is.GreaterThanOrEqualTo(p99));
 
-    // The same percentiles: at d ≤ 15 the margin alone leaves them uncovered, and the small-d allowance is what covers them.
-    [TestCase(3, 15)]
+    // The same percentiles: at d = 7–31 the combined spread alone leaves them uncovered, and the small-d allowance is what
+    // covers them.
     [TestCase(7, 28)]
     [TestCase(15, 45)]
-    public void RoundFromLateEstimate_SmallD_TheMarginAloneFallsShortOfTheNinetyNinthPercentile(int d, int p99)
+    [TestCase(31, 75)]
+    public void RoundFromLateEstimate_SmallD_WithoutTheAllowanceFallsShortOfTheNinetyNinthPercentile(int d, int p99)
     {
-        var marginOnly = SymbolFlowPolicy.BurstFor(Math.Ceiling(d * Math.Exp(SymbolFlowPolicy.LateEstimateMargin * DifferenceEstimator.FineDeviation)));
+        var round = SymbolFlowPolicy.RoundFromLateEstimate(d, 1, 4, 1_000_000);
 
-        Assert.That(marginOnly, Is.LessThan(p99));
-        Assert.That(marginOnly + SymbolFlowPolicy.SmallDifferenceAllowance(d), Is.GreaterThanOrEqualTo(p99));
+        Assert.That(round - SymbolFlowPolicy.SmallDifferenceAllowance(d), Is.LessThan(p99));
+        Assert.That(round, Is.GreaterThanOrEqualTo(p99));
     }
 
     // The decoder's need (symbols) at the 90th percentile, measured by SymbolsNeededMeasurement (docs/sketches.md).
