@@ -96,7 +96,7 @@ internal static class SymbolFlowPolicy
     /// <remarks>
     /// With the compact estimator (80 bytes, 27 %) and a margin of 2 deviations on the estimate alone (×1.72), 14–22 %
     /// of the bytes came after decoding at d ≈ 500–10,000 and 1–2 % of runs needed a fourth round trip (docs/protocol.md,
-    /// "Sizes 1 to 63 apart"). At d̂ = 1,000 the round is now 1,710 symbols, 1.25 × the median need.
+    /// "Sizes 1 to 63 apart"). At d̂ = 1,000 the round is now 1,748 symbols, 1.27 × the median need.
     /// </remarks>
     public static long RoundFromLateEstimate(double estimate, long lowerBound, long minimumEnd, long cap)
     {
