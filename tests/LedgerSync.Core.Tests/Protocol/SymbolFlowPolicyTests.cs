@@ -169,7 +169,7 @@ public sealed class SymbolFlowPolicyTests
     public void NextCredit_PastTheEstimateWithFewSymbolsStuck_GrowsWithTheSymbolsReceived()
     {
         // A two-sided run at d = 5 stuck after 44 symbols with 2 IDs in 3 symbols: it took steps of 14 to the last round.
-        Assert.That(SymbolFlowPolicy.NextCredit(44, 1_000_000, 4.8, 1, stuckSymbols: 3), Is.EqualTo(44 + 37), "2.5 × 44 / 3, rounded up");
+        Assert.That(SymbolFlowPolicy.NextCredit(44, 1_000_000, 4.8, 1, stuckSymbols: 3), Is.EqualTo(44 + 118), "8 × 44 / 3, rounded up");
         Assert.That(SymbolFlowPolicy.NextCredit(44, 1_000_000, 4.8, 1), Is.EqualTo(44 + 14), "without the stuck symbols: 2√44");
         Assert.That(SymbolFlowPolicy.NextCredit(10_000, 1_000_000, 10_000, 0, stuckSymbols: 5000), Is.EqualTo(SymbolFlowPolicy.FinalTarget(10_000, 0)), "short of the estimate the target decides");
         Assert.That(SymbolFlowPolicy.NextCredit(14_000, 1_000_000, 10_000, 0, stuckSymbols: 500), Is.EqualTo(14_000 + 875), "a large stuck remainder keeps the step of 1/16");
