@@ -204,7 +204,7 @@ internal static class SymbolFlowPolicy
     /// <param name="margin">Standard deviations added: <see cref="UncertaintyMargin"/> for the last round trip's grant, 0 for the central estimate.</param>
     public static double? CombineEstimates(double? fromSymbols, int emptySymbols, double? fromEstimator, double margin = UncertaintyMargin)
     {
-        const double EstimatorPrecision = 1 / (0.27 * 0.27);
+        const double EstimatorPrecision = 1 / (DifferenceEstimator.CompactDeviation * DifferenceEstimator.CompactDeviation);
         var symbolsPrecision = emptySymbols / (0.4 * 0.4);
         var hasEstimator = fromEstimator is { } e && e >= 1;
         var hasSymbols = fromSymbols is { } s && s >= 1 && emptySymbols > 0;

@@ -14,7 +14,7 @@ namespace LedgerSync.Sketches;
 /// <para>It travels in two forms: the compact one (<see cref="EncodedSize"/> bytes, <see cref="BucketsPerLevel"/>
 /// buckets per level, each the XOR of eight fine buckets), within about 27 % (one standard deviation of the estimate's
 /// logarithm, <see cref="CompactDeviation"/>), and the fine one (<see cref="FineEncodedSize"/> bytes), within about
-/// 9 % (<see cref="FineDeviation"/>). The spread falls as one over the square root of the size, so the fine form is
+/// 9–10 % (<see cref="FineDeviation"/>). The spread falls as one over the square root of the size, so the fine form is
 /// the one that sizes a round which must decode at once.</para>
 /// <para>Keeping it costs O(1) per ID (<see cref="Toggle"/>, fed with the keyed hash the encoder computes anyway).
 /// Level, bucket and fingerprint come from one keyed hash, so a third party without the key cannot steer IDs into
@@ -88,13 +88,12 @@ internal sealed class DifferenceEstimator
     /// </summary>
     public double Estimate(ReadOnlySpan<byte> remote, out double lower)
     {
-        ReadOnlySpan<byte> local;
+        Span<byte> compact = stackalloc byte[Levels * BucketsPerLevel];
+        ReadOnlySpan<byte> local = compact;
         int buckets;
         if (remote.Length == EncodedSize)
         {
-            var compact = new byte[Levels * BucketsPerLevel];
             Fold(compact);
-            local = compact;
             buckets = BucketsPerLevel;
         }
         else if (remote.Length == FineEncodedSize)

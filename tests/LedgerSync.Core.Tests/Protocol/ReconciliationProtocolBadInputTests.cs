@@ -333,6 +333,7 @@ public sealed class ReconciliationProtocolBadInputTests
         yield return Case("CreditPastTheCap", (_, cap) => ProtocolCodec.EncodeCredit(cap + 1), AbortCode.LimitExceeded, "at most");
         yield return Case("CreditPastTheLongestPrefix", (_, _) => ProtocolCodec.EncodeCredit(RatelessEncoder.MaxPrefixLength + 1L), AbortCode.ProtocolViolation, "more than the maximum");
         yield return Case("CreditWithTruncatedEstimator", (end, _) => ProtocolCodec.EncodeCredit(end + 10, new byte[40]), AbortCode.ProtocolViolation, "Truncated");
+        yield return Case("CreditWithVersionFourCompactEstimator", (end, _) => ProtocolCodec.EncodeCredit(end + 10, ScriptedPeer.SomeEstimator(2)), AbortCode.ProtocolViolation, "Truncated");
         yield return Case("SecondEstimatorAfterTheRequesters", (end, _) => ProtocolCodec.EncodeCredit(end + 10, ScriptedPeer.SomeFineEstimator(2)), AbortCode.ProtocolViolation, "second difference estimator");
         yield return Case("VersionThreeGranted", (_, _) => [(byte)ProtocolMessageType.Granted, 100, 0], AbortCode.ProtocolViolation, "unexpected Granted");
         yield return Case("VersionThreeDone", (_, _) => [(byte)ProtocolMessageType.Done], AbortCode.ProtocolViolation, "unexpected Done");
